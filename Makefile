@@ -1,0 +1,75 @@
+# Deepr Desktop. `make run` sets up and starts the app; `make test` sets up and
+# runs every test. Both install what is missing (system packages via apt-get on
+# Debian/Ubuntu, npm packages, the pinned Wails CLI) before they start.
+
+SHELL := /bin/bash
+GO    ?= go
+APP   := deepr
+BIN   := build/bin/$(APP)
+WAILS := $(GO) tool -modfile=tools/go.mod wails
+
+# Same SQLite tag everywhere, so go-sqlite3's C code compiles once (toolchain.md, trap 4).
+# WebKitGTK 4.1 needs the webkit2_41 tag; 4.0 needs none.
+# `tags` is evaluated lazily, i.e. after `deps` may have installed WebKit.
+tags = sqlite_fts5$(shell pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo ,webkit2_41)
+
+XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
+export CGO_ENABLED := 1
+
+.PHONY: all run build dev test test-go test-frontend smoke e2e bench vet deps deps-test \
+        frontend-deps frontend bindings clean
+
+all: build
+
+## ---- setup ----
+deps:
+	@tools/install-deps.sh build
+deps-test:
+	@tools/install-deps.sh test
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+frontend-deps: frontend/node_modules/.package-lock.json
+
+## Regenerates frontend/wailsjs from app.go (the committed copy is only for tests).
+bindings:
+	$(WAILS) generate module -tags "$(tags)"
+
+frontend: frontend-deps
+	cd frontend && npm run build
+
+## ---- build & run ----
+build: deps bindings frontend
+	$(GO) build -tags desktop,production,$(tags) -trimpath -ldflags "-w -s" -o $(BIN) .
+	@echo "built $(BIN)"
+
+run: build
+	./$(BIN)
+
+dev: deps frontend-deps
+	$(WAILS) dev -tags "$(tags)"
+
+## ---- tests ----
+vet:
+	$(GO) vet -tags $(tags) ./...
+
+test-go:
+	$(GO) test -tags $(tags) -count=1 ./...
+
+test-frontend: frontend-deps
+	cd frontend && npm test
+
+## The real window under Xvfb, and headless Chromium against the dev-tagged binary.
+smoke e2e: build
+	$(GO) build -tags dev,$(tags) -o build/bin/$(APP)-dev .
+	dbus-run-session -- $(XVFB) $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
+
+test: deps deps-test frontend-deps
+	$(MAKE) vet test-go test-frontend e2e
+
+bench:
+	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...
+
+clean:
+	rm -rf build/bin artifacts frontend/node_modules
+	find frontend/dist -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true

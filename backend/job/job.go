@@ -1,0 +1,199 @@
+// Package job defines a research job, its states and the only legal moves
+// between them. Every package that changes a job's status goes through
+// CheckTransition, so the state machine lives in exactly one place.
+package job
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is the local state of a research job. The string values are part of
+// the CLI's JSON contract and the UI's; never rename them.
+type Status string
+
+const (
+	// Queued: saved locally, waiting for the poller and for a free submission
+	// slot. Comes from a new submission or a resubmit. Goes to Submitting,
+	// Cancelled, or Failed (outlived the maximum job age).
+	Queued Status = "queued"
+
+	// Submitting: committed BEFORE the create call is sent (write-ahead), so a
+	// crash mid-call is visible. Goes to Running (provider returned an id),
+	// Queued (provably nothing was created: connection refused, 429),
+	// Failed (the provider rejected the request) or Unconfirmed (ambiguous).
+	Submitting Status = "submitting"
+
+	// Running: the provider accepted the job and its id is saved. Goes to
+	// any final state, or stays Running while progress changes.
+	Running Status = "running"
+
+	// Completed: report, citations, usage and cost saved. Final.
+	Completed Status = "completed"
+
+	// Incomplete: the provider stopped early; partial text and the reason
+	// are saved. Final.
+	Incomplete Status = "incomplete"
+
+	// Failed: the provider failed or rejected the job, produced no report,
+	// forgot the id, or the job outlived its maximum age. Final, but may be
+	// resubmitted (back to Queued).
+	Failed Status = "failed"
+
+	// Cancelled: the user cancelled or dismissed it. Final, but may be
+	// resubmitted. The local state wins over whatever the provider says later.
+	Cancelled Status = "cancelled"
+
+	// Unconfirmed: the create call may have reached the provider but no id
+	// came back. Never retried automatically (a second create may be billed
+	// twice): the user resubmits (Queued) or dismisses it (Cancelled).
+	Unconfirmed Status = "unconfirmed"
+)
+
+// All lists every status, in lifecycle order.
+var All = []Status{Queued, Submitting, Running, Completed, Incomplete, Failed, Cancelled, Unconfirmed}
+
+// transitions is the whole state machine: from -> allowed targets.
+var transitions = map[Status][]Status{
+	Queued:      {Queued, Submitting, Cancelled, Failed},
+	Submitting:  {Running, Queued, Failed, Unconfirmed},
+	Running:     {Running, Completed, Incomplete, Failed, Cancelled},
+	Failed:      {Queued},
+	Cancelled:   {Queued},
+	Unconfirmed: {Queued, Cancelled},
+	Completed:   {},
+	Incomplete:  {},
+}
+
+// ErrIllegalTransition is returned (wrapped) by CheckTransition.
+var ErrIllegalTransition = errors.New("illegal job state transition")
+
+// CheckTransition reports whether a job may move from one status to another.
+// Staying in Queued or Running (to record progress or a new poll time) is
+// legal; every other self-move and every move out of Completed or
+// Incomplete is not.
+func CheckTransition(from, to Status) error {
+	for _, s := range transitions[from] {
+		if s == to {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s -> %s", ErrIllegalTransition, from, to)
+}
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	_, ok := transitions[s]
+	return ok
+}
+
+// Active reports whether the poller still has work to do for the job:
+// submit it (Queued), resolve a crash (Submitting) or poll it (Running).
+func (s Status) Active() bool {
+	return s == Queued || s == Submitting || s == Running
+}
+
+// Final reports whether the job has reached an end state. Unconfirmed is
+// neither active nor final: it waits for the user.
+func (s Status) Final() bool {
+	return s == Completed || s == Incomplete || s == Failed || s == Cancelled
+}
+
+// Resubmittable reports whether the user may start a new attempt.
+func (s Status) Resubmittable() bool {
+	return s == Failed || s == Cancelled || s == Unconfirmed
+}
+
+// ParseStatus turns user input into a Status, naming the valid values on error.
+func ParseStatus(v string) (Status, error) {
+	s := Status(strings.ToLower(strings.TrimSpace(v)))
+	if s.Valid() {
+		return s, nil
+	}
+	names := make([]string, len(All))
+	for i, a := range All {
+		names[i] = string(a)
+	}
+	return "", fmt.Errorf("unknown status %q: use one of %s", v, strings.Join(names, ", "))
+}
+
+// Progress is what the provider has done so far on a running job.
+type Progress struct {
+	Steps    int    `json:"steps"`
+	Searches int    `json:"searches"`
+	Pages    int    `json:"pages"`
+	Summary  string `json:"summary"` // latest reasoning-summary text, "now doing"
+}
+
+// Usage is the token and tool accounting of a finished (or partial) run.
+type Usage struct {
+	InputTokens     int64 `json:"input_tokens"`
+	CachedTokens    int64 `json:"cached_tokens"`
+	OutputTokens    int64 `json:"output_tokens"` // includes reasoning tokens
+	ReasoningTokens int64 `json:"reasoning_tokens"`
+	WebSearchCalls  int64 `json:"web_search_calls"`
+}
+
+// Citation is one source cited by a report. Start and End are CHARACTER
+// (rune) indexes into the report text, End exclusive. Index is 1-based in
+// order of first appearance.
+type Citation struct {
+	Index int    `json:"index"`
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Options are the research settings chosen at submission.
+type Options struct {
+	WebSearch       bool `json:"web_search"`
+	CodeInterpreter bool `json:"code_interpreter"`
+	MaxToolCalls    int  `json:"max_tool_calls"`
+}
+
+// Job is one research request and everything known about it. Its JSON form
+// is the CLI's and the UI's job object.
+type Job struct {
+	ID             string     `json:"id"`
+	Status         Status     `json:"status"`
+	Provider       string     `json:"provider"`
+	Model          string     `json:"model"`
+	Prompt         string     `json:"prompt"`
+	Options        Options    `json:"options"`
+	ProviderJobID  string     `json:"provider_job_id"`
+	ProviderStatus string     `json:"provider_status"`
+	Attempt        int        `json:"attempt"`
+	Error          string     `json:"error"`
+	Progress       Progress   `json:"progress"`
+	Usage          Usage      `json:"usage"`
+	CostUSD        float64    `json:"cost_usd"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	SubmittedAt    *time.Time `json:"submitted_at"`
+	FinishedAt     *time.Time `json:"finished_at"`
+	NextPollAt     time.Time  `json:"next_poll_at"`
+	PollErrors     int        `json:"poll_errors"` // consecutive transient errors, for backoff
+	ReportPath     string     `json:"report_path"`
+	Version        int64      `json:"version"`
+}
+
+// Title is a short one-line title derived from the prompt.
+func (j Job) Title() string {
+	return TitleFrom(j.Prompt)
+}
+
+// TitleFrom returns the first line of a prompt, cut to 80 characters.
+func TitleFrom(prompt string) string {
+	t := strings.TrimSpace(prompt)
+	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
+		t = strings.TrimSpace(t[:i])
+	}
+	r := []rune(t)
+	if len(r) > 80 {
+		t = strings.TrimSpace(string(r[:79])) + "…"
+	}
+	return t
+}

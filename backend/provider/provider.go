@@ -1,0 +1,127 @@
+// Package provider holds the provider-neutral vocabulary of a deep-research
+// backend: what is sent (Request), what comes back (Snapshot) and how a
+// failed call is classified (Error). Concrete providers live in
+// sub-packages; the interface they satisfy is owned by the worker.
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+)
+
+// Request is one research submission.
+type Request struct {
+	JobID           string // local job id, sent as metadata
+	Prompt          string
+	Model           string
+	Instructions    string // empty: the provider's default research brief
+	WebSearch       bool
+	CodeInterpreter bool
+	MaxToolCalls    int
+}
+
+// Provider statuses as the OpenAI Responses API reports them. Other
+// providers map their own vocabulary onto these.
+const (
+	StatusQueued     = "queued"
+	StatusInProgress = "in_progress"
+	StatusCompleted  = "completed"
+	StatusFailed     = "failed"
+	StatusCancelled  = "cancelled"
+	StatusIncomplete = "incomplete"
+)
+
+// Snapshot is what the provider says about one job at one moment.
+type Snapshot struct {
+	ID               string // provider's job id
+	Status           string // provider's raw status (see Status* constants; may be unknown)
+	Progress         job.Progress
+	Report           string         // markdown report text (may be partial when incomplete)
+	Citations        []job.Citation // character offsets into Report
+	Usage            job.Usage
+	ErrorCode        string
+	ErrorMessage     string
+	IncompleteReason string
+	Raw              []byte // the provider's raw JSON, kept for debugging
+}
+
+// Kind classifies a failed provider call by what the caller may safely do next.
+type Kind int
+
+const (
+	// KindNotSent: provably nothing reached the provider (connection refused,
+	// DNS failure). Retry later; a queued job stays queued.
+	KindNotSent Kind = iota + 1
+	// KindRateLimited: 429 rate_limit_exceeded. Nothing was created; retry
+	// after RetryAfter.
+	KindRateLimited
+	// KindQuota: 429 insufficient_quota. The account is out of credit; fail.
+	KindQuota
+	// KindRejected: 400/404/422 on create. The provider refused the request;
+	// fail with its message.
+	KindRejected
+	// KindAuth: 401/403. The key is rejected; pause everything.
+	KindAuth
+	// KindAmbiguous: a create call that may have reached the provider (5xx,
+	// timeout, reset). Never retry: the job becomes unconfirmed.
+	KindAmbiguous
+	// KindNotFound: 404 on a fetch of a known id: the provider no longer has it.
+	KindNotFound
+	// KindTransient: any other error on a fetch or cancel. Back off and retry.
+	KindTransient
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNotSent:
+		return "not-sent"
+	case KindRateLimited:
+		return "rate-limited"
+	case KindQuota:
+		return "quota"
+	case KindRejected:
+		return "rejected"
+	case KindAuth:
+		return "auth"
+	case KindAmbiguous:
+		return "ambiguous"
+	case KindNotFound:
+		return "not-found"
+	case KindTransient:
+		return "transient"
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Error is a classified provider failure. Message is written for the user:
+// what went wrong and what to do.
+type Error struct {
+	Kind       Kind
+	Op         string // "create", "get", "cancel"
+	HTTPStatus int    // 0 when no response came back
+	Code       string // provider error code, if any
+	Message    string
+	RetryAfter time.Duration // from Retry-After, when given
+	Err        error         // underlying error
+}
+
+func (e *Error) Error() string {
+	if e.HTTPStatus > 0 {
+		return fmt.Sprintf("%s: %s (HTTP %d)", e.Op, e.Message, e.HTTPStatus)
+	}
+	return fmt.Sprintf("%s: %s", e.Op, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the Kind of err, or KindTransient when err is not a *Error.
+func KindOf(err error) Kind {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Kind
+	}
+	return KindTransient
+}

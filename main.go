@@ -1,0 +1,87 @@
+// Command deepr is Deepr Desktop: with no arguments it opens the desktop
+// window; with a subcommand (`deepr submit`, `deepr list`, ...) it is a
+// headless CLI over the same database that never initialises GTK.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
+
+	"github.com/deepr-desktop/deepr/backend/cli"
+	"github.com/deepr-desktop/deepr/backend/engine"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	args := os.Args[1:]
+	// Anything that is not a flag is a CLI command (unknown ones get usage
+	// and exit 2). Flags are left to the desktop runtime: Wails dev builds
+	// take -assetdir/-devserver, macOS may pass -psn_...
+	if len(args) > 0 && (cli.IsCommand(args[0]) || !strings.HasPrefix(args[0], "-")) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Main(ctx, args, cli.Env{Version: version, Keys: savedKey})
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(runDesktop())
+}
+
+func runDesktop() int {
+	app := NewApp(version)
+	err := wails.Run(&options.App{
+		Title:            "Deepr",
+		Width:            1240,
+		Height:           800,
+		MinWidth:         860,
+		MinHeight:        560,
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assets},
+		OnStartup:        app.startup,
+		OnShutdown:       app.shutdown,
+		Bind:             []interface{}{app},
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               instanceID(),
+			OnSecondInstanceLaunch: app.onSecondInstance,
+		},
+		Linux:   &linux.Options{ProgramName: "deepr", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Mac:     &mac.Options{About: &mac.AboutInfo{Title: "Deepr", Message: "Deep research, queued and saved locally. " + version}},
+		Windows: &windows.Options{Theme: windows.SystemDefault},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "deepr:", err)
+		return 1
+	}
+	return 0
+}
+
+// instanceID is unique per data folder: a second launch on the same
+// database focuses the running window, while a portable install with its
+// own DEEPR_DATA_DIR can run beside it.
+func instanceID() string {
+	_, dirs, err := engine.LoadConfig(engine.Options{})
+	key := dirs.Data
+	if err != nil || key == "" {
+		key = "default"
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "io.deepr.desktop." + hex.EncodeToString(sum[:6])
+}
