@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -47,13 +46,13 @@ type App struct {
 	ctx      context.Context
 	eng      *engine.Engine
 	secrets  *secrets.Store
+	notifier *notify.Notifier
 	log      *logrus.Logger
 	logClose io.Closer
 	startErr error
 
 	stopWorker context.CancelFunc
 	workerDone chan struct{}
-	mu         sync.Mutex
 }
 
 // NewApp creates the application facade; startup does the real work.
@@ -85,6 +84,7 @@ func (a *App) startup(ctx context.Context) {
 		OnClick: a.openReportFromNotification,
 		Log:     a.log,
 	})
+	a.notifier = n
 	eng, err := engine.Open(engine.Options{
 		Log:     a.log,
 		Holder:  fmt.Sprintf("Deepr app (pid %d on %s)", os.Getpid(), host),
@@ -105,7 +105,7 @@ func (a *App) startup(ctx context.Context) {
 	a.stopWorker, a.workerDone = cancel, make(chan struct{})
 	go func() {
 		defer close(a.workerDone)
-		if err := eng.Worker.Run(wctx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := eng.Run(wctx); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.WithError(err).Error("poller stopped")
 		}
 	}()
@@ -119,6 +119,9 @@ func (a *App) shutdown(context.Context) {
 	}
 	if a.eng != nil {
 		_ = a.eng.Close()
+	}
+	if a.notifier != nil {
+		_ = a.notifier.Close()
 	}
 	if a.logClose != nil {
 		_ = a.logClose.Close()

@@ -609,7 +609,7 @@ func (r *runner) worker(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(r.env.Stderr, "deepr worker: polling every %s; database %s. Ctrl-C to stop.\n",
 		r.eng.Cfg.EffectivePollInterval(), r.eng.Dirs.Database())
-	err = r.eng.Worker.Run(ctx)
+	err = r.eng.Run(ctx)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

@@ -54,6 +54,9 @@ type Engine struct {
 	key        string // resolved once, and again on KeyChanged: the keychain may be slow
 	keyStorage string
 	provider   *openai.Provider
+
+	leaseEvents *leaseEmitter
+	hooks       webhookState
 }
 
 // LoadConfig resolves the configuration and folders without opening anything.
@@ -110,6 +113,7 @@ func Open(o Options) (*Engine, error) {
 	e := &Engine{Cfg: cfg, Dirs: dirs, Store: st, Log: o.Log, opts: o}
 	e.key, e.keyStorage = e.resolveKey()
 	e.provider = e.newProvider(e.key)
+	e.leaseEvents = newLeaseEmitter(o.Emitter)
 	e.Worker = worker.New(st, map[string]worker.Provider{"openai": e.provider}, worker.Config{
 		Holder:       o.Holder,
 		PollInterval: cfg.EffectivePollInterval(),
@@ -118,7 +122,7 @@ func Open(o Options) (*Engine, error) {
 		MaxJobAge:    cfg.MaxJobAge,
 		DataDir:      dirs.Data,
 		Cost:         openai.Cost,
-	}, worker.Options{Emitter: o.Emitter, Notifier: o.Notify, Logger: o.Log})
+	}, worker.Options{Emitter: e.leaseEvents, Notifier: o.Notify, Logger: o.Log})
 	e.Research = &research.Service{
 		Store:        st,
 		DefaultModel: cfg.Model,

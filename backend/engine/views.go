@@ -179,6 +179,7 @@ func (e *Engine) Settings() SettingsView {
 		WebhookListen:       c.WebhookListen,
 		WebhookURL:          c.WebhookURL,
 		WebhookSecretSet:    c.WebhookSecret != "",
+		LastWebhookAt:       e.LastWebhook(),
 	}
 }
 

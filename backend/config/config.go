@@ -1,0 +1,503 @@
+// Package config resolves every Deepr setting from its layers and validates
+// it, so the desktop app, the CLI and `deepr doctor` agree on one answer.
+//
+// Precedence, highest first: the process environment, `.env` in the working
+// directory, `.env` in the config dir, the settings saved by the app
+// (settings.json in the config dir), then the defaults. An empty value
+// counts as not set, so it falls through to the next layer. The config dir
+// itself (DEEPR_CONFIG_DIR) can only come from the environment or the
+// working directory's .env, since it says where the other two files are.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the resolved configuration. Load fills every field.
+type Config struct {
+	OpenAIAPIKey    string // OPENAI_API_KEY; secret
+	OpenAIBaseURL   string // OPENAI_BASE_URL; "" = the SDK's default
+	OpenAIOrgID     string // OPENAI_ORG_ID
+	OpenAIProjectID string // OPENAI_PROJECT_ID
+
+	Model           string        // DEEPR_MODEL, default "o3-deep-research"
+	PollInterval    time.Duration // DEEPR_POLL_INTERVAL, whole seconds 1..3600, default 30s
+	PollConcurrency int           // DEEPR_POLL_CONCURRENCY, 1..32, default 4
+	MaxRunning      int           // DEEPR_MAX_RUNNING, 1..50, default 3
+	MaxJobAge       time.Duration // DEEPR_MAX_JOB_AGE, 10m..720h, default 24h
+
+	DataDir   string // DEEPR_DATA_DIR, default LoadOptions.DefaultDataDir
+	ConfigDir string // DEEPR_CONFIG_DIR, default LoadOptions.DefaultConfigDir
+
+	Notifications bool // DEEPR_NOTIFICATIONS, default true
+
+	UseWebhooks             bool          // DEEPR_USE_WEBHOOKS, default false
+	WebhookListen           string        // DEEPR_WEBHOOK_LISTEN, host:port, default "127.0.0.1:8787"
+	WebhookURL              string        // DEEPR_WEBHOOK_URL, http(s) URL or ""
+	WebhookSecret           string        // OPENAI_WEBHOOK_SECRET; secret
+	WebhookFallbackInterval time.Duration // DEEPR_WEBHOOK_FALLBACK_INTERVAL, whole seconds 1..86400, default 300s
+
+	// Source tells, for every variable name, which layer its value came
+	// from: "env", ".env", "config .env", "settings" or "default".
+	Source map[string]string
+}
+
+// Source labels, in precedence order.
+const (
+	SourceEnv       = "env"
+	SourceDotEnv    = ".env"
+	SourceConfigEnv = "config .env"
+	SourceSettings  = "settings"
+	SourceDefault   = "default"
+)
+
+// LoadOptions are Load's inputs. Only Getenv is required.
+type LoadOptions struct {
+	Getenv           func(string) (string, bool) // os.LookupEnv in production
+	WorkDir          string                      // where to look for .env ("" = skip that layer)
+	DefaultDataDir   string
+	DefaultConfigDir string
+	ValidModel       func(string) bool // nil = accept any non-empty model name
+}
+
+// Variable describes one setting: the single list used by the docs and by
+// `deepr doctor`.
+type Variable struct {
+	Name        string
+	Default     string // as written in a .env file; for folders, where it points
+	Accepted    string // what values are valid
+	Description string
+	Secret      bool // never shown, logged or saved in settings.json
+}
+
+// spec is a Variable plus how to parse it into a Config.
+type spec struct {
+	Variable
+	// set parses v (already trimmed, non-empty) into c, or returns what is
+	// accepted. It never includes a secret value in its error.
+	set func(c *Config, v string, o LoadOptions) error
+	// get formats the field back into its .env form.
+	get func(c Config) string
+}
+
+// specs is the whole list of settings, in the order they are documented.
+func specs() []spec {
+	return []spec{
+		{Variable{"OPENAI_API_KEY", "", "an OpenAI API key (sk-...)",
+			"The OpenAI API key. If unset, the key saved in the app (OS keychain) is used.", true},
+			func(c *Config, v string, _ LoadOptions) error {
+				if strings.ContainsAny(v, " \t\r\n\"'") {
+					return errors.New("it contains spaces, quotes or line breaks; paste the key again")
+				}
+				c.OpenAIAPIKey = v
+				return nil
+			},
+			func(c Config) string { return c.OpenAIAPIKey }},
+		{Variable{"OPENAI_BASE_URL", "", "an http or https URL",
+			"Another OpenAI-compatible endpoint (a proxy, or a fake server in tests). Empty means api.openai.com.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				if !webURL(v) {
+					return errors.New("use an http or https URL, like https://api.openai.com/v1")
+				}
+				c.OpenAIBaseURL = v
+				return nil
+			},
+			func(c Config) string { return c.OpenAIBaseURL }},
+		{Variable{"OPENAI_ORG_ID", "", "an organization id (org-...)",
+			"The OpenAI organization to bill, when the key belongs to several.", false},
+			func(c *Config, v string, _ LoadOptions) error { c.OpenAIOrgID = v; return nil },
+			func(c Config) string { return c.OpenAIOrgID }},
+		{Variable{"OPENAI_PROJECT_ID", "", "a project id (proj_...)",
+			"The OpenAI project to bill.", false},
+			func(c *Config, v string, _ LoadOptions) error { c.OpenAIProjectID = v; return nil },
+			func(c Config) string { return c.OpenAIProjectID }},
+		{Variable{"DEEPR_MODEL", "o3-deep-research", "o3-deep-research or o4-mini-deep-research",
+			"The model new research jobs use unless one is chosen at submission.", false},
+			func(c *Config, v string, o LoadOptions) error {
+				if o.ValidModel != nil && !o.ValidModel(v) {
+					return errors.New("use a deep-research model: o3-deep-research or o4-mini-deep-research")
+				}
+				c.Model = v
+				return nil
+			},
+			func(c Config) string { return c.Model }},
+		{Variable{"DEEPR_POLL_INTERVAL", "30", "whole seconds from 1 to 3600, like 30 or 30s",
+			"How often a running job is checked with OpenAI.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				d, err := seconds(v, 1, 3600)
+				c.PollInterval = d
+				return err
+			},
+			func(c Config) string { return fmtSeconds(c.PollInterval) }},
+		{Variable{"DEEPR_POLL_CONCURRENCY", "4", "a whole number from 1 to 32",
+			"How many jobs are checked with OpenAI at the same time.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				n, err := number(v, 1, 32)
+				c.PollConcurrency = n
+				return err
+			},
+			func(c Config) string { return strconv.Itoa(c.PollConcurrency) }},
+		{Variable{"DEEPR_MAX_RUNNING", "3", "a whole number from 1 to 50",
+			"How many jobs may run at OpenAI at once; more wait in the queue.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				n, err := number(v, 1, 50)
+				c.MaxRunning = n
+				return err
+			},
+			func(c Config) string { return strconv.Itoa(c.MaxRunning) }},
+		{Variable{"DEEPR_MAX_JOB_AGE", "24h", "a duration from 10m to 720h, like 36h or 90m",
+			"A job that has not finished this long after it was queued is marked failed.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 10*time.Minute || d > 720*time.Hour {
+					return errors.New("use a duration from 10m to 720h, like 36h or 90m")
+				}
+				c.MaxJobAge = d
+				return nil
+			},
+			func(c Config) string { return fmtDuration(c.MaxJobAge) }},
+		{Variable{"DEEPR_DATA_DIR", "$XDG_DATA_HOME/deepr", "a folder path",
+			"Where the database and saved reports live (logs go to its logs folder when set).", false},
+			func(c *Config, v string, o LoadOptions) error {
+				p, err := folder(v, o.WorkDir)
+				c.DataDir = p
+				return err
+			},
+			func(c Config) string { return c.DataDir }},
+		{Variable{"DEEPR_CONFIG_DIR", "$XDG_CONFIG_HOME/deepr", "a folder path (environment or working-directory .env only)",
+			"Where settings.json, a second .env and the fallback key file live.", false},
+			func(c *Config, v string, o LoadOptions) error {
+				p, err := folder(v, o.WorkDir)
+				c.ConfigDir = p
+				return err
+			},
+			func(c Config) string { return c.ConfigDir }},
+		{Variable{"DEEPR_NOTIFICATIONS", "true", "true or false (also 1/0, yes/no, on/off)",
+			"Show a desktop notification when a job finishes.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				b, err := boolean(v)
+				c.Notifications = b
+				return err
+			},
+			func(c Config) string { return strconv.FormatBool(c.Notifications) }},
+		{Variable{"DEEPR_USE_WEBHOOKS", "false", "true or false (also 1/0, yes/no, on/off)",
+			"Receive OpenAI webhooks for finished jobs and poll only as a fallback. Needs OPENAI_WEBHOOK_SECRET.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				b, err := boolean(v)
+				c.UseWebhooks = b
+				return err
+			},
+			func(c Config) string { return strconv.FormatBool(c.UseWebhooks) }},
+		{Variable{"DEEPR_WEBHOOK_LISTEN", "127.0.0.1:8787", "host:port, like 127.0.0.1:8787",
+			"The address the webhook receiver listens on. Keep it on loopback and put a tunnel or proxy in front.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				host, port, err := net.SplitHostPort(v)
+				p, perr := strconv.Atoi(port)
+				if err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
+					return errors.New("use host:port with a port from 1 to 65535, like 127.0.0.1:8787")
+				}
+				c.WebhookListen = v
+				return nil
+			},
+			func(c Config) string { return c.WebhookListen }},
+		{Variable{"DEEPR_WEBHOOK_URL", "", "an http or https URL, or empty",
+			"The public URL that forwards to the webhook receiver, as registered in the OpenAI dashboard (shown by doctor).", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				if !webURL(v) {
+					return errors.New("use an http or https URL, like https://example.com/deepr/webhook")
+				}
+				c.WebhookURL = v
+				return nil
+			},
+			func(c Config) string { return c.WebhookURL }},
+		{Variable{"OPENAI_WEBHOOK_SECRET", "", "the signing secret from the OpenAI dashboard (whsec_...)",
+			"Verifies that webhook calls come from OpenAI. Required when webhooks are on.", true},
+			func(c *Config, v string, _ LoadOptions) error {
+				if strings.ContainsAny(v, " \t\r\n\"'") {
+					return errors.New("it contains spaces, quotes or line breaks; copy the secret again")
+				}
+				c.WebhookSecret = v
+				return nil
+			},
+			func(c Config) string { return c.WebhookSecret }},
+		{Variable{"DEEPR_WEBHOOK_FALLBACK_INTERVAL", "300", "whole seconds from 1 to 86400, like 300 or 300s",
+			"With webhooks on, how often running jobs are still polled in case a webhook is missed.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				d, err := seconds(v, 1, 86400)
+				c.WebhookFallbackInterval = d
+				return err
+			},
+			func(c Config) string { return fmtSeconds(c.WebhookFallbackInterval) }},
+	}
+}
+
+// Variables lists every setting Deepr reads, in documentation order.
+func Variables() []Variable {
+	ss := specs()
+	out := make([]Variable, len(ss))
+	for i, s := range ss {
+		out[i] = s.Variable
+	}
+	return out
+}
+
+func lookup(name string) (spec, bool) {
+	for _, s := range specs() {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return spec{}, false
+}
+
+// Load resolves every variable from its layers (see the package doc),
+// validates it and returns the configuration. All problems are reported
+// together in one error (errors.Join), each naming the variable, the bad
+// value (never for secrets) and what is accepted. On error the returned
+// Config holds defaults where values were bad.
+func Load(o LoadOptions) (Config, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = func(string) (string, bool) { return "", false }
+	}
+	var errs []error
+
+	type layer struct {
+		source string
+		get    func(string) string
+	}
+	var layers []layer
+	layers = append(layers, layer{SourceEnv, func(k string) string {
+		v, _ := getenv(k)
+		return strings.TrimSpace(v)
+	}})
+	if o.WorkDir != "" {
+		m, err := ReadDotEnv(filepath.Join(o.WorkDir, ".env"))
+		if err != nil {
+			errs = append(errs, err)
+		}
+		layers = append(layers, layer{SourceDotEnv, fromMap(m)})
+	}
+
+	// The config dir comes first: it says where the next two layers are.
+	configDir := o.DefaultConfigDir
+	for _, l := range layers {
+		if v := l.get("DEEPR_CONFIG_DIR"); v != "" {
+			if p, err := folder(v, o.WorkDir); err == nil {
+				configDir = p
+			}
+			break
+		}
+	}
+	if configDir != "" {
+		envPath := filepath.Join(configDir, ".env")
+		if o.WorkDir == "" || !samePath(envPath, filepath.Join(o.WorkDir, ".env")) {
+			m, err := ReadDotEnv(envPath)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			m = without(m, "DEEPR_CONFIG_DIR")
+			layers = append(layers, layer{SourceConfigEnv, fromMap(m)})
+		}
+		m, err := LoadSettings(configDir)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		// settings.json never holds secrets (they go to the keychain) nor
+		// the config dir, even if someone wrote them there by hand.
+		for _, s := range specs() {
+			if s.Secret {
+				delete(m, s.Name)
+			}
+		}
+		m = without(m, "DEEPR_CONFIG_DIR")
+		layers = append(layers, layer{SourceSettings, fromMap(m)})
+	}
+
+	c := Config{Source: map[string]string{}}
+	for _, s := range specs() {
+		def := s.Default
+		switch s.Name {
+		case "DEEPR_DATA_DIR":
+			def = o.DefaultDataDir
+		case "DEEPR_CONFIG_DIR":
+			def = o.DefaultConfigDir
+		}
+		if def != "" {
+			if err := s.set(&c, def, o); err != nil {
+				errs = append(errs, fmt.Errorf("the default of %s (%q) is not valid: %v", s.Name, def, err))
+			}
+		}
+		c.Source[s.Name] = SourceDefault
+		for _, l := range layers {
+			v := l.get(s.Name)
+			if v == "" {
+				continue
+			}
+			c.Source[s.Name] = l.source
+			saved := c
+			if err := s.set(&c, v, o); err != nil {
+				c = saved
+				errs = append(errs, invalid(s.Variable, v, l.source, err))
+			}
+			break
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// invalid is the one error message for a bad value.
+func invalid(v Variable, value, source string, why error) error {
+	from := ""
+	switch source {
+	case SourceDotEnv:
+		from = " (from .env in the working directory)"
+	case SourceConfigEnv:
+		from = " (from .env in the config folder)"
+	case SourceSettings:
+		from = " (from the app's saved settings)"
+	}
+	if v.Secret {
+		return fmt.Errorf("%s%s is not valid: %v", v.Name, from, why)
+	}
+	return fmt.Errorf("%s=%q%s is not valid: %v", v.Name, value, from, why)
+}
+
+// EffectivePollInterval is how often running jobs are polled: the webhook
+// fallback interval when webhooks are on, else PollInterval.
+func (c Config) EffectivePollInterval() time.Duration {
+	if c.UseWebhooks {
+		return c.WebhookFallbackInterval
+	}
+	return c.PollInterval
+}
+
+// Get returns the value of the named variable in its .env form ("30",
+// "24h", "true"), or "" for an unknown name. Secrets are returned as they
+// are: to display a configuration, call Redacted first.
+func (c Config) Get(name string) string {
+	s, ok := lookup(name)
+	if !ok {
+		return ""
+	}
+	return s.get(c)
+}
+
+// Redacted returns a copy safe to display or log: each secret is replaced
+// by "set, ending …abcd" (only "set" for short values) or "not set".
+func (c Config) Redacted() Config {
+	r := c
+	r.Source = make(map[string]string, len(c.Source))
+	for k, v := range c.Source {
+		r.Source[k] = v
+	}
+	r.OpenAIAPIKey = Hint(c.OpenAIAPIKey)
+	r.WebhookSecret = Hint(c.WebhookSecret)
+	return r
+}
+
+// Hint describes a secret without revealing it: "not set", "set" or, for
+// values of 12 characters or more, "set, ending …" and the last four.
+func Hint(secret string) string {
+	switch r := []rune(secret); {
+	case len(r) == 0:
+		return "not set"
+	case len(r) < 12:
+		return "set"
+	default:
+		return "set, ending …" + string(r[len(r)-4:])
+	}
+}
+
+func fromMap(m map[string]string) func(string) string {
+	return func(k string) string { return strings.TrimSpace(m[k]) }
+}
+
+func without(m map[string]string, key string) map[string]string {
+	delete(m, key)
+	return m
+}
+
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+var secondsRe = regexp.MustCompile(`^[0-9]+s?$`)
+
+// seconds parses "45" or "45s" within [lo, hi] seconds.
+func seconds(v string, lo, hi int) (time.Duration, error) {
+	bad := fmt.Errorf("use whole seconds from %d to %d, like 30 or 30s", lo, hi)
+	if !secondsRe.MatchString(v) {
+		return 0, bad
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, "s"))
+	if err != nil || n < lo || n > hi {
+		return 0, bad
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+func number(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("use a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+func boolean(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off":
+		return false, nil
+	}
+	return false, errors.New("use true or false (or 1/0, yes/no, on/off)")
+}
+
+// folder accepts an absolute path, or one relative to workDir.
+func folder(v, workDir string) (string, error) {
+	if strings.HasPrefix(v, "~") {
+		return "", errors.New("write the full path: ~ is not expanded")
+	}
+	if !filepath.IsAbs(v) {
+		if workDir == "" {
+			abs, err := filepath.Abs(v)
+			if err != nil {
+				return "", fmt.Errorf("cannot make the path absolute: %v", err)
+			}
+			return abs, nil
+		}
+		v = filepath.Join(workDir, v)
+	}
+	return filepath.Clean(v), nil
+}
+
+func webURL(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func fmtSeconds(d time.Duration) string { return strconv.Itoa(int(d / time.Second)) }
+
+// fmtDuration writes a duration the short way: "24h", "90m", "1h30m".
+func fmtDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,0 +1,219 @@
+package fakeopenai
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const key = "sk-fake-test-key"
+
+type client struct {
+	t   *testing.T
+	h   http.Handler
+	key string
+}
+
+// do sends one request straight to the handler and decodes the JSON answer.
+func (c client) do(method, path, body string) (int, map[string]any) {
+	c.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	w := httptest.NewRecorder()
+	c.h.ServeHTTP(w, req)
+	var out map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+		c.t.Fatalf("%s %s: answer is not JSON: %q", method, path, w.Body.String())
+	}
+	return w.Code, out
+}
+
+func (c client) create(prompt string) (int, map[string]any) {
+	c.t.Helper()
+	b, _ := json.Marshal(map[string]any{"model": "o3-deep-research", "input": prompt, "background": true,
+		"metadata": map[string]string{"deepr_job_id": "job-" + prompt}})
+	return c.do("POST", "/v1/responses", string(b))
+}
+
+func newClient(t *testing.T, o Options) (*Server, client) {
+	o.APIKey = key
+	s := NewHandler(o)
+	return s, client{t: t, h: s.Handler(), key: key}
+}
+
+func TestLifecycle(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	s, c := newClient(t, Options{StepsToFinish: 3, Now: func() time.Time { return now }})
+	if s.URL() != "" {
+		t.Errorf("URL() of a non-listening server = %q, want empty", s.URL())
+	}
+	code, r := c.create("topic")
+	if code != 200 || r["status"] != "queued" || r["object"] != "response" || len(r["output"].([]any)) != 0 {
+		t.Fatalf("create: %d %v", code, r)
+	}
+	id := r["id"].(string)
+	wantStatus := []string{"in_progress", "in_progress", "completed", "completed"}
+	for i, want := range wantStatus {
+		_, r = c.do("GET", "/v1/responses/"+id, "")
+		if r["status"] != want {
+			t.Fatalf("GET %d status = %v, want %s", i+1, r["status"], want)
+		}
+	}
+	if r["completed_at"] != float64(now.Unix()) || r["usage"] == nil || r["error"] != nil {
+		t.Errorf("completed response: completed_at %v usage %v error %v", r["completed_at"], r["usage"], r["error"])
+	}
+	if s.Gets(id) != 4 || s.Creates() != 1 || s.CreatesFor("job-topic") != 1 || len(s.CreateRequests()) != 1 {
+		t.Errorf("counters: gets %d creates %d for %d bodies %d", s.Gets(id), s.Creates(), s.CreatesFor("job-topic"), len(s.CreateRequests()))
+	}
+	// Cancelling a finished response leaves it as it is.
+	if _, r = c.do("POST", "/v1/responses/"+id+"/cancel", ""); r["status"] != "completed" {
+		t.Errorf("cancel of a completed response: status %v", r["status"])
+	}
+	if code, r = c.do("DELETE", "/v1/responses/"+id, ""); code != 200 || r["deleted"] != true {
+		t.Errorf("delete: %d %v", code, r)
+	}
+	if code, _ = c.do("GET", "/v1/responses/"+id, ""); code != 404 {
+		t.Errorf("GET after delete: %d, want 404", code)
+	}
+}
+
+func TestNotFoundBody(t *testing.T) {
+	_, c := newClient(t, Options{})
+	code, r := c.do("GET", "/v1/responses/x", "")
+	want := map[string]any{"error": map[string]any{"message": "No response found with id 'x'.",
+		"type": "invalid_request_error", "param": nil, "code": nil}}
+	if code != 404 || !reflect.DeepEqual(r, want) {
+		t.Errorf("unknown id: %d %v, want 404 %v", code, r, want)
+	}
+}
+
+func TestAuth(t *testing.T) {
+	s, c := newClient(t, Options{})
+	bad := client{t: t, h: s.Handler(), key: "sk-other"}
+	code, r := bad.do("GET", "/v1/models", "")
+	if code != 401 || r["error"].(map[string]any)["code"] != "invalid_api_key" {
+		t.Errorf("wrong key: %d %v", code, r)
+	}
+	if strings.Contains(r["error"].(map[string]any)["message"].(string), "sk-other") {
+		t.Errorf("401 message echoes the key")
+	}
+	if code, _ := bad.create("q"); code != 401 || len(s.CreateRequests()) != 0 {
+		t.Errorf("create with a wrong key: %d, %d bodies recorded", code, len(s.CreateRequests()))
+	}
+	s.SetAPIKey("sk-other")
+	if code, _ := bad.do("GET", "/v1/models", ""); code != 200 {
+		t.Errorf("after SetAPIKey the new key got %d", code)
+	}
+	if code, _ := c.do("GET", "/v1/models", ""); code != 401 {
+		t.Errorf("after SetAPIKey the old key got %d, want 401", code)
+	}
+}
+
+func TestModels(t *testing.T) {
+	_, c := newClient(t, Options{})
+	_, r := c.do("GET", "/v1/models", "")
+	var ids []string
+	for _, m := range r["data"].([]any) {
+		ids = append(ids, m.(map[string]any)["id"].(string))
+	}
+	if r["object"] != "list" || !reflect.DeepEqual(ids, []string{"o3-deep-research", "o4-mini-deep-research"}) {
+		t.Errorf("models = %v", r)
+	}
+}
+
+func TestFinishAndSlow(t *testing.T) {
+	s, c := newClient(t, Options{StepsToFinish: 2})
+	_, r := c.create("[[fake:slow]] long")
+	id := r["id"].(string)
+	for i := 1; i < 10; i++ {
+		if _, r = c.do("GET", "/v1/responses/"+id, ""); r["status"] != "in_progress" {
+			t.Fatalf("slow GET %d: %v, want in_progress until GET 10", i, r["status"])
+		}
+	}
+	if _, r = c.do("GET", "/v1/responses/"+id, ""); r["status"] != "completed" {
+		t.Fatalf("slow GET 10: %v", r["status"])
+	}
+
+	_, r = c.create("[[fake:slow]] finish me")
+	id = r["id"].(string)
+	s.Finish(id)
+	if _, r = c.do("GET", "/v1/responses/"+id, ""); r["status"] != "completed" {
+		t.Errorf("GET after Finish: %v, want completed", r["status"])
+	}
+}
+
+func TestCreateMarkers(t *testing.T) {
+	tests := []struct {
+		prompt   string
+		wantCode []int // for two creates of the same prompt
+		wantErr  string
+		created  int
+	}{
+		{"[[fake:ratelimit]]", []int{429, 200}, "rate_limit_exceeded", 1},
+		{"[[fake:quota]]", []int{429, 429}, "insufficient_quota", 0},
+		{"[[fake:badrequest]]", []int{400, 400}, "invalid_value", 0},
+		{"[[fake:create503]]", []int{503, 503}, "", 0},
+		{"[[fake:create500]]", []int{500, 500}, "", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.prompt, func(t *testing.T) {
+			s, c := newClient(t, Options{})
+			for i, want := range tt.wantCode {
+				code, r := c.create(tt.prompt)
+				if code != want {
+					t.Fatalf("create %d: %d, want %d", i+1, code, want)
+				}
+				if code >= 400 {
+					e := r["error"].(map[string]any)
+					if e["message"] == "" || (tt.wantErr != "" && e["code"] != tt.wantErr) {
+						t.Errorf("create %d error = %v, want code %q", i+1, e, tt.wantErr)
+					}
+				}
+			}
+			if s.Creates() != tt.created || len(s.CreateRequests()) != 2 {
+				t.Errorf("created %d (want %d), bodies %d (want 2)", s.Creates(), tt.created, len(s.CreateRequests()))
+			}
+		})
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	s := New(Options{APIKey: key, StepsToFinish: 2})
+	defer s.Close()
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", s.URL()+"/responses",
+				strings.NewReader(`{"model":"o3-deep-research","input":"q","metadata":{"deepr_job_id":"same"}}`))
+			req.Header.Set("Authorization", "Bearer "+key)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var r struct{ ID string }
+			_ = json.NewDecoder(res.Body).Decode(&r)
+			res.Body.Close()
+			s.Finish(r.ID)
+			_ = s.Gets(r.ID)
+		}()
+	}
+	wg.Wait()
+	if s.CreatesFor("same") != 8 {
+		t.Errorf("CreatesFor = %d, want 8", s.CreatesFor("same"))
+	}
+}

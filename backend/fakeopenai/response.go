@@ -1,0 +1,300 @@
+package fakeopenai
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// marks are the behaviour markers found in a prompt.
+type marks struct {
+	fail, incomplete, empty          bool
+	create500, create503, createDrop bool
+	rateLimit, quota, badRequest     bool
+	get500, getDrop, gone            bool
+	hostile, unicode, slow           bool
+}
+
+func parseMarkers(prompt string) marks {
+	has := func(name string) bool { return strings.Contains(prompt, "[[fake:"+name+"]]") }
+	return marks{
+		fail: has("fail"), incomplete: has("incomplete"), empty: has("empty"),
+		create500: has("create500"), create503: has("create503"), createDrop: has("create-drop"),
+		rateLimit: has("ratelimit"), quota: has("quota"), badRequest: has("badrequest"),
+		get500: has("get500"), getDrop: has("getdrop"), gone: has("gone"),
+		hostile: has("hostile"), unicode: has("unicode"), slow: has("slow"),
+	}
+}
+
+// response is one stored background response. Guarded by Server.mu.
+type response struct {
+	id         string
+	seq        int
+	createdAt  time.Time
+	finishedAt time.Time
+	status     string
+	prompt     string
+	marks      marks
+	steps      int  // successful GETs until terminal
+	polls      int  // successful GETs served
+	getCalls   int  // all GETs received
+	finishNext bool // Finish was called
+
+	model            string
+	instructions     *string
+	background       *bool
+	metadata         map[string]string
+	tools            []json.RawMessage
+	maxToolCalls     *int64
+	reasoningSummary *string
+}
+
+// advance moves the response one step on a successful GET.
+func (r *response) advance(now func() time.Time) {
+	if terminal(r.status) {
+		return
+	}
+	r.polls++
+	if !r.finishNext && r.polls < r.steps {
+		r.status = "in_progress"
+		return
+	}
+	r.finishedAt = now()
+	switch {
+	case r.marks.fail:
+		r.status = "failed"
+	case r.marks.incomplete:
+		r.status = "incomplete"
+	default:
+		r.status = "completed"
+	}
+}
+
+// render builds the full Response object for the current state.
+func (r *response) render() map[string]any {
+	var instructions, maxToolCalls, summary any
+	if r.instructions != nil {
+		instructions = *r.instructions
+	}
+	if r.maxToolCalls != nil {
+		maxToolCalls = *r.maxToolCalls
+	}
+	if r.reasoningSummary != nil {
+		summary = *r.reasoningSummary
+	}
+	background := true
+	if r.background != nil {
+		background = *r.background
+	}
+	tools := r.tools
+	if tools == nil {
+		tools = []json.RawMessage{}
+	}
+	metadata := r.metadata
+	if metadata == nil {
+		metadata = map[string]string{}
+	}
+	out := map[string]any{
+		"id":                   r.id,
+		"object":               "response",
+		"created_at":           r.createdAt.Unix(),
+		"status":               r.status,
+		"background":           background,
+		"error":                nil,
+		"incomplete_details":   nil,
+		"instructions":         instructions,
+		"max_output_tokens":    nil,
+		"max_tool_calls":       maxToolCalls,
+		"model":                r.model,
+		"output":               r.output(),
+		"parallel_tool_calls":  true,
+		"previous_response_id": nil,
+		"reasoning":            map[string]any{"effort": "medium", "summary": summary},
+		"service_tier":         "default",
+		"store":                true,
+		"temperature":          1.0,
+		"text":                 map[string]any{"format": map[string]any{"type": "text"}},
+		"tool_choice":          "auto",
+		"tools":                tools,
+		"top_p":                1.0,
+		"truncation":           "disabled",
+		"usage":                nil,
+		"user":                 nil,
+		"metadata":             metadata,
+	}
+	switch r.status {
+	case "completed":
+		out["completed_at"] = r.finishedAt.Unix()
+		out["usage"] = r.usage(false)
+	case "incomplete":
+		out["incomplete_details"] = map[string]any{"reason": "max_output_tokens"}
+		out["usage"] = r.usage(true)
+	case "failed":
+		out["error"] = map[string]any{"code": "server_error",
+			"message": "The fake model failed while researching this question (server_error)."}
+	}
+	return out
+}
+
+func (r *response) usage(partial bool) map[string]any {
+	input := int64(1500 + utf8.RuneCountInString(r.prompt))
+	output, reasoning := int64(4200), int64(2600)
+	if partial {
+		output, reasoning = 2000, 1900
+	}
+	return map[string]any{
+		"input_tokens":          input,
+		"input_tokens_details":  map[string]any{"cached_tokens": 300},
+		"output_tokens":         output,
+		"output_tokens_details": map[string]any{"reasoning_tokens": reasoning},
+		"total_tokens":          input + output,
+	}
+}
+
+// output is the output array for the current state: a round of research
+// items per successful GET, and the report message once terminal.
+func (r *response) output() []any {
+	items := []any{}
+	if r.status == "queued" {
+		return items
+	}
+	rounds := r.polls
+	if rounds < 1 {
+		rounds = 1
+	}
+	topic := topicOf(r.prompt)
+	for i := 1; i <= rounds; i++ {
+		items = append(items,
+			map[string]any{
+				"id": fmt.Sprintf("rs_%06d_%d", r.seq, i), "type": "reasoning",
+				"summary": []any{map[string]any{"type": "summary_text",
+					"text": fmt.Sprintf("**Step %d**\n\nLooking for sources on %s.", i, topic)}},
+			},
+			map[string]any{
+				"id": fmt.Sprintf("ws_%06d_%da", r.seq, i), "type": "web_search_call", "status": "completed",
+				"action": map[string]any{"type": "search", "query": topic,
+					"queries": []string{fmt.Sprintf("%s (part %d)", topic, i)}},
+			})
+		if i%2 == 0 {
+			items = append(items, map[string]any{
+				"id": fmt.Sprintf("ws_%06d_%db", r.seq, i), "type": "web_search_call", "status": "completed",
+				"action": map[string]any{"type": "open_page", "url": fmt.Sprintf("https://example.org/source-%d", i)},
+			})
+		}
+		if i%3 == 0 {
+			items = append(items, map[string]any{
+				"id": fmt.Sprintf("ws_%06d_%dc", r.seq, i), "type": "web_search_call", "status": "completed",
+				"action": map[string]any{"type": "find_in_page", "pattern": "capacity",
+					"url": fmt.Sprintf("https://example.org/source-%d", i)},
+			})
+		}
+	}
+	switch {
+	case r.status == "completed" && !r.marks.empty:
+		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "completed", r.reportParts(topic)...))
+	case r.status == "incomplete":
+		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "incomplete", part(
+			piece{text: "# " + topic + "\n\n## Summary\n\nThe research stopped early. So far: solar "},
+			piece{text: "capacity grew quickly", url: "https://www.iea.org/reports/renewables-2025", title: "Renewables 2025 – IEA"},
+			piece{text: " and the section on"},
+		)))
+	}
+	return items
+}
+
+func (r *response) reportParts(topic string) []any {
+	switch {
+	case r.marks.hostile:
+		return []any{part(
+			piece{text: "# Hostile report\n\n<script>window.__pwned=1</script>\n\n" +
+				"<img src=x onerror=\"window.__pwned=1\">\n\n" +
+				"Click [x](javascript:window.__pwned=1) for more.\n\n" +
+				"<iframe src=\"https://evil.example\"></iframe>\n\n" +
+				"One claim comes from a "},
+			piece{text: "bad source", url: "javascript:window.__pwned=1", title: "<b onmouseover=\"window.__pwned=1\">bad</b>"},
+			piece{text: " and another from a "},
+			piece{text: "good source", url: "https://example.com/good", title: "A good source"},
+			piece{text: ".\n"},
+		)}
+	case r.marks.unicode:
+		return []any{
+			part(
+				piece{text: "# Énergie 中文 report 🚀\n\nCafé société: 中文研究显示 🌞 solar output "},
+				piece{text: "doubled in 2025", url: "https://例え.example/solar", title: "太陽光 – Solar"},
+				piece{text: ". 👍🏽 Über-naïve "},
+				piece{text: "wind followed", url: "https://example.com/wind", title: "Wind ✓"},
+				piece{text: ".\n\n"},
+			),
+			part(
+				piece{text: "## 第二部分 🎉\n\nAgain, "},
+				piece{text: "solar doubled", url: "https://例え.example/solar", title: "太陽光 – Solar"},
+				piece{text: " — résumé ✅.\n"},
+			),
+		}
+	}
+	return []any{part(
+		piece{text: "# " + topic + "\n\n## Summary\n\nThis fake report answers the question from three sources. " +
+			"Global solar capacity "},
+		piece{text: "grew by about a third in 2025", url: "https://www.iea.org/reports/renewables-2025", title: "Renewables 2025 – IEA"},
+		piece{text: ".\n\n## Findings\n\n- Renewables supplied a record share of new power capacity.\n- "},
+		piece{text: "Wind additions were led by China", url: "https://en.wikipedia.org/wiki/Wind_power", title: "Wind power - Wikipedia"},
+		piece{text: ".\n- "},
+		piece{text: "Battery storage costs kept falling", url: "https://ourworldindata.org/battery-price-decline", title: "Battery prices – Our World in Data"},
+		piece{text: ".\n\n## Uncertainty\n\nFigures for the latest year are preliminary and may be revised.\n"},
+	)}
+}
+
+// piece is a run of report text; a piece with a url is cited.
+type piece struct{ text, url, title string }
+
+// part builds an output_text content part whose url_citation annotations
+// carry CHARACTER (rune) offsets into its own text, end exclusive.
+func part(pieces ...piece) map[string]any {
+	var b strings.Builder
+	annotations := []any{}
+	pos := 0
+	for _, p := range pieces {
+		n := utf8.RuneCountInString(p.text)
+		if p.url != "" {
+			annotations = append(annotations, map[string]any{
+				"type": "url_citation", "start_index": pos, "end_index": pos + n, "url": p.url, "title": p.title,
+			})
+		}
+		b.WriteString(p.text)
+		pos += n
+	}
+	return map[string]any{"type": "output_text", "text": b.String(), "annotations": annotations, "logprobs": []any{}}
+}
+
+func message(id, status string, parts ...any) map[string]any {
+	return map[string]any{"id": id, "type": "message", "role": "assistant", "status": status, "content": parts}
+}
+
+// topicOf is the prompt's first line without markers, cut to 80 characters.
+func topicOf(prompt string) string {
+	t := prompt
+	for {
+		i := strings.Index(t, "[[fake:")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(t[i:], "]]")
+		if j < 0 {
+			break
+		}
+		t = t[:i] + t[i+j+2:]
+	}
+	t = strings.TrimSpace(t)
+	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
+		t = strings.TrimSpace(t[:i])
+	}
+	if r := []rune(t); len(r) > 80 {
+		t = string(r[:80])
+	}
+	if t == "" {
+		t = "Research report"
+	}
+	return t
+}

@@ -1,0 +1,309 @@
+// Package mirror writes the human-readable on-disk copy of a finished
+// report: <data>/reports/YYYY-MM-DD_<slug>_<id8>/report.md and
+// metadata.json. The database is the source of truth; the mirror is written
+// after the commit, atomically, and can be rebuilt from the database.
+package mirror
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/store"
+)
+
+// File names inside a report folder.
+const (
+	ReportFile   = "report.md"
+	MetadataFile = "metadata.json"
+)
+
+// maxSlug is the longest slug, in bytes (slugs are ASCII).
+const maxSlug = 48
+
+// RelDir is the report folder of j relative to the data folder:
+// reports/YYYY-MM-DD_<slug>_<first 8 of id>, the date being CreatedAt in
+// UTC and the slug the job title's ASCII words (accents dropped), lowercase,
+// joined by '-', at most 48 characters, "research" when none is left. The
+// result never contains "..", and no part of it contains a path separator.
+func RelDir(j job.Job) string {
+	id := asciiWord(strings.ToLower(j.ID))
+	if len(id) > 8 {
+		id = id[:8]
+	}
+	if id == "" {
+		id = "job"
+	}
+	name := j.CreatedAt.UTC().Format("2006-01-02") + "_" + slug(j.Title()) + "_" + id
+	return filepath.Join("reports", name)
+}
+
+// slug turns a title into lowercase ASCII words joined by '-', at most 48
+// characters (cut at a word boundary when one is in reach), or "research"
+// when the title has no ASCII letter or digit. Accented letters lose their
+// accents ("Müller" -> "muller", "ß" -> "ss"); everything else separates
+// words.
+func slug(title string) string {
+	var words []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			words = append(words, cur.String())
+			cur.Reset()
+		}
+	}
+	for _, r := range norm.NFD.String(letters.Replace(strings.ToLower(title))) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			cur.WriteRune(r)
+		case unicode.Is(unicode.Mn, r):
+			// a combining accent split off by NFD: drop it, the word goes on
+		default:
+			flush()
+		}
+	}
+	flush()
+	s := strings.Join(words, "-")
+	if len(s) > maxSlug {
+		cut := s[:maxSlug]
+		if i := strings.LastIndexByte(cut, '-'); i >= maxSlug/2 {
+			cut = cut[:i]
+		}
+		s = strings.Trim(cut, "-")
+	}
+	if s == "" {
+		return "research"
+	}
+	return s
+}
+
+// letters spells Latin letters that have no decomposition in ASCII.
+var letters = strings.NewReplacer("ß", "ss", "æ", "ae", "œ", "oe", "ø", "o", "ł", "l", "đ", "d", "ð", "d", "þ", "th", "ı", "i")
+
+// asciiWord keeps only a-z and 0-9 of s.
+func asciiWord(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// Write writes report.md and metadata.json for j into
+// <dataDir>/RelDir(j), each atomically (temporary file in the same folder,
+// fsync, rename), so a reader never sees a partial file. Folders are
+// created with mode 0700, files with 0600. It returns the absolute folder.
+func Write(dataDir string, j job.Job, rep store.Report) (string, error) {
+	if dataDir == "" {
+		return "", errors.New("writing the report copy: no data folder given")
+	}
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", fmt.Errorf("writing the report copy of job %s: %w", j.ID, err)
+	}
+	dir := filepath.Join(abs, RelDir(j))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("writing the report copy of job %s: %w (check that %s is writable)", j.ID, err, abs)
+	}
+	meta, err := metadata(j, rep)
+	if err != nil {
+		return "", fmt.Errorf("writing the report copy of job %s: %w", j.ID, err)
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{ReportFile, markdown(j, rep)}, {MetadataFile, meta}} {
+		if err := writeAtomic(dir, f.name, f.data); err != nil {
+			return "", fmt.Errorf("writing the report copy of job %s: %w (check free space and permissions of %s)", j.ID, err, dir)
+		}
+	}
+	syncDir(dir)
+	return dir, nil
+}
+
+// writeAtomic replaces dir/name with data: a temporary file in dir is
+// written, synced and renamed over the target.
+func writeAtomic(dir, name string, data []byte) (err error) {
+	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, name))
+}
+
+// syncDir makes the renames durable where the OS supports syncing a
+// folder; failures are ignored (the files themselves are complete).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// title is the report's title, else the job's, on one line.
+func title(j job.Job, rep store.Report) string {
+	t := strings.Join(strings.Fields(rep.Title), " ")
+	if t == "" {
+		t = j.Title()
+	}
+	if t == "" {
+		t = "Research report"
+	}
+	return t
+}
+
+// markdown is report.md: a short header, the report, then its sources.
+func markdown(j job.Job, rep store.Report) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", title(j, rep))
+	fmt.Fprintf(&b, "- Job: %s (%s)\n", j.ID, j.Status)
+	if j.Model != "" {
+		fmt.Fprintf(&b, "- Model: %s\n", j.Model)
+	}
+	fmt.Fprintf(&b, "- Created: %s\n", stamp(j.CreatedAt))
+	if j.FinishedAt != nil {
+		fmt.Fprintf(&b, "- Finished: %s\n", stamp(*j.FinishedAt))
+	}
+	b.WriteString("\n---\n\n")
+	b.WriteString(strings.TrimRight(rep.Markdown, "\n\r\t "))
+	b.WriteString("\n")
+	if srcs := sources(rep.Citations); len(srcs) > 0 {
+		b.WriteString("\n## Sources\n\n")
+		for _, c := range srcs {
+			fmt.Fprintf(&b, "%d. [%s](<%s>)\n", c.Index, linkText(c), linkURL(c.URL))
+		}
+	}
+	return []byte(b.String())
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// sources is one citation per Index, in Index order.
+func sources(cs []job.Citation) []job.Citation {
+	seen := map[int]bool{}
+	var out []job.Citation
+	for _, c := range cs {
+		if !seen[c.Index] {
+			seen[c.Index] = true
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Index < out[b].Index })
+	return out
+}
+
+// linkText is a citation's title (its URL when untitled) with markdown
+// link brackets escaped, on one line.
+func linkText(c job.Citation) string {
+	t := strings.Join(strings.Fields(c.Title), " ")
+	if t == "" {
+		t = c.URL
+	}
+	return strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`).Replace(t)
+}
+
+// linkURL makes a URL safe inside <...>: no angle brackets or line breaks.
+func linkURL(u string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '<', '>', '\n', '\r':
+			return -1
+		}
+		return r
+	}, u)
+}
+
+// metadata is metadata.json: the job object plus title and citations.
+func metadata(j job.Job, rep store.Report) ([]byte, error) {
+	cs := rep.Citations
+	if cs == nil {
+		cs = []job.Citation{}
+	}
+	b, err := json.MarshalIndent(struct {
+		job.Job
+		Title     string         `json:"title"`
+		Citations []job.Citation `json:"citations"`
+	}{j, title(j, rep), cs}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Rebuild rewrites the mirror of every job that has a report and returns
+// how many it wrote. A job whose stored ReportPath is not its folder under
+// dataDir (the data folder moved) first gets its ReportPath updated. It goes
+// on after a failing job and returns all failures joined.
+func Rebuild(ctx context.Context, st *store.Store, dataDir string) (int, error) {
+	jobs, err := st.ListJobs(ctx, store.ListFilter{})
+	if err != nil {
+		return 0, fmt.Errorf("rebuilding the report copies: %w", err)
+	}
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return 0, fmt.Errorf("rebuilding the report copies: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		rep, err := st.GetReport(ctx, j.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if dir := filepath.Join(abs, RelDir(j)); j.ReportPath != dir {
+			updated, err := st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil })
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted meanwhile
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("recording the report folder of job %s: %w", j.ID, err))
+				continue
+			}
+			j = updated
+		}
+		if _, err := Write(abs, j, rep); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}

@@ -1,0 +1,249 @@
+package mirror
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/store"
+)
+
+func TestSlug(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Green tea: health effects?", "green-tea-health-effects"},
+		{"Müller & Söhne — Café Straße", "muller-sohne-cafe-strasse"},
+		{"中文 标题", "research"},
+		{"中文 and English", "and-english"},
+		{"", "research"},
+		{"   ", "research"},
+		{"../..", "research"},
+		{"../../etc/passwd", "etc-passwd"},
+		{`a/b\c`, "a-b-c"},
+		{"C:\\Windows\\System32", "c-windows-system32"},
+		{"..", "research"},
+		{"🍵🍵🍵", "research"},
+		{"COVID-19 in 2020", "covid-19-in-2020"},
+		{strings.Repeat("word ", 30), "word-word-word-word-word-word-word-word-word"}, // 44: a 10th word would pass 48
+		{strings.Repeat("x", 100), strings.Repeat("x", 48)},
+		{"abc " + strings.Repeat("y", 60), "abc-" + strings.Repeat("y", 44)},
+	}
+	for _, tt := range tests {
+		got := slug(tt.in)
+		if got != tt.want {
+			t.Errorf("slug(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if len(got) > 48 || strings.Contains(got, "..") || strings.ContainsAny(got, `/\`) {
+			t.Errorf("slug(%q) = %q: longer than 48 or contains a separator or ..", tt.in, got)
+		}
+	}
+}
+
+func TestRelDir(t *testing.T) {
+	created := time.Date(2025, 12, 31, 23, 30, 0, 0, time.FixedZone("minus5", -5*3600)) // 2026-01-01 in UTC
+	tests := []struct {
+		j    job.Job
+		want string
+	}{
+		{job.Job{ID: "abcdef1234", Prompt: "Tea history\nmore", CreatedAt: created}, "2026-01-01_tea-history_abcdef12"},
+		{job.Job{ID: "ab", Prompt: "", CreatedAt: created}, "2026-01-01_research_ab"},
+		{job.Job{ID: "../../x", Prompt: "../../etc", CreatedAt: created}, "2026-01-01_etc_x"},
+		{job.Job{ID: "..", Prompt: "..", CreatedAt: created}, "2026-01-01_research_job"},
+		{job.Job{ID: "ABC/def", Prompt: "x", CreatedAt: created}, "2026-01-01_x_abcdef"},
+	}
+	for _, tt := range tests {
+		got := RelDir(tt.j)
+		want := filepath.Join("reports", tt.want)
+		if got != want {
+			t.Errorf("RelDir(id %q, prompt %q) = %q, want %q", tt.j.ID, tt.j.Prompt, got, want)
+		}
+		if strings.Contains(got, "..") || filepath.Dir(got) != "reports" {
+			t.Errorf("RelDir = %q: escapes reports/ or contains ..", got)
+		}
+	}
+}
+
+func sample() (job.Job, store.Report) {
+	created := time.Date(2025, 5, 1, 10, 0, 0, 0, time.UTC)
+	fin := created.Add(25 * time.Minute)
+	j := job.Job{ID: "k3j9x0qa7z", Status: job.Completed, Provider: "openai", Model: "o3-deep-research",
+		Prompt: "History of tea", CreatedAt: created, UpdatedAt: fin, FinishedAt: &fin, NextPollAt: created,
+		Usage: job.Usage{InputTokens: 10, OutputTokens: 20}, CostUSD: 1.5, Attempt: 1, Version: 4}
+	rep := store.Report{JobID: j.ID, Title: "History of tea", Markdown: "Tea came to Europe [1] and [2]; again [1].\n",
+		Citations: []job.Citation{
+			{Index: 2, URL: "https://b.example/x?y=(1)", Title: "B [brackets]", Start: 30, End: 33},
+			{Index: 1, URL: "https://a.example", Title: "", Start: 20, End: 23},
+			{Index: 1, URL: "https://a.example", Title: "", Start: 40, End: 43},
+		}}
+	return j, rep
+}
+
+func TestWrite(t *testing.T) {
+	data := t.TempDir()
+	j, rep := sample()
+	dir, err := Write(data, j, rep)
+	if err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if want := filepath.Join(data, RelDir(j)); dir != want {
+		t.Errorf("Write returned %q, want %q", dir, want)
+	}
+	for p, want := range map[string]os.FileMode{
+		filepath.Join(data, "reports"): 0o700, dir: 0o700,
+		filepath.Join(dir, ReportFile): 0o600, filepath.Join(dir, MetadataFile): 0o600,
+	} {
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, err %v; want %v", p, fi.Mode().Perm(), err, want)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, ReportFile))
+	wantMD := "# History of tea\n\n" +
+		"- Job: k3j9x0qa7z (completed)\n- Model: o3-deep-research\n" +
+		"- Created: 2025-05-01 10:00 UTC\n- Finished: 2025-05-01 10:25 UTC\n\n---\n\n" +
+		"Tea came to Europe [1] and [2]; again [1].\n\n## Sources\n\n" +
+		"1. [https://a.example](<https://a.example>)\n" +
+		"2. [B \\[brackets\\]](<https://b.example/x?y=(1)>)\n"
+	if string(md) != wantMD {
+		t.Errorf("report.md:\n%s\nwant:\n%s", md, wantMD)
+	}
+	var meta struct {
+		job.Job
+		Title     string         `json:"title"`
+		Citations []job.Citation `json:"citations"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, MetadataFile))
+	if err := json.Unmarshal(b, &meta); err != nil {
+		t.Fatalf("metadata.json: %v\n%s", err, b)
+	}
+	if meta.ID != j.ID || meta.Status != j.Status || meta.CostUSD != j.CostUSD || !meta.FinishedAt.Equal(*j.FinishedAt) ||
+		meta.Title != "History of tea" || !reflect.DeepEqual(meta.Citations, rep.Citations) {
+		t.Errorf("metadata.json = %s", b)
+	}
+}
+
+// TestWriteAtomic: rewriting leaves complete files and no temporary files,
+// and a failed write keeps the previous complete copy.
+func TestWriteAtomic(t *testing.T) {
+	data := t.TempDir()
+	j, rep := sample()
+	var dir string
+	for i := range 5 {
+		rep.Markdown = strings.Repeat("line of text\n", 1000*(i+1))
+		var err error
+		if dir, err = Write(data, j, rep); err != nil {
+			t.Fatalf("Write %d: %v", i, err)
+		}
+		md, _ := os.ReadFile(filepath.Join(dir, ReportFile))
+		if !strings.Contains(string(md), rep.Markdown) || !strings.HasSuffix(string(md), "(<https://b.example/x?y=(1)>)\n") {
+			t.Fatalf("Write %d: report.md incomplete (%d bytes)", i, len(md))
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{MetadataFile, ReportFile}; !reflect.DeepEqual(names, want) {
+		t.Errorf("folder holds %v, want only %v (no temporary files)", names, want)
+	}
+
+	// A failing write (a folder in the way of the target) leaves no temp file.
+	if err := os.Remove(filepath.Join(dir, MetadataFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, MetadataFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, MetadataFile, "keep"), []byte("x"), 0o600)
+	if _, err := Write(data, j, rep); err == nil {
+		t.Error("Write over a non-empty folder named metadata.json: no error")
+	}
+	entries, _ = os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left behind after a failed write", e.Name())
+		}
+	}
+}
+
+func TestWriteNoDataDir(t *testing.T) {
+	j, rep := sample()
+	if _, err := Write("", j, rep); err == nil {
+		t.Error("Write with no data folder: no error")
+	}
+}
+
+func TestRebuild(t *testing.T) {
+	ctx := t.Context()
+	tmp := t.TempDir()
+	st, err := store.Open(filepath.Join(tmp, "deepr.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	data := filepath.Join(tmp, "data")
+	var want []string
+	for i, prompt := range []string{"First report", "Second report", "Still running"} {
+		j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			continue // no report: no folder
+		}
+		now := time.Now()
+		j, err = st.Finish(ctx, j.ID, store.Report{Markdown: "text of " + prompt, Citations: []job.Citation{{Index: 1, URL: "https://x.example"}}},
+			func(c *job.Job) error {
+				c.Status = job.Completed
+				c.FinishedAt = &now
+				c.ReportPath = filepath.Join("/old/place", RelDir(*c))
+				return nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, filepath.Join(data, RelDir(j)))
+	}
+	n, err := Rebuild(ctx, st, data)
+	if err != nil || n != 2 {
+		t.Fatalf("Rebuild = %d, %v; want 2, nil", n, err)
+	}
+	// Delete the whole mirror; Rebuild brings it back.
+	if err := os.RemoveAll(filepath.Join(data, "reports")); err != nil {
+		t.Fatal(err)
+	}
+	n, err = Rebuild(ctx, st, data)
+	if err != nil || n != 2 {
+		t.Fatalf("Rebuild after deleting the folder = %d, %v; want 2, nil", n, err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(data, "reports"))
+	if len(entries) != 2 {
+		t.Errorf("reports/ holds %d folders, want 2", len(entries))
+	}
+	for _, dir := range want {
+		md, err := os.ReadFile(filepath.Join(dir, ReportFile))
+		if err != nil || !strings.Contains(string(md), "text of ") || !strings.Contains(string(md), "## Sources") {
+			t.Errorf("%s: %v\n%s", dir, err, md)
+		}
+		if _, err := os.Stat(filepath.Join(dir, MetadataFile)); err != nil {
+			t.Errorf("%s: %v", MetadataFile, err)
+		}
+	}
+	// Report paths now point into the new data folder, also in metadata.json.
+	jobs, _ := st.ListJobs(ctx, store.ListFilter{Statuses: []job.Status{job.Completed}})
+	for _, j := range jobs {
+		if dir := filepath.Join(data, RelDir(j)); j.ReportPath != dir {
+			t.Errorf("job %s report_path = %q, want %q", j.ID, j.ReportPath, dir)
+		}
+		b, _ := os.ReadFile(filepath.Join(j.ReportPath, MetadataFile))
+		var m job.Job
+		if json.Unmarshal(b, &m); m.ReportPath != j.ReportPath {
+			t.Errorf("metadata.json report_path = %q, want %q", m.ReportPath, j.ReportPath)
+		}
+	}
+}

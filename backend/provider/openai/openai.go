@@ -1,0 +1,232 @@
+// Package openai is the OpenAI deep-research provider: it submits background
+// Responses API jobs (o3-deep-research, o4-mini-deep-research), fetches and
+// cancels them, and turns every answer and failure into the provider
+// package's neutral Snapshot and classified *provider.Error.
+//
+// It talks through the official SDK but never lets the SDK read the
+// environment: every setting comes from Config. A create call is sent at
+// most once (SDK retries are off); callers do their own backoff.
+package openai
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	sdk "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
+	"github.com/openai/openai-go/v3/shared"
+
+	"github.com/deepr-desktop/deepr/backend/provider"
+)
+
+// Config is everything the provider needs. New never reads environment
+// variables; the config package does that and passes the values here.
+type Config struct {
+	APIKey    string
+	BaseURL   string // "" means https://api.openai.com/v1; tests use e.g. http://127.0.0.1:1234/v1
+	OrgID     string // optional OpenAI-Organization header
+	ProjectID string // optional OpenAI-Project header
+	// RequestTimeout bounds one call (default 60s).
+	RequestTimeout time.Duration
+	// HTTPClient is optional; the default has no timeout of its own.
+	HTTPClient *http.Client
+}
+
+// DefaultTimeout is the per-call timeout when Config.RequestTimeout is 0.
+const DefaultTimeout = 60 * time.Second
+
+// DefaultMaxToolCalls caps tool calls (and so cost) when a request says 0.
+const DefaultMaxToolCalls = 40
+
+// Provider is the OpenAI Responses API provider. It is safe for concurrent use.
+type Provider struct {
+	key       string
+	timeout   time.Duration
+	responses responses.ResponseService
+	models    sdk.ModelService
+}
+
+// New returns a provider for cfg.
+func New(cfg Config) *Provider {
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{}
+	}
+	// The services are built directly from explicit options, not through
+	// sdk.NewClient, whose defaults read OPENAI_API_KEY, OPENAI_BASE_URL,
+	// OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_CUSTOM_HEADERS.
+	opts := []option.RequestOption{
+		option.WithHTTPClient(client),
+		option.WithEnvironmentProduction(),
+		option.WithAPIKey(cfg.APIKey),
+		option.WithMaxRetries(0),
+		option.WithRequestTimeout(timeout),
+	}
+	if base := strings.TrimSpace(cfg.BaseURL); base != "" {
+		opts = append(opts, option.WithBaseURL(base))
+	}
+	if cfg.OrgID != "" {
+		opts = append(opts, option.WithOrganization(cfg.OrgID))
+	}
+	if cfg.ProjectID != "" {
+		opts = append(opts, option.WithProject(cfg.ProjectID))
+	}
+	return &Provider{
+		key:       cfg.APIKey,
+		timeout:   timeout,
+		responses: responses.NewResponseService(opts...),
+		models:    sdk.NewModelService(opts...),
+	}
+}
+
+// Name is the provider's name as stored with each job.
+func (p *Provider) Name() string { return "openai" }
+
+// Submit creates a background response for r and returns its id. The call
+// is sent at most once: an error whose Kind is KindAmbiguous means it may
+// have reached OpenAI and must not be repeated automatically.
+func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", &provider.Error{Kind: provider.KindNotSent, Op: "create", Err: err,
+			Message: "the submission was stopped before anything was sent to OpenAI; it will be sent later"}
+	}
+	if p.key == "" {
+		return "", noKey("create")
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	resp, err := p.responses.New(ctx, newParams(r), option.WithMaxRetries(0))
+	if err != nil {
+		return "", p.fail("create", err)
+	}
+	if resp.ID == "" {
+		return "", &provider.Error{Kind: provider.KindAmbiguous, Op: "create",
+			Message: "OpenAI answered the submission without a response id; it may still be running there, " +
+				"so it will not be sent again automatically. Check platform.openai.com/logs, then resubmit or dismiss the job."}
+	}
+	return resp.ID, nil
+}
+
+// newParams builds the create request for r.
+func newParams(r provider.Request) responses.ResponseNewParams {
+	model := r.Model
+	if model == "" {
+		model = DefaultModel
+	}
+	instructions := r.Instructions
+	if strings.TrimSpace(instructions) == "" {
+		instructions = DefaultInstructions
+	}
+	maxTools := r.MaxToolCalls
+	if maxTools <= 0 {
+		maxTools = DefaultMaxToolCalls
+	}
+	var tools []responses.ToolUnionParam
+	if r.WebSearch {
+		tools = append(tools, responses.ToolUnionParam{OfWebSearchPreview: &responses.WebSearchPreviewToolParam{
+			Type: responses.WebSearchPreviewToolTypeWebSearchPreview}})
+	}
+	if r.CodeInterpreter {
+		tools = append(tools, responses.ToolUnionParam{OfCodeInterpreter: &responses.ToolCodeInterpreterParam{
+			Container: responses.ToolCodeInterpreterContainerUnionParam{
+				OfCodeInterpreterToolAuto: &responses.ToolCodeInterpreterContainerCodeInterpreterContainerAutoParam{}}}})
+	}
+	p := responses.ResponseNewParams{
+		Model:        shared.ResponsesModel(model),
+		Input:        responses.ResponseNewParamsInputUnion{OfString: sdk.String(r.Prompt)},
+		Background:   sdk.Bool(true),
+		Store:        sdk.Bool(true),
+		Instructions: sdk.String(instructions),
+		MaxToolCalls: sdk.Int(int64(maxTools)),
+		Reasoning:    shared.ReasoningParam{Summary: shared.ReasoningSummaryAuto},
+		Tools:        tools,
+	}
+	if r.JobID != "" {
+		p.Metadata = shared.Metadata{"deepr_job_id": r.JobID}
+	}
+	return p
+}
+
+// Fetch returns the current state of response id.
+func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, error) {
+	if id == "" {
+		return provider.Snapshot{}, &provider.Error{Kind: provider.KindNotFound, Op: "get",
+			Message: "no OpenAI response id was saved for this job; resubmit it"}
+	}
+	if p.key == "" {
+		return provider.Snapshot{}, noKey("get")
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	resp, err := p.responses.Get(ctx, id, responses.ResponseGetParams{})
+	if err != nil {
+		return provider.Snapshot{}, p.fail("get", err)
+	}
+	snap, err := parseSnapshot([]byte(resp.RawJSON()))
+	if err != nil {
+		return provider.Snapshot{}, &provider.Error{Kind: provider.KindTransient, Op: "get", Err: err,
+			Message: "OpenAI's answer could not be read (" + err.Error() + "); it will be fetched again"}
+	}
+	if snap.ID == "" {
+		snap.ID = id
+	}
+	return snap, nil
+}
+
+// Cancel asks OpenAI to stop response id. Cancelling twice is harmless; a
+// response OpenAI no longer has gives a *provider.Error of KindNotFound.
+func (p *Provider) Cancel(ctx context.Context, id string) error {
+	if id == "" {
+		return &provider.Error{Kind: provider.KindNotFound, Op: "cancel",
+			Message: "no OpenAI response id was saved for this job, so there is nothing to cancel there"}
+	}
+	if p.key == "" {
+		return noKey("cancel")
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	if _, err := p.responses.Cancel(ctx, id); err != nil {
+		return p.fail("cancel", err)
+	}
+	return nil
+}
+
+// CheckKey verifies the key with a cheap GET /v1/models. A rejected key
+// gives a *provider.Error of KindAuth.
+func (p *Provider) CheckKey(ctx context.Context) error {
+	if p.key == "" {
+		return noKey("check")
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	if _, err := p.models.List(ctx); err != nil {
+		return p.fail("check", err)
+	}
+	return nil
+}
+
+// noKey is the error for a call made without an API key: nothing is sent.
+func noKey(op string) *provider.Error {
+	return &provider.Error{Kind: provider.KindAuth, Op: op,
+		Message: "no OpenAI API key is set. Set one in Settings or OPENAI_API_KEY."}
+}
+
+// fail classifies err and makes sure the key never appears in the message.
+func (p *Provider) fail(op string, err error) *provider.Error {
+	e := classify(op, err)
+	if p.key != "" && len(p.key) >= 8 {
+		e.Message = strings.ReplaceAll(e.Message, p.key, "[redacted]")
+	}
+	if e.Err != nil && p.key != "" && len(p.key) >= 8 && strings.Contains(e.Err.Error(), p.key) {
+		e.Err = errors.New(strings.ReplaceAll(e.Err.Error(), p.key, "[redacted]"))
+	}
+	return e
+}

@@ -1,0 +1,451 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/mattn/go-sqlite3"
+)
+
+// jobCols are the jobs columns read and written for a job.Job, in the
+// order of jobArgs and scanJob.
+const jobCols = `id, prompt, provider, model, options, status, provider_status, provider_job_id,
+	attempt, error, progress, usage, cost_usd, created_at, updated_at, submitted_at, finished_at,
+	next_poll_at, poll_errors, report_path, version`
+
+// jobColsJ is jobCols qualified with the table alias j.
+const jobColsJ = `j.id, j.prompt, j.provider, j.model, j.options, j.status, j.provider_status, j.provider_job_id,
+	j.attempt, j.error, j.progress, j.usage, j.cost_usd, j.created_at, j.updated_at, j.submitted_at, j.finished_at,
+	j.next_poll_at, j.poll_errors, j.report_path, j.version`
+
+// jobSet assigns every column but id (for UPDATE), in jobArgs order.
+const jobSet = `prompt = ?, provider = ?, model = ?, options = ?, status = ?, provider_status = ?, provider_job_id = ?,
+	attempt = ?, error = ?, progress = ?, usage = ?, cost_usd = ?, created_at = ?, updated_at = ?, submitted_at = ?, finished_at = ?,
+	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?`
+
+// activeIn is the SQL list of active statuses (see job.Status.Active).
+const activeIn = `('queued', 'submitting', 'running')`
+
+// jobArgs encodes j in jobCols order.
+func jobArgs(j job.Job) ([]any, error) {
+	opts, err := json.Marshal(j.Options)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := json.Marshal(j.Progress)
+	if err != nil {
+		return nil, err
+	}
+	usage, err := json.Marshal(j.Usage)
+	if err != nil {
+		return nil, err
+	}
+	var pjid sql.NullString
+	if j.ProviderJobID != "" {
+		pjid = sql.NullString{String: j.ProviderJobID, Valid: true}
+	}
+	created, err := toNanos(j.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("created_at: %w", err)
+	}
+	updated, err := toNanos(j.UpdatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("updated_at: %w", err)
+	}
+	next, err := toNanos(j.NextPollAt)
+	if err != nil {
+		return nil, fmt.Errorf("next_poll_at: %w", err)
+	}
+	submitted, err := toNullNanos(j.SubmittedAt)
+	if err != nil {
+		return nil, fmt.Errorf("submitted_at: %w", err)
+	}
+	finished, err := toNullNanos(j.FinishedAt)
+	if err != nil {
+		return nil, fmt.Errorf("finished_at: %w", err)
+	}
+	return []any{
+		j.ID, j.Prompt, j.Provider, j.Model, string(opts), string(j.Status), j.ProviderStatus, pjid,
+		j.Attempt, j.Error, string(prog), string(usage), j.CostUSD, created, updated, submitted, finished,
+		next, j.PollErrors, j.ReportPath, j.Version,
+	}, nil
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanJob reads the jobCols of one row, followed by extra destinations.
+func scanJob(sc scanner, extra ...any) (job.Job, error) {
+	var (
+		j                       job.Job
+		status, opts, prog, use string
+		pjid                    sql.NullString
+		created, updated, next  int64
+		submitted, finished     sql.NullInt64
+	)
+	dest := []any{
+		&j.ID, &j.Prompt, &j.Provider, &j.Model, &opts, &status, &j.ProviderStatus, &pjid,
+		&j.Attempt, &j.Error, &prog, &use, &j.CostUSD, &created, &updated, &submitted, &finished,
+		&next, &j.PollErrors, &j.ReportPath, &j.Version,
+	}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return job.Job{}, err
+	}
+	j.Status = job.Status(status)
+	j.ProviderJobID = pjid.String
+	j.CreatedAt = fromNanos(created)
+	j.UpdatedAt = fromNanos(updated)
+	j.NextPollAt = fromNanos(next)
+	j.SubmittedAt = fromNullNanos(submitted)
+	j.FinishedAt = fromNullNanos(finished)
+	for _, f := range []struct {
+		name string
+		src  string
+		dst  any
+	}{{"options", opts, &j.Options}, {"progress", prog, &j.Progress}, {"usage", use, &j.Usage}} {
+		if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
+			return job.Job{}, fmt.Errorf("job %s: reading its %s: %w", j.ID, f.name, err)
+		}
+	}
+	return j, nil
+}
+
+// normalize returns j with every time as the database gives it back (UTC,
+// no monotonic reading), so what a write returns equals what a read returns.
+func normalize(j job.Job) job.Job {
+	norm := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return time.Time{}
+		}
+		return t.UTC().Round(0)
+	}
+	j.CreatedAt = norm(j.CreatedAt)
+	j.UpdatedAt = norm(j.UpdatedAt)
+	j.NextPollAt = norm(j.NextPollAt)
+	if j.SubmittedAt != nil {
+		t := norm(*j.SubmittedAt)
+		j.SubmittedAt = &t
+	}
+	if j.FinishedAt != nil {
+		t := norm(*j.FinishedAt)
+		j.FinishedAt = &t
+	}
+	return j
+}
+
+// idAlphabet is the alphabet of generated job ids.
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newID returns a random 10-character id of lowercase letters and digits
+// (about 51 bits), drawn without modulo bias.
+func newID() (string, error) {
+	out := make([]byte, 0, 10)
+	var buf [16]byte
+	for len(out) < cap(out) {
+		if _, err := rand.Read(buf[:]); err != nil {
+			return "", fmt.Errorf("generating a job id: %w", err)
+		}
+		for _, b := range buf {
+			if int(b) < 252 && len(out) < cap(out) { // 252 = 7*36
+				out = append(out, idAlphabet[int(b)%36])
+			}
+		}
+	}
+	return string(out), nil
+}
+
+// isUniqueViolation reports whether err is a UNIQUE constraint failure on
+// the given "table.column".
+func isUniqueViolation(err error, column string) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique &&
+		strings.Contains(se.Error(), column)
+}
+
+// CreateJob inserts j. Empty ID: a new short random id is assigned. Status
+// defaults to queued, Attempt to 1, Version to 1, CreatedAt (when zero) and
+// UpdatedAt to Now(), NextPollAt to Now() if zero. Returns the stored job.
+func (s *Store) CreateJob(ctx context.Context, j job.Job) (job.Job, error) {
+	now := s.now()
+	if j.Status == "" {
+		j.Status = job.Queued
+	}
+	if !j.Status.Valid() {
+		return job.Job{}, fmt.Errorf("creating a job: unknown status %q", j.Status)
+	}
+	if j.Attempt == 0 {
+		j.Attempt = 1
+	}
+	j.Version = 1
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = now
+	}
+	j.UpdatedAt = now
+	if j.NextPollAt.IsZero() {
+		j.NextPollAt = now
+	}
+	given := j.ID != ""
+	for try := 0; ; try++ {
+		if !given {
+			id, err := newID()
+			if err != nil {
+				return job.Job{}, err
+			}
+			j.ID = id
+		}
+		args, err := jobArgs(j)
+		if err != nil {
+			return job.Job{}, fmt.Errorf("creating a job: %w", err)
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO jobs (`+jobCols+`) VALUES (`+
+				strings.Repeat("?, ", len(args)-1)+`?)`, args...)
+			return err
+		})
+		switch {
+		case err == nil:
+			return normalize(j), nil
+		case isUniqueViolation(err, "jobs.id") && !given && try < 5:
+			continue // a random id collided: draw another
+		case isUniqueViolation(err, "jobs.id"):
+			return job.Job{}, fmt.Errorf("creating job %s: a job with this id already exists", j.ID)
+		case isUniqueViolation(err, "jobs.provider_job_id"):
+			return job.Job{}, fmt.Errorf("creating job %s: provider job id %s already belongs to another job", j.ID, j.ProviderJobID)
+		default:
+			return job.Job{}, fmt.Errorf("creating job %s: %w", j.ID, err)
+		}
+	}
+}
+
+// GetJob finds a job by full id or unique id prefix (ErrNotFound, ErrAmbiguous).
+// Surrounding spaces are ignored; an empty id is ErrNotFound.
+func (s *Store) GetJob(ctx context.Context, idOrPrefix string) (job.Job, error) {
+	id := strings.TrimSpace(idOrPrefix)
+	if id == "" {
+		return job.Job{}, fmt.Errorf("no job id given: %w", ErrNotFound)
+	}
+	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+	if err == nil {
+		return j, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return job.Job{}, fmt.Errorf("reading job %s: %w", id, err)
+	}
+	// Every string starting with id sorts in [id, id+"\xf4\x90"): no valid
+	// UTF-8 sequence starts with F4 90 or higher.
+	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id >= ? AND id < ? ORDER BY id LIMIT 3`,
+		id, id+"\xf4\x90")
+	if err != nil {
+		return job.Job{}, fmt.Errorf("looking up job %s: %w", id, err)
+	}
+	found, err := collectJobs(rows)
+	if err != nil {
+		return job.Job{}, fmt.Errorf("looking up job %s: %w", id, err)
+	}
+	var matches []job.Job
+	for _, m := range found {
+		if strings.HasPrefix(m.ID, id) {
+			matches = append(matches, m)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return job.Job{}, fmt.Errorf("job %q: %w", id, ErrNotFound)
+	case 1:
+		return matches[0], nil
+	}
+	return job.Job{}, fmt.Errorf("%w %q: it matches %s, %s, ...; give more of the id", ErrAmbiguous, id, matches[0].ID, matches[1].ID)
+}
+
+// collectJobs scans and closes rows.
+func collectJobs(rows *sql.Rows) ([]job.Job, error) {
+	defer rows.Close()
+	var out []job.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// statusIn appends "AND <col> IN (?, ...)" for a non-empty status list.
+func statusIn(where []string, args []any, col string, sts []job.Status) ([]string, []any) {
+	if len(sts) == 0 {
+		return where, args
+	}
+	where = append(where, col+" IN (?"+strings.Repeat(", ?", len(sts)-1)+")")
+	for _, st := range sts {
+		args = append(args, string(st))
+	}
+	return where, args
+}
+
+// limitOffset renders LIMIT/OFFSET; limit <= 0 means none.
+func limitOffset(limit, offset int) string {
+	if limit <= 0 {
+		limit = -1
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+}
+
+// ListJobs returns jobs newest first (created_at desc, id desc).
+func (s *Store) ListJobs(ctx context.Context, f ListFilter) ([]job.Job, error) {
+	where := []string{"1"}
+	var args []any
+	where, args = statusIn(where, args, "status", f.Statuses)
+	if f.Model != "" {
+		where = append(where, "model = ?")
+		args = append(args, f.Model)
+	}
+	if !f.UpdatedAfter.IsZero() {
+		n, err := toNanos(f.UpdatedAfter)
+		if err != nil {
+			return nil, fmt.Errorf("listing jobs: %w", err)
+		}
+		where = append(where, "updated_at > ?")
+		args = append(args, n)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Limit, f.Offset), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing jobs: %w", err)
+	}
+	out, err := collectJobs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("listing jobs: %w", err)
+	}
+	return out, nil
+}
+
+// DueJobs returns every active job (queued, submitting, running) whose
+// next_poll_at <= now, oldest due first (next_poll_at asc, created_at asc).
+// limit 0 means no limit.
+func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]job.Job, error) {
+	n, err := toNanos(now)
+	if err != nil {
+		return nil, fmt.Errorf("finding due jobs: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs
+		WHERE status IN `+activeIn+` AND next_poll_at <= ?
+		ORDER BY next_poll_at, created_at, id`+limitOffset(limit, 0), n)
+	if err != nil {
+		return nil, fmt.Errorf("finding due jobs: %w", err)
+	}
+	out, err := collectJobs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("finding due jobs: %w", err)
+	}
+	return out, nil
+}
+
+// NextDue returns the earliest next_poll_at of any active job; ok is false
+// when there is no active job.
+func (s *Store) NextDue(ctx context.Context) (t time.Time, ok bool, err error) {
+	var n sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT min(next_poll_at) FROM jobs WHERE status IN `+activeIn).Scan(&n)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("finding the next due job: %w", err)
+	}
+	if !n.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromNanos(n.Int64), true, nil
+}
+
+// CountStatus counts jobs of one provider in one status ("" provider: all).
+func (s *Store) CountStatus(ctx context.Context, provider string, st job.Status) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE status = ? AND (? = '' OR provider = ?)`,
+		string(st), provider, provider).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting %s jobs: %w", st, err)
+	}
+	return n, nil
+}
+
+// Update applies fn to the current row inside one transaction. fn may change
+// any field except ID, CreatedAt and Version (changing them is an error). If
+// Status changed, the move is checked with job.CheckTransition (an illegal
+// move returns the error and writes nothing). Version is bumped by one and
+// UpdatedAt set to Now(). If fn returns an error nothing is written and that
+// error is returned. The id must be exact (ErrNotFound otherwise).
+func (s *Store) Update(ctx context.Context, id string, fn func(*job.Job) error) (job.Job, error) {
+	var out job.Job
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.updateTx(ctx, tx, id, fn)
+		return err
+	})
+	if err != nil {
+		return job.Job{}, err
+	}
+	return out, nil
+}
+
+// updateTx is Update inside tx. Errors from fn and transition errors come
+// back unwrapped so callers can match them.
+func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, id string, fn func(*job.Job) error) (job.Job, error) {
+	cur, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return job.Job{}, fmt.Errorf("job %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return job.Job{}, fmt.Errorf("reading job %s: %w", id, err)
+	}
+	next := cur
+	if cur.SubmittedAt != nil { // fn must not be able to change cur through a shared pointer
+		t := *cur.SubmittedAt
+		next.SubmittedAt = &t
+	}
+	if cur.FinishedAt != nil {
+		t := *cur.FinishedAt
+		next.FinishedAt = &t
+	}
+	if err := fn(&next); err != nil {
+		return job.Job{}, err
+	}
+	switch {
+	case next.ID != cur.ID:
+		return job.Job{}, fmt.Errorf("updating job %s: the id cannot be changed (to %q)", id, next.ID)
+	case !next.CreatedAt.Equal(cur.CreatedAt):
+		return job.Job{}, fmt.Errorf("updating job %s: created_at cannot be changed", id)
+	case next.Version != cur.Version:
+		return job.Job{}, fmt.Errorf("updating job %s: the version is managed by the store and cannot be set", id)
+	}
+	if next.Status != cur.Status {
+		if err := job.CheckTransition(cur.Status, next.Status); err != nil {
+			return job.Job{}, fmt.Errorf("job %s: %w", id, err)
+		}
+	}
+	next.Version = cur.Version + 1
+	next.UpdatedAt = s.now()
+	args, err := jobArgs(next)
+	if err != nil {
+		return job.Job{}, fmt.Errorf("updating job %s: %w", id, err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET `+jobSet+` WHERE id = ? AND version = ?`,
+		append(args[1:], id, cur.Version)...)
+	if isUniqueViolation(err, "jobs.provider_job_id") {
+		return job.Job{}, fmt.Errorf("updating job %s: provider job id %s already belongs to another job", id, next.ProviderJobID)
+	}
+	if err != nil {
+		return job.Job{}, fmt.Errorf("updating job %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return job.Job{}, fmt.Errorf("updating job %s: the row changed underneath (%d rows, %v); try again", id, n, err)
+	}
+	return normalize(next), nil
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestLease(t *testing.T) {
+	e := setup(t)
+	a, b := e.st, e.open() // two processes on one file
+	t0 := e.clock.Now()
+	const stale = 30 * time.Second
+	if _, ok, err := a.CurrentLease(e.ctx); ok || err != nil {
+		t.Fatalf("CurrentLease before anyone held it: ok %v, err %v; want false, nil", ok, err)
+	}
+	steps := []struct {
+		who    *Store
+		holder string
+		at     time.Duration
+		want   bool
+		owner  string // holder afterwards
+	}{
+		{a, "A", 0, true, "A"},
+		{b, "B", 10 * time.Second, false, "A"}, // fresh
+		{a, "A", 20 * time.Second, true, "A"},  // renew
+		{b, "B", 50 * time.Second, false, "A"}, // exactly stale is not yet stale
+		{b, "B", 50*time.Second + 1, true, "B"},
+		{a, "A", 51 * time.Second, false, "B"},
+		{b, "B", 52 * time.Second, true, "B"},
+	}
+	for i, s := range steps {
+		now := t0.Add(s.at)
+		ok, err := s.who.AcquireLease(e.ctx, s.holder, now, stale)
+		if err != nil || ok != s.want {
+			t.Fatalf("step %d: AcquireLease(%s, +%v) = %v, %v; want %v", i, s.holder, s.at, ok, err, s.want)
+		}
+		l, found, err := a.CurrentLease(e.ctx)
+		if err != nil || !found || l.Holder != s.owner {
+			t.Fatalf("step %d: CurrentLease = %+v, %v, %v; want holder %s", i, l, found, err, s.owner)
+		}
+		if ok && !l.Heartbeat.Equal(now) {
+			t.Errorf("step %d: heartbeat %v, want %v", i, l.Heartbeat, now)
+		}
+	}
+	// Releasing a lease one does not hold changes nothing.
+	if err := a.ReleaseLease(e.ctx, "A"); err != nil {
+		t.Fatal(err)
+	}
+	if l, _, _ := a.CurrentLease(e.ctx); l.Holder != "B" {
+		t.Errorf("after a release by a non-holder, holder = %q, want B", l.Holder)
+	}
+	// After B releases, A takes it at once, even with a fresh heartbeat.
+	if err := b.ReleaseLease(e.ctx, "B"); err != nil {
+		t.Fatal(err)
+	}
+	if l, found, _ := a.CurrentLease(e.ctx); !found || l.Holder != "" {
+		t.Errorf("after release: %+v, %v; want an empty holder", l, found)
+	}
+	if ok, err := a.AcquireLease(e.ctx, "A", t0.Add(53*time.Second), stale); !ok || err != nil {
+		t.Errorf("AcquireLease after release = %v, %v; want true", ok, err)
+	}
+	if _, err := a.AcquireLease(e.ctx, "", t0, stale); err == nil {
+		t.Error("AcquireLease with no holder: no error")
+	}
+}
+
+// TestLeaseRace: many contenders at the same instant, one winner.
+func TestLeaseRace(t *testing.T) {
+	e := setup(t)
+	stores := []*Store{e.st, e.open(), e.open()}
+	now := e.clock.Now()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var winners []string
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			holder := fmt.Sprintf("h%d", i)
+			ok, err := stores[i%len(stores)].AcquireLease(e.ctx, holder, now, time.Minute)
+			if err != nil {
+				t.Errorf("AcquireLease(%s): %v", holder, err)
+			}
+			if ok {
+				mu.Lock()
+				winners = append(winners, holder)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(winners) != 1 {
+		t.Fatalf("winners = %v, want exactly one", winners)
+	}
+	if l, _, _ := e.st.CurrentLease(e.ctx); l.Holder != winners[0] {
+		t.Errorf("lease holder %q, want the winner %q", l.Holder, winners[0])
+	}
+}

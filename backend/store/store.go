@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver (build with -tags sqlite_fts5)
+)
+
+// Open opens (creating if needed) the database at path, in WAL mode with a
+// busy timeout and foreign keys on, and applies pending migrations. A
+// missing folder is created with mode 0700 and a new database file with
+// mode 0600 (reports are private).
+func Open(path string) (*Store, error) {
+	if strings.TrimSpace(path) == "" {
+		return nil, errors.New("opening the database: no path given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the database folder %s: %w (check its permissions or choose another data folder)", filepath.Dir(abs), err)
+	}
+	// Create the file ourselves so SQLite does not create it world-readable.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w (check its permissions)", abs, err)
+	}
+	f.Close()
+
+	db, err := sql.Open("sqlite3", dsn(abs))
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", abs, err)
+	}
+	s := &Store{Now: time.Now, db: db}
+	ctx := context.Background()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening the database %s: %w (is it a SQLite file? move it away to start fresh)", abs, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("preparing the database %s: %w", abs, err)
+	}
+	return s, nil
+}
+
+// dsn is the go-sqlite3 data source name for an absolute path: a file: URI
+// (so '?' or '#' in the path cannot be mistaken for parameters) with WAL,
+// a 5 s busy timeout, foreign keys, BEGIN IMMEDIATE for every transaction
+// (read-modify-write transactions then never deadlock across processes)
+// and full fsync on commit (a paid report must survive a power cut).
+func dsn(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: C:/x -> /C:/x
+	}
+	u := url.URL{Scheme: "file", Path: p}
+	return u.String() + "?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate&_synchronous=FULL"
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if s == nil || s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// now returns the injected clock's time, in UTC.
+func (s *Store) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
+}
+
+// write runs fn in one immediate transaction: it commits when fn returns
+// nil and rolls back otherwise. Writers of this process queue on a mutex
+// instead of spinning in SQLite's busy handler; other processes wait in it.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("starting a database transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing to the database: %w", err)
+	}
+	return nil
+}
+
+// zeroNanos stands for the zero time.Time in NOT NULL time columns.
+const zeroNanos = math.MinInt64
+
+// toNanos converts t to UTC unix nanoseconds. The zero time maps to
+// zeroNanos; times outside int64 nanoseconds (before 1678 or after 2262)
+// are refused rather than silently wrapped.
+func toNanos(t time.Time) (int64, error) {
+	if t.IsZero() {
+		return zeroNanos, nil
+	}
+	if t.Before(time.Unix(0, math.MinInt64+1)) || t.After(time.Unix(0, math.MaxInt64)) {
+		return 0, fmt.Errorf("time %s cannot be stored: only years 1678 to 2262 are supported", t.Format(time.RFC3339))
+	}
+	return t.UnixNano(), nil
+}
+
+// fromNanos is the inverse of toNanos; times come back in UTC.
+func fromNanos(n int64) time.Time {
+	if n == zeroNanos {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// toNullNanos converts an optional time: nil is NULL.
+func toNullNanos(t *time.Time) (sql.NullInt64, error) {
+	if t == nil {
+		return sql.NullInt64{}, nil
+	}
+	n, err := toNanos(*t)
+	return sql.NullInt64{Int64: n, Valid: err == nil}, err
+}
+
+func fromNullNanos(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromNanos(n.Int64)
+	return &t
+}

@@ -1,0 +1,62 @@
+package worker
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/provider"
+)
+
+// outcome is what one poll of a running job means locally.
+type outcome struct {
+	// status is the new local status; job.Running means "keep polling".
+	status job.Status
+	// err is the job's error text for a final state ("" when none).
+	err string
+	// report means the snapshot's text is saved as the job's report.
+	report bool
+	// unknown marks a provider status this version does not know. The job
+	// keeps running (it is never dropped, never finished on a guess).
+	unknown bool
+}
+
+// decide maps what the provider says about a running job to a local
+// outcome. It is the only place that turns a provider status into a final
+// state, so every documented status is handled here and table-tested.
+func decide(j job.Job, s provider.Snapshot) outcome {
+	name := displayName(j.Provider)
+	switch s.Status {
+	case provider.StatusQueued, provider.StatusInProgress:
+		return outcome{status: job.Running}
+	case provider.StatusCompleted:
+		if strings.TrimSpace(s.Report) == "" {
+			return outcome{status: job.Failed, err: name + " finished with no report text: nothing to save. Resubmit the job to try again."}
+		}
+		return outcome{status: job.Completed, report: true}
+	case provider.StatusIncomplete:
+		reason := s.IncompleteReason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		o := outcome{status: job.Incomplete, report: strings.TrimSpace(s.Report) != ""}
+		if o.report {
+			o.err = fmt.Sprintf("%s stopped before finishing (%s); the partial report is saved. Resubmit with a higher tool-call limit to get a full report.", name, reason)
+		} else {
+			o.err = fmt.Sprintf("%s stopped before finishing (%s) and returned no text. Resubmit with a higher tool-call limit to try again.", name, reason)
+		}
+		return o
+	case provider.StatusFailed:
+		msg := s.ErrorMessage
+		if msg == "" {
+			msg = "no message given"
+		}
+		if s.ErrorCode != "" {
+			msg = s.ErrorCode + ": " + msg
+		}
+		return outcome{status: job.Failed, err: fmt.Sprintf("%s failed the job (%s). Resubmit it to try again.", name, msg)}
+	case provider.StatusCancelled:
+		return outcome{status: job.Cancelled, err: "Cancelled at " + name + ", not from this app. Resubmit it to run it again."}
+	}
+	return outcome{status: job.Running, unknown: true}
+}

@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import * as apiModule from './lib/api';
+import { makeHealth, makeJob } from './tests/fixtures';
+import type { FakeApi } from './tests/fakeApi';
+import App from './App.svelte';
+
+vi.mock('./lib/api', async () => (await import('./tests/fakeApi')).fakeApi());
+const api = apiModule as unknown as FakeApi;
+
+beforeEach(() => api.reset());
+
+async function setup() {
+  const r = render(App);
+  await screen.findByTestId('nav-queue');
+  await waitFor(() => expect(api.GetSettings).toHaveBeenCalled());
+  return r;
+}
+
+describe('App shell', () => {
+  it('has the four nav items, starts on the Queue and shows health', async () => {
+    api.GetHealth.mockResolvedValue(makeHealth({ provider: 'ok', poller: 'standby', lease_holder: 'deepr worker on srv' }));
+    await setup();
+    for (const id of ['nav-queue', 'nav-new', 'nav-library', 'nav-settings']) {
+      expect(screen.getByTestId(id), id).toBeInTheDocument();
+    }
+    expect(screen.getByRole('heading', { name: 'Queue' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('poller-state').textContent).toContain('held by deepr worker on srv'));
+    expect(screen.getByTestId('health-provider').textContent).toContain('OpenAI reachable');
+    api.emit('health:updated', makeHealth({ provider: 'key_rejected', poller: 'running' }));
+    await waitFor(() => expect(screen.getByTestId('health-provider').textContent).toContain('API key rejected'));
+    expect(screen.getByTestId('poller-state').textContent).toContain('polling here');
+  });
+
+  it('counts active jobs in the sidebar', async () => {
+    api.ListJobs.mockResolvedValue([makeJob({ id: 'a', status: 'running' }), makeJob({ id: 'b', status: 'queued' }), makeJob({ id: 'c', status: 'completed' })]);
+    await setup();
+    await waitFor(() => expect(screen.getByLabelText('2 active')).toBeInTheDocument());
+  });
+
+  const shortcuts: { name: string; init: KeyboardEventInit; want: string }[] = [
+    { name: 'Ctrl+N', init: { key: 'n', ctrlKey: true }, want: 'prompt-input' },
+    { name: 'Cmd+N', init: { key: 'n', metaKey: true }, want: 'prompt-input' },
+    { name: 'Ctrl+K', init: { key: 'k', ctrlKey: true }, want: 'library-search' },
+    { name: 'Cmd+K', init: { key: 'k', metaKey: true }, want: 'library-search' },
+    { name: '/', init: { key: '/' }, want: 'library-search' },
+  ];
+  for (const c of shortcuts) {
+    it(`${c.name} opens ${c.want}`, async () => {
+      await setup();
+      const notPrevented = await fireEvent.keyDown(document.body, c.init);
+      expect(notPrevented, 'browser default prevented').toBe(false);
+      const el = await screen.findByTestId(c.want);
+      if (c.want === 'library-search') await waitFor(() => expect(document.activeElement).toBe(el));
+    });
+  }
+
+  it('does not treat / typed in a field as a shortcut', async () => {
+    await setup();
+    await fireEvent.click(screen.getByTestId('nav-new'));
+    const prompt = await screen.findByTestId('prompt-input');
+    await fireEvent.keyDown(prompt, { key: '/' });
+    expect(screen.queryByTestId('library-search'), 'library opened while typing').toBeNull();
+    expect(screen.getByTestId('prompt-input')).toBeInTheDocument();
+  });
+
+  it('goes to the Queue after a submission and shows the new job', async () => {
+    const job = makeJob({ id: 'n1', status: 'queued', version: 1 });
+    api.Submit.mockResolvedValue(job);
+    await setup();
+    await fireEvent.click(screen.getByTestId('nav-new'));
+    await fireEvent.input(await screen.findByTestId('prompt-input'), { target: { value: 'question' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(document.querySelector('[data-testid="job-row"][data-job-id="n1"]')).not.toBeNull());
+    expect(screen.getByRole('heading', { name: 'Queue' })).toBeInTheDocument();
+  });
+
+  it('opens the report named by app:open-report (a clicked notification)', async () => {
+    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r9', status: 'completed' }), html: '<p>hello</p>', markdown: 'hello', citations: [] });
+    await setup();
+    api.emit('app:open-report', 'r9');
+    expect((await screen.findByTestId('report-body')).textContent).toContain('hello');
+    expect(api.GetReport).toHaveBeenCalledWith('r9');
+  });
+
+  it('cancels every subscription it made when destroyed', async () => {
+    const { unmount } = await setup();
+    const made = api.on.mock.calls.map((c) => c[0]).sort();
+    expect(made).toEqual(['app:open-report', 'health:updated', 'job:deleted', 'job:updated']);
+    unmount();
+    expect([...api.unsubscribed].sort()).toEqual(made);
+    for (const name of made) expect(api.listenerCount(name), `${name} listeners left`).toBe(0);
+  });
+});

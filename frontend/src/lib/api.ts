@@ -1,0 +1,83 @@
+// Package-like module api is the ONLY place that imports the Wails-generated
+// bindings (frontend/wailsjs). Components and stores import from here, and
+// tests replace this module with vi.mock('…/lib/api').
+//
+// Every method returns a Promise; a Go error rejects it with a string message
+// (use errorMessage to show it).
+
+import * as App from '../../wailsjs/go/main/App';
+import { EventsOn } from '../../wailsjs/runtime/runtime';
+import type {
+  EventName,
+  EventPayloads,
+  Health,
+  Job,
+  KeyTest,
+  ListJobsRequest,
+  ModelInfo,
+  ReportView,
+  SearchRequest,
+  SearchResult,
+  Settings,
+  SettingsInput,
+  SubmitRequest,
+} from './types';
+
+/** Backend is the typed surface of the bound Go struct App. */
+export interface Backend {
+  ListJobs(req: ListJobsRequest): Promise<Job[]>;
+  GetJob(id: string): Promise<Job>;
+  Submit(req: SubmitRequest): Promise<Job>;
+  Cancel(id: string): Promise<Job>;
+  Resubmit(id: string): Promise<Job>;
+  CheckNow(id: string): Promise<void>;
+  DeleteJob(id: string): Promise<void>;
+  GetReport(id: string): Promise<ReportView>;
+  SearchReports(req: SearchRequest): Promise<SearchResult>;
+  OpenURL(url: string): Promise<void>;
+  RevealReport(id: string): Promise<void>;
+  OpenDataFolder(): Promise<void>;
+  GetSettings(): Promise<Settings>;
+  SaveSettings(s: SettingsInput): Promise<Settings>;
+  SetAPIKey(key: string): Promise<Settings>;
+  ClearAPIKey(): Promise<Settings>;
+  TestAPIKey(): Promise<KeyTest>;
+  GetHealth(): Promise<Health>;
+  Models(): Promise<ModelInfo[]>;
+  Version(): Promise<string>;
+}
+
+// The generated signatures take Wails model classes; the JSON shapes in
+// types.ts are what actually crosses the bridge, so one cast here keeps every
+// caller type-checked against types.ts.
+const go = App as unknown as Backend;
+
+export const ListJobs = (req: ListJobsRequest) => go.ListJobs(req);
+export const GetJob = (id: string) => go.GetJob(id);
+export const Submit = (req: SubmitRequest) => go.Submit(req);
+export const Cancel = (id: string) => go.Cancel(id);
+export const Resubmit = (id: string) => go.Resubmit(id);
+export const CheckNow = (id: string) => go.CheckNow(id);
+export const DeleteJob = (id: string) => go.DeleteJob(id);
+export const GetReport = (id: string) => go.GetReport(id);
+export const SearchReports = (req: SearchRequest) => go.SearchReports(req);
+export const OpenURL = (url: string) => go.OpenURL(url);
+export const RevealReport = (id: string) => go.RevealReport(id);
+export const OpenDataFolder = () => go.OpenDataFolder();
+export const GetSettings = () => go.GetSettings();
+export const SaveSettings = (s: SettingsInput) => go.SaveSettings(s);
+export const SetAPIKey = (key: string) => go.SetAPIKey(key);
+export const ClearAPIKey = () => go.ClearAPIKey();
+export const TestAPIKey = () => go.TestAPIKey();
+export const GetHealth = () => go.GetHealth();
+export const Models = () => go.Models();
+export const Version = () => go.Version();
+
+/**
+ * on subscribes to a backend event and returns the function that cancels
+ * exactly this subscription. Never use EventsOff: it removes every listener
+ * of that event, including other components' ones.
+ */
+export function on<E extends EventName>(name: E, cb: (payload: EventPayloads[E]) => void): () => void {
+  return EventsOn(name, (payload: EventPayloads[E]) => cb(payload));
+}

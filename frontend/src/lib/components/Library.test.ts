@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import * as apiModule from '../api';
+import { makeJob } from '../../tests/fixtures';
+import type { FakeApi } from '../../tests/fakeApi';
+import Library from './Library.svelte';
+
+vi.mock('../api', async () => (await import('../../tests/fakeApi')).fakeApi());
+const api = apiModule as unknown as FakeApi;
+
+beforeEach(() => {
+  api.reset();
+  vi.useFakeTimers();
+});
+afterEach(() => vi.useRealTimers());
+
+async function settle(ms = 0) {
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
+describe('Library', () => {
+  it('loads the first page on open', async () => {
+    render(Library, { onopen: vi.fn(), onnew: vi.fn() });
+    await settle();
+    expect(api.SearchReports).toHaveBeenCalledTimes(1);
+    expect(api.SearchReports).toHaveBeenCalledWith({
+      query: '', status: '', model: '', since: '', until: '', sort: 'relevance', limit: 50, offset: 0,
+    });
+    expect(screen.getByText(/Your library is empty/)).toBeInTheDocument();
+  });
+
+  it('searches once after typing quickly (debounced)', async () => {
+    render(Library, { onopen: vi.fn(), onnew: vi.fn() });
+    await settle();
+    api.SearchReports.mockClear();
+    const input = screen.getByTestId('library-search');
+    for (const v of ['h', 'he', 'hea', 'heat']) {
+      await fireEvent.input(input, { target: { value: v } });
+      await settle(100);
+    }
+    expect(api.SearchReports, 'calls while typing').not.toHaveBeenCalled();
+    await settle(250);
+    expect(api.SearchReports).toHaveBeenCalledTimes(1);
+    expect(api.SearchReports.mock.calls[0][0]).toMatchObject({ query: 'heat', offset: 0 });
+  });
+
+  it('shows highlighted hits, loads more, and opens one', async () => {
+    const hit = (id: string) => ({ job: makeJob({ id, status: 'completed' }), snippet_html: `about <mark>heat</mark> ${id}` });
+    api.SearchReports.mockResolvedValueOnce({ hits: [hit('a'), hit('b')], has_more: true });
+    api.SearchReports.mockResolvedValueOnce({ hits: [hit('c')], has_more: false });
+    const onopen = vi.fn();
+    render(Library, { onopen, onnew: vi.fn() });
+    await settle();
+    const hits = screen.getAllByTestId('search-hit');
+    expect(hits.map((h) => h.dataset.jobId)).toEqual(['a', 'b']);
+    expect(hits[0].querySelector('mark')?.textContent).toBe('heat');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    await settle();
+    expect(api.SearchReports.mock.calls[1][0]).toMatchObject({ offset: 2, limit: 50 });
+    expect(screen.getAllByTestId('search-hit').map((h) => h.dataset.jobId)).toEqual(['a', 'b', 'c']);
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+
+    await fireEvent.click(screen.getAllByTestId('search-hit')[2]);
+    expect(onopen).toHaveBeenCalledWith('c');
+  });
+
+  it('searches again right away when a filter changes', async () => {
+    render(Library, { onopen: vi.fn(), onnew: vi.fn() });
+    await settle();
+    await fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'incomplete' } });
+    await settle();
+    await fireEvent.change(screen.getByLabelText('Sort'), { target: { value: 'date' } });
+    await settle();
+    expect(api.SearchReports.mock.calls.at(-1)?.[0]).toMatchObject({ status: 'incomplete', sort: 'date' });
+  });
+});

@@ -1,0 +1,80 @@
+// Pure formatting helpers shared by the views. No side effects, no state.
+
+/** errorMessage turns a rejected binding call (Go sends a string) into text. */
+export function errorMessage(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** titleOf returns the first non-empty line of a prompt, cut to max characters. */
+export function titleOf(prompt: string, max = 120): string {
+  const line = prompt.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  if (line === '') return '(empty prompt)';
+  return line.length > max ? line.slice(0, max - 1) + '…' : line;
+}
+
+function parse(iso: string | null | undefined): number | null {
+  if (!iso || iso.startsWith('0001-01-01')) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * relativeTime says how far iso is from now in words: "just now", "5 min ago",
+ * "in 30 s", "3 h ago", "2 d ago". Empty for a missing or zero time.
+ */
+export function relativeTime(iso: string | null | undefined, now: number): string {
+  const t = parse(iso);
+  if (t === null) return '';
+  const diff = Math.round((t - now) / 1000);
+  const abs = Math.abs(diff);
+  let text: string;
+  if (abs < 5) return diff <= 0 ? 'just now' : 'now';
+  if (abs < 60) text = `${abs} s`;
+  else if (abs < 3600) text = `${Math.floor(abs / 60)} min`;
+  else if (abs < 86400) text = `${Math.floor(abs / 3600)} h ${Math.floor((abs % 3600) / 60)} min`;
+  else text = `${Math.floor(abs / 86400)} d`;
+  return diff < 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** elapsed formats the time between two instants as "12:05" or "1:02:05". */
+export function elapsed(fromIso: string | null | undefined, now: number): string {
+  const t = parse(fromIso);
+  if (t === null) return '';
+  const s = Math.max(0, Math.floor((now - t) / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`;
+}
+
+/** dateTime formats an RFC 3339 time for display in the user's locale. */
+export function dateTime(iso: string | null | undefined): string {
+  const t = parse(iso);
+  if (t === null) return '—';
+  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** usd formats a cost: "$1.23", "<$0.01" or "" when unknown (0). */
+export function usd(v: number | null | undefined): string {
+  if (!v) return '';
+  if (v < 0.01) return '<$0.01';
+  return `$${v.toFixed(2)}`;
+}
+
+/** count formats an integer with thousands separators. */
+export function count(n: number | null | undefined): string {
+  return (n ?? 0).toLocaleString('en-US');
+}
+
+/** isHttpURL reports whether href is an absolute http(s) URL (the only links Deepr opens). */
+export function isHttpURL(href: string | null | undefined): href is string {
+  return !!href && /^https?:\/\//i.test(href.trim());
+}
+
+/** byteLength is the UTF-8 size of s (the prompt limit is in bytes). */
+export function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}

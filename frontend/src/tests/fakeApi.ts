@@ -1,0 +1,91 @@
+// A stand-in for src/lib/api.ts: every binding is a vi.fn with a harmless
+// default, and `on` is a tiny event bus that records unsubscriptions, so tests
+// can emit Wails events and check that subscriptions are cancelled.
+//
+// Use:  vi.mock('<path>/lib/api', async () => (await import('<path>/tests/fakeApi')).fakeApi());
+//       import * as apiModule from '<path>/lib/api';  const api = apiModule as unknown as FakeApi;
+
+import { vi, type Mock } from 'vitest';
+import type { Backend } from '../lib/api';
+import type { Health, Job, ReportView, SearchResult, Settings } from '../lib/types';
+import { makeHealth, makeSettings } from './fixtures';
+
+export function fakeApi() {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const unsubscribed: string[] = [];
+
+  const defaults: Backend = {
+    ListJobs: async (): Promise<Job[]> => [],
+    GetJob: async (): Promise<Job> => {
+      throw 'not found';
+    },
+    Submit: async (): Promise<Job> => {
+      throw 'not mocked';
+    },
+    Cancel: async (): Promise<Job> => {
+      throw 'not mocked';
+    },
+    Resubmit: async (): Promise<Job> => {
+      throw 'not mocked';
+    },
+    CheckNow: async () => {},
+    DeleteJob: async () => {},
+    GetReport: async (): Promise<ReportView> => {
+      throw 'not mocked';
+    },
+    SearchReports: async (): Promise<SearchResult> => ({ hits: [], has_more: false }),
+    OpenURL: async () => {},
+    RevealReport: async () => {},
+    OpenDataFolder: async () => {},
+    GetSettings: async (): Promise<Settings> => makeSettings(),
+    SaveSettings: async (): Promise<Settings> => makeSettings(),
+    SetAPIKey: async (): Promise<Settings> => makeSettings(),
+    ClearAPIKey: async (): Promise<Settings> => makeSettings({ key_set: false, key_hint: '', key_storage: '' }),
+    TestAPIKey: async () => ({ ok: true, message: 'OpenAI accepted the key.' }),
+    GetHealth: async (): Promise<Health> => makeHealth(),
+    Models: async () => [
+      { id: 'o3-deep-research', label: 'o3 deep research', description: 'Most thorough' },
+      { id: 'o4-mini-deep-research', label: 'o4-mini deep research', description: 'Faster, cheaper' },
+    ],
+    Version: async () => '0.1.0-test',
+  };
+  const fns = Object.fromEntries(Object.entries(defaults).map(([k, impl]) => [k, vi.fn(impl)])) as unknown as {
+    [K in keyof Backend]: Mock<Backend[K]>;
+  };
+
+  const on = vi.fn((name: string, cb: (p: unknown) => void): (() => void) => {
+    let set = listeners.get(name);
+    if (!set) listeners.set(name, (set = new Set()));
+    set.add(cb);
+    return vi.fn(() => {
+      set.delete(cb);
+      unsubscribed.push(name);
+    });
+  });
+
+  return {
+    ...fns,
+    on,
+    /** emit delivers payload to every current listener of name. */
+    emit(name: string, payload: unknown) {
+      for (const cb of [...(listeners.get(name) ?? [])]) cb(payload);
+    },
+    listenerCount(name: string): number {
+      return listeners.get(name)?.size ?? 0;
+    },
+    unsubscribed,
+    /** reset restores every default and forgets listeners. */
+    reset() {
+      listeners.clear();
+      unsubscribed.length = 0;
+      on.mockClear();
+      for (const [k, impl] of Object.entries(defaults)) {
+        const fn = (fns as unknown as Record<string, Mock>)[k];
+        fn.mockReset();
+        fn.mockImplementation(impl as never);
+      }
+    },
+  };
+}
+
+export type FakeApi = ReturnType<typeof fakeApi>;

@@ -1,0 +1,40 @@
+// Rules about the source itself (lessons.md): no EventsOff anywhere, {@html}
+// only for the sanitized report and the escaped search snippets, and only
+// src/lib/api.ts imports the generated Wails bindings.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return files(p);
+    return /\.(ts|svelte)$/.test(name) && !/\.test\.ts$/.test(name) && !p.includes('/tests/') ? [p] : [];
+  });
+}
+
+const sources = files(root).map((p) => ({ path: relative(root, p), text: readFileSync(p, 'utf8') }));
+
+describe('source rules', () => {
+  it('finds the sources', () => {
+    expect(sources.length).toBeGreaterThan(10);
+  });
+
+  it('never calls EventsOff', () => {
+    const bad = sources.filter((s) => /EventsOff/.test(s.text.replace(/\/\/.*|<!--[\s\S]*?-->|\/\*[\s\S]*?\*\//g, ''))).map((s) => s.path);
+    expect(bad).toEqual([]);
+  });
+
+  it('uses {@html} only for the report body and search snippets', () => {
+    const uses = sources.flatMap((s) => [...s.text.matchAll(/\{@html ([^}]+)\}/g)].map((m) => `${s.path}: ${m[1].trim()}`));
+    expect(uses.sort()).toEqual(['lib/components/Library.svelte: hit.snippet_html', 'lib/components/Report.svelte: report.html']);
+  });
+
+  it('imports the Wails bindings only from lib/api.ts', () => {
+    const bad = sources.filter((s) => /from ['"][^'"]*wailsjs/.test(s.text) && s.path !== 'lib/api.ts').map((s) => s.path);
+    expect(bad).toEqual([]);
+  });
+});
