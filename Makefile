@@ -62,7 +62,7 @@ test-frontend: frontend-deps
 ## The real window under Xvfb, and headless Chromium against the dev-tagged binary.
 smoke e2e: build
 	$(GO) build -tags dev,$(tags) -o build/bin/$(APP)-dev .
-	dbus-run-session -- $(XVFB) $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
+	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
 test: deps deps-test frontend-deps
 	$(MAKE) vet test-go test-frontend e2e

@@ -101,22 +101,43 @@ func (a *App) startup(ctx context.Context) {
 	a.secrets = secrets.New(eng.Dirs.Config)
 	eng.Research.Emit = func(j job.Job) { wruntime.EventsEmit(ctx, EventJobUpdated, j) }
 	eng.Research.Deleted = func(id string) { wruntime.EventsEmit(ctx, EventJobDeleted, id) }
+	a.startPoller()
+}
+
+// startPoller runs the poller (and the webhook listener, when on) in the
+// background until stopPoller.
+func (a *App) startPoller() {
 	wctx, cancel := context.WithCancel(context.Background())
 	a.stopWorker, a.workerDone = cancel, make(chan struct{})
 	go func() {
 		defer close(a.workerDone)
-		if err := eng.Run(wctx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := a.eng.Run(wctx); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.WithError(err).Error("poller stopped")
+			wruntime.EventsEmit(a.ctx, EventHealthUpdated, worker.Health{Provider: "unknown", Message: err.Error(), Poller: worker.PollerStopped})
 		}
 	}()
 }
 
-// shutdown stops the poller (releasing the lease) and closes the database.
-func (a *App) shutdown(context.Context) {
+func (a *App) stopPoller() {
 	if a.stopWorker != nil {
 		a.stopWorker()
 		<-a.workerDone
+		a.stopWorker = nil
 	}
+}
+
+// restartPollerIf restarts the poller when the webhook settings changed
+// (the listener is started and stopped with it).
+func (a *App) restartPollerIf(before string) {
+	if a.eng.WebhookConfig() != before {
+		a.stopPoller()
+		a.startPoller()
+	}
+}
+
+// shutdown stops the poller (releasing the lease) and closes the database.
+func (a *App) shutdown(context.Context) {
+	a.stopPoller()
 	if a.eng != nil {
 		_ = a.eng.Close()
 	}
@@ -336,11 +357,52 @@ func (a *App) SaveSettings(in engine.SettingsInput) (engine.SettingsView, error)
 	if err != nil {
 		return engine.SettingsView{}, err
 	}
+	before := e.WebhookConfig()
 	v, err := e.SaveSettings(in)
 	if err == nil {
+		a.restartPollerIf(before)
 		wruntime.EventsEmit(a.ctx, EventHealthUpdated, e.Health())
 	}
 	return v, err
+}
+
+// SetWebhookSecret saves the webhook signing secret (whsec_...) like the API
+// key. It is never sent back to the UI.
+func (a *App) SetWebhookSecret(secret string) (engine.SettingsView, error) {
+	e, err := a.engine()
+	if err != nil {
+		return engine.SettingsView{}, err
+	}
+	secret = strings.TrimSpace(secret)
+	if !strings.HasPrefix(secret, "whsec_") || len(secret) < 20 || strings.ContainsAny(secret, " \t\n") {
+		return engine.SettingsView{}, errors.New("that is not a webhook signing secret: copy the whsec_... value from the OpenAI dashboard's webhook page")
+	}
+	before := e.WebhookConfig()
+	if _, err := a.secrets.Set(secrets.OpenAIWebhookSecret, secret); err != nil {
+		return engine.SettingsView{}, fmt.Errorf("could not save the secret: %w", err)
+	}
+	if err := e.Reload(); err != nil {
+		return engine.SettingsView{}, err
+	}
+	a.restartPollerIf(before)
+	return e.Settings(), nil
+}
+
+// ClearWebhookSecret removes the saved webhook secret.
+func (a *App) ClearWebhookSecret() (engine.SettingsView, error) {
+	e, err := a.engine()
+	if err != nil {
+		return engine.SettingsView{}, err
+	}
+	before := e.WebhookConfig()
+	if err := a.secrets.Delete(secrets.OpenAIWebhookSecret); err != nil {
+		return engine.SettingsView{}, err
+	}
+	if err := e.Reload(); err != nil {
+		return engine.SettingsView{}, err
+	}
+	a.restartPollerIf(before)
+	return e.Settings(), nil
 }
 
 // SetAPIKey saves the OpenAI key to the OS keychain (or the 0600 fallback
@@ -408,9 +470,9 @@ func userError(err error) error {
 	return errors.New(strings.TrimPrefix(err.Error(), research.ErrInvalid.Error()+": "))
 }
 
-// savedKey reads the API key saved by the app (keychain or fallback file).
-func savedKey(configDir string) (string, string) {
-	v, storage, err := secrets.New(configDir).Get(secrets.OpenAIAPIKey)
+// savedKey reads a secret saved by the app (keychain or fallback file).
+func savedKey(configDir, name string) (string, string) {
+	v, storage, err := secrets.New(configDir).Get(name)
 	if err != nil || v == "" {
 		return "", ""
 	}

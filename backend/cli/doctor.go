@@ -11,6 +11,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/webhook"
 )
 
 // doctor checks, in order, everything Deepr needs, and says what to fix.
@@ -97,14 +98,20 @@ func (r *runner) doctor(ctx context.Context, args []string) error {
 	default:
 		check(true, "poller", "none running: open the Deepr app or run `deepr worker` so queued jobs are sent")
 	}
-	if cfg.UseWebhooks {
-		detail := "listening on " + cfg.WebhookListen + " (in the process that holds the poller lease)"
-		if cfg.WebhookURL != "" {
-			detail += "; public URL " + cfg.WebhookURL
+	if ec := r.eng.Config(); ec.UseWebhooks {
+		detail := "on: POST " + webhook.Path + " on " + ec.WebhookListen + " in the process that holds the poller lease; polling every " + ec.EffectivePollInterval().String() + " as a fallback"
+		if ec.WebhookURL != "" {
+			detail += "; public URL " + ec.WebhookURL + " (register it in the OpenAI dashboard)"
 		} else {
-			detail += "; DEEPR_WEBHOOK_URL not set (register your public URL in the OpenAI dashboard)"
+			detail += "; DEEPR_WEBHOOK_URL not set (the public URL you register in the OpenAI dashboard)"
 		}
-		check(cfg.WebhookSecret != "", "webhooks", detail)
+		ok := ec.WebhookSecret != "" && webhook.CheckListen(ec.WebhookListen, ec.WebhookSecret) == nil
+		if ec.WebhookSecret == "" {
+			detail += "; OPENAI_WEBHOOK_SECRET is not set: no event can be verified (see docs/webhooks.md)"
+		}
+		check(ok, "webhooks", detail)
+	} else {
+		check(true, "webhooks", "off (polling only; see docs/webhooks.md)")
 	}
 	if failed > 0 {
 		fmt.Fprintf(w, "\n%d check(s) failed.\n", failed)

@@ -24,10 +24,16 @@ import (
 	"github.com/deepr-desktop/deepr/backend/worker"
 )
 
-// KeySource supplies an API key saved outside the environment (the OS
-// keychain or its fallback file in configDir). It returns "" when none is
-// saved.
-type KeySource func(configDir string) (key string, storage string)
+// KeySource supplies a secret saved outside the environment (the OS
+// keychain or its fallback file in configDir), by name (SecretAPIKey,
+// SecretWebhook). It returns "" when none is saved.
+type KeySource func(configDir, name string) (value string, storage string)
+
+// Names of the saved secrets.
+const (
+	SecretAPIKey  = "openai_api_key"
+	SecretWebhook = "openai_webhook_secret"
+)
 
 // Options configure Open.
 type Options struct {
@@ -106,6 +112,7 @@ func Open(o Options) (*Engine, error) {
 	if err := dirs.Ensure(); err != nil {
 		return nil, err
 	}
+	fillWebhookSecret(&cfg, o.Keys)
 	st, err := store.Open(dirs.Database())
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", dirs.Database(), err)
@@ -144,7 +151,7 @@ func (e *Engine) resolveKey() (string, string) {
 		return e.Cfg.OpenAIAPIKey, src
 	}
 	if e.opts.Keys != nil {
-		if k, storage := e.opts.Keys(e.Cfg.ConfigDir); k != "" {
+		if k, storage := e.opts.Keys(e.Cfg.ConfigDir, SecretAPIKey); k != "" {
 			return k, storage
 		}
 	}
@@ -158,6 +165,18 @@ func (e *Engine) newProvider(key string) *openai.Provider {
 		OrgID:     e.Cfg.OpenAIOrgID,
 		ProjectID: e.Cfg.OpenAIProjectID,
 	})
+}
+
+// fillWebhookSecret uses the secret saved in the app when neither the
+// environment nor a .env file sets OPENAI_WEBHOOK_SECRET.
+func fillWebhookSecret(cfg *config.Config, keys KeySource) {
+	if cfg.WebhookSecret != "" || keys == nil {
+		return
+	}
+	if v, storage := keys(cfg.ConfigDir, SecretWebhook); v != "" {
+		cfg.WebhookSecret = v
+		cfg.Source["OPENAI_WEBHOOK_SECRET"] = storage
+	}
 }
 
 // Provider returns the current OpenAI provider.
@@ -217,6 +236,7 @@ func (e *Engine) Reload() error {
 	if err != nil {
 		return err
 	}
+	fillWebhookSecret(&cfg, e.opts.Keys)
 	e.mu.Lock()
 	e.Cfg = cfg
 	e.mu.Unlock()

@@ -161,6 +161,9 @@ type SettingsInput struct {
 	MaxRunning          int    `json:"max_running"`
 	DefaultModel        string `json:"default_model"`
 	Notifications       bool   `json:"notifications"`
+	UseWebhooks         bool   `json:"use_webhooks"`
+	WebhookListen       string `json:"webhook_listen"` // "" = default
+	WebhookURL          string `json:"webhook_url"`
 }
 
 // Settings describes the current settings.
@@ -195,6 +198,9 @@ func (e *Engine) SaveSettings(in SettingsInput) (SettingsView, error) {
 	m["DEEPR_MAX_RUNNING"] = strconv.Itoa(in.MaxRunning)
 	m["DEEPR_MODEL"] = strings.TrimSpace(in.DefaultModel)
 	m["DEEPR_NOTIFICATIONS"] = strconv.FormatBool(in.Notifications)
+	m["DEEPR_USE_WEBHOOKS"] = strconv.FormatBool(in.UseWebhooks)
+	setOrDelete(m, "DEEPR_WEBHOOK_LISTEN", in.WebhookListen)
+	setOrDelete(m, "DEEPR_WEBHOOK_URL", in.WebhookURL)
 	if err := config.SaveSettings(e.Dirs.Config, m); err != nil {
 		return SettingsView{}, err
 	}
@@ -202,6 +208,21 @@ func (e *Engine) SaveSettings(in SettingsInput) (SettingsView, error) {
 		return SettingsView{}, err
 	}
 	return e.Settings(), nil
+}
+
+func setOrDelete(m map[string]string, k, v string) {
+	if v = strings.TrimSpace(v); v == "" {
+		delete(m, k)
+	} else {
+		m[k] = v
+	}
+}
+
+// WebhookConfig is the part of the configuration that needs the poller
+// (and its webhook listener) restarted when it changes.
+func (e *Engine) WebhookConfig() string {
+	c := e.Config()
+	return fmt.Sprintf("%v|%s|%s", c.UseWebhooks, c.WebhookListen, c.WebhookSecret)
 }
 
 // KeyTest is the result of "test key".

@@ -161,6 +161,9 @@ export namespace engine {
 	    max_running: number;
 	    default_model: string;
 	    notifications: boolean;
+	    use_webhooks: boolean;
+	    webhook_listen: string;
+	    webhook_url: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsInput(source);
@@ -172,6 +175,9 @@ export namespace engine {
 	        this.max_running = source["max_running"];
 	        this.default_model = source["default_model"];
 	        this.notifications = source["notifications"];
+	        this.use_webhooks = source["use_webhooks"];
+	        this.webhook_listen = source["webhook_listen"];
+	        this.webhook_url = source["webhook_url"];
 	    }
 	}
 	export class SettingsView {

@@ -12,6 +12,8 @@ export function CheckNow(arg1:string):Promise<void>;
 
 export function ClearAPIKey():Promise<engine.SettingsView>;
 
+export function ClearWebhookSecret():Promise<engine.SettingsView>;
+
 export function DeleteJob(arg1:string):Promise<void>;
 
 export function GetHealth():Promise<worker.Health>;
@@ -39,6 +41,8 @@ export function SaveSettings(arg1:engine.SettingsInput):Promise<engine.SettingsV
 export function SearchReports(arg1:engine.SearchRequest):Promise<engine.SearchResult>;
 
 export function SetAPIKey(arg1:string):Promise<engine.SettingsView>;
+
+export function SetWebhookSecret(arg1:string):Promise<engine.SettingsView>;
 
 export function Submit(arg1:research.SubmitInput):Promise<job.Job>;
 

@@ -14,6 +14,10 @@ export function ClearAPIKey() {
   return window['go']['main']['App']['ClearAPIKey']();
 }
 
+export function ClearWebhookSecret() {
+  return window['go']['main']['App']['ClearWebhookSecret']();
+}
+
 export function DeleteJob(arg1) {
   return window['go']['main']['App']['DeleteJob'](arg1);
 }
@@ -68,6 +72,10 @@ export function SearchReports(arg1) {
 
 export function SetAPIKey(arg1) {
   return window['go']['main']['App']['SetAPIKey'](arg1);
+}
+
+export function SetWebhookSecret(arg1) {
+  return window['go']['main']['App']['SetWebhookSecret'](arg1);
 }
 
 export function Submit(arg1) {
