@@ -57,7 +57,7 @@ test-go:
 	$(GO) test -tags $(tags) -count=1 ./...
 
 test-frontend: frontend-deps
-	cd frontend && npm test
+	cd frontend && npm run check && npm test
 
 ## The real window under Xvfb, and headless Chromium against the dev-tagged binary.
 smoke e2e: build

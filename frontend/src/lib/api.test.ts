@@ -10,7 +10,7 @@ const runtime = vi.hoisted(() => ({
   EventsOff: vi.fn(),
 }));
 vi.mock('../../wailsjs/runtime/runtime', () => ({
-  EventsOn: runtime.EventsOn.mockImplementation(() => runtime.unsub),
+  EventsOn: runtime.EventsOn,
   EventsOff: runtime.EventsOff,
 }));
 vi.mock('../../wailsjs/go/main/App', () => ({
@@ -22,6 +22,8 @@ import * as api from './api';
 
 describe('api', () => {
   it('on returns the unsubscribe function of EventsOn and never calls EventsOff', () => {
+    // restoreMocks resets implementations before each test: set it here.
+    runtime.EventsOn.mockImplementation(() => runtime.unsub);
     const cb = vi.fn();
     const stop = api.on('job:deleted', cb);
     expect(runtime.EventsOn).toHaveBeenCalledWith('job:deleted', expect.any(Function));
