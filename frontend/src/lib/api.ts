@@ -42,6 +42,8 @@ export interface Backend {
   SetAPIKey(key: string): Promise<Settings>;
   ClearAPIKey(): Promise<Settings>;
   TestAPIKey(): Promise<KeyTest>;
+  SetWebhookSecret(secret: string): Promise<Settings>;
+  ClearWebhookSecret(): Promise<Settings>;
   GetHealth(): Promise<Health>;
   Models(): Promise<ModelInfo[]>;
   Version(): Promise<string>;
@@ -69,6 +71,8 @@ export const SaveSettings = (s: SettingsInput) => go.SaveSettings(s);
 export const SetAPIKey = (key: string) => go.SetAPIKey(key);
 export const ClearAPIKey = () => go.ClearAPIKey();
 export const TestAPIKey = () => go.TestAPIKey();
+export const SetWebhookSecret = (secret: string) => go.SetWebhookSecret(secret);
+export const ClearWebhookSecret = () => go.ClearWebhookSecret();
 export const GetHealth = () => go.GetHealth();
 export const Models = () => go.Models();
 export const Version = () => go.Version();

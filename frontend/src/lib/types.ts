@@ -138,6 +138,9 @@ export interface SettingsInput {
   max_running: number;
   default_model: string;
   notifications: boolean;
+  use_webhooks: boolean;
+  webhook_listen: string;
+  webhook_url: string;
 }
 
 export interface KeyTest {

@@ -42,6 +42,8 @@ export function fakeApi() {
     SetAPIKey: async (): Promise<Settings> => makeSettings(),
     ClearAPIKey: async (): Promise<Settings> => makeSettings({ key_set: false, key_hint: '', key_storage: '' }),
     TestAPIKey: async () => ({ ok: true, message: 'OpenAI accepted the key.' }),
+    SetWebhookSecret: async (): Promise<Settings> => makeSettings({ webhook_secret_set: true }),
+    ClearWebhookSecret: async (): Promise<Settings> => makeSettings({ webhook_secret_set: false }),
     GetHealth: async (): Promise<Health> => makeHealth(),
     Models: async () => [
       { id: 'o3-deep-research', label: 'o3 deep research', description: 'Most thorough' },

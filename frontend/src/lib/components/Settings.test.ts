@@ -67,7 +67,38 @@ describe('Settings', () => {
       max_running: 3,
       default_model: 'o4-mini-deep-research',
       notifications: false,
+      use_webhooks: false,
+      webhook_listen: '',
+      webhook_url: '',
     });
+  });
+
+  it('saves webhook settings and a secret that is never shown again', async () => {
+    const secret = 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU=';
+    await setup();
+    api.SetWebhookSecret.mockResolvedValue(makeSettings({ webhook_secret_set: true }));
+    api.SaveSettings.mockResolvedValue(makeSettings({ webhook_secret_set: true, use_webhooks: true }));
+    await fireEvent.click(screen.getByTestId('use-webhooks'));
+    await fireEvent.input(screen.getByLabelText(/Public URL/), { target: { value: 'https://r.example.com/webhooks/openai' } });
+    const input = screen.getByTestId('webhook-secret-input') as HTMLInputElement;
+    await fireEvent.input(input, { target: { value: secret } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save webhook settings' }));
+    await waitFor(() => expect(api.SaveSettings).toHaveBeenCalledTimes(1));
+    expect(api.SetWebhookSecret).toHaveBeenCalledWith(secret);
+    expect(api.SaveSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ use_webhooks: true, webhook_url: 'https://r.example.com/webhooks/openai' }),
+    );
+    await waitFor(() => expect(screen.getByTestId('webhook-secret-status').textContent).toBe('Set'));
+    expect(input.value).toBe('');
+    expect(document.body.innerHTML.includes(secret)).toBe(false);
+  });
+
+  it('refuses a malformed public URL', async () => {
+    await setup();
+    await fireEvent.input(screen.getByLabelText(/Public URL/), { target: { value: 'not a url' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save webhook settings' }));
+    expect(await screen.findByText(/A full URL/)).toBeInTheDocument();
+    expect(api.SaveSettings).not.toHaveBeenCalled();
   });
 
   it('opens the data folder', async () => {
