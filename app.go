@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -53,15 +54,17 @@ type App struct {
 
 	stopWorker context.CancelFunc
 	workerDone chan struct{}
+	ready      chan struct{} // closed when startup has finished, successfully or not
 }
 
 // NewApp creates the application facade; startup does the real work.
-func NewApp(version string) *App { return &App{version: version} }
+func NewApp(version string) *App { return &App{version: version, ready: make(chan struct{})} }
 
 // startup runs before the page loads: it opens the database and starts the
 // poller (under the database lease, so it polls only if no other process does).
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
+	defer close(a.ready)
 	// SIGTERM / Ctrl-C close the window cleanly: shutdown stops the poller
 	// and releases the lease before the process exits.
 	sig := make(chan os.Signal, 1)
@@ -88,7 +91,7 @@ func (a *App) startup(ctx context.Context) {
 	eng, err := engine.Open(engine.Options{
 		Log:     a.log,
 		Holder:  fmt.Sprintf("Deepr app (pid %d on %s)", os.Getpid(), host),
-		Keys:    savedKey,
+		Keys:    a.savedSecret,
 		Emitter: emitter{a},
 		Notify:  n,
 	})
@@ -98,7 +101,9 @@ func (a *App) startup(ctx context.Context) {
 		return
 	}
 	a.eng = eng
-	a.secrets = secrets.New(eng.Dirs.Config)
+	if a.secrets == nil {
+		a.secrets = secrets.New(eng.Dirs.Config)
+	}
 	eng.Research.Emit = func(j job.Job) { wruntime.EventsEmit(ctx, EventJobUpdated, j) }
 	eng.Research.Deleted = func(id string) { wruntime.EventsEmit(ctx, EventJobDeleted, id) }
 	a.startPoller()
@@ -182,6 +187,10 @@ func (e emitter) HealthChanged(h worker.Health) {
 }
 
 func (a *App) engine() (*engine.Engine, error) {
+	select {
+	case <-a.ready:
+	case <-time.After(30 * time.Second):
+	}
 	if a.eng == nil {
 		if a.startErr != nil {
 			return nil, fmt.Errorf("Deepr could not start: %v", a.startErr)
@@ -468,6 +477,19 @@ func userError(err error) error {
 		return nil
 	}
 	return errors.New(strings.TrimPrefix(err.Error(), research.ErrInvalid.Error()+": "))
+}
+
+// savedSecret reads a secret saved by the app through the app's one
+// secrets store, so a keychain found broken is not asked again.
+func (a *App) savedSecret(configDir, name string) (string, string) {
+	if a.secrets == nil {
+		a.secrets = secrets.New(configDir)
+	}
+	v, storage, err := a.secrets.Get(name)
+	if err != nil || v == "" {
+		return "", ""
+	}
+	return v, storage
 }
 
 // savedKey reads a secret saved by the app (keychain or fallback file).

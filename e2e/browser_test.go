@@ -41,6 +41,9 @@ func newSession(t *testing.T, withKey bool) *session {
 		"OPENAI_BASE_URL=" + fake.URL(),
 		"DEEPR_POLL_INTERVAL=1",
 		"DEEPR_NOTIFICATIONS=false",
+		// No session bus for the app: no keychain prompts, so a saved key goes
+		// to the 0600 fallback file at once.
+		"DBUS_SESSION_BUS_ADDRESS=disabled:",
 	}
 	if withKey {
 		env = append(env, "OPENAI_API_KEY="+e2eKey)

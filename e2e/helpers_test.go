@@ -99,7 +99,7 @@ func start(t *testing.T, bin string, env []string, args ...string) *proc {
 			base = append(base, k+"="+v)
 		}
 	}
-	cmd.Env = append(base, env...)
+	cmd.Env = append(base, env...) // later entries win over earlier ones
 	p := &proc{cmd: cmd, out: newSyncBuffer(), done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

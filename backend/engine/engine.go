@@ -168,9 +168,10 @@ func (e *Engine) newProvider(key string) *openai.Provider {
 }
 
 // fillWebhookSecret uses the secret saved in the app when neither the
-// environment nor a .env file sets OPENAI_WEBHOOK_SECRET.
+// environment nor a .env file sets OPENAI_WEBHOOK_SECRET. The keychain is
+// only asked when webhooks are on: it can be slow, and nothing else needs it.
 func fillWebhookSecret(cfg *config.Config, keys KeySource) {
-	if cfg.WebhookSecret != "" || keys == nil {
+	if cfg.WebhookSecret != "" || keys == nil || !cfg.UseWebhooks {
 		return
 	}
 	if v, storage := keys(cfg.ConfigDir, SecretWebhook); v != "" {
