@@ -187,6 +187,9 @@ func (s *Service) Cancel(ctx context.Context, id string) (job.Job, error) {
 		if c.Status == job.Submitting || c.Status.Final() {
 			return fmt.Errorf("job %s changed to %s meanwhile: nothing cancelled", c.ID, c.Status)
 		}
+		// The status read by Get may be stale (the poller can move a queued
+		// job to running in between): decide on the one being replaced.
+		was = c.Status
 		c.Status = job.Cancelled
 		if was == job.Unconfirmed {
 			c.Error = "Dismissed by the user."
