@@ -39,11 +39,18 @@ func decide(j job.Job, s provider.Snapshot) outcome {
 		if reason == "" {
 			reason = "no reason given"
 		}
+		advice := "Submit it again to retry."
+		switch reason {
+		case "max_output_tokens":
+			advice = "The report hit the output limit: a narrower question usually fits."
+		case "content_filter":
+			advice = "A content filter stopped it: rephrasing the question may help."
+		}
 		o := outcome{status: job.Incomplete, report: strings.TrimSpace(s.Report) != ""}
 		if o.report {
-			o.err = fmt.Sprintf("%s stopped before finishing (%s); the partial report is saved. Resubmit with a higher tool-call limit to get a full report.", name, reason)
+			o.err = fmt.Sprintf("%s stopped before finishing (%s); the partial report is saved. %s", name, reason, advice)
 		} else {
-			o.err = fmt.Sprintf("%s stopped before finishing (%s) and returned no text. Resubmit with a higher tool-call limit to try again.", name, reason)
+			o.err = fmt.Sprintf("%s stopped before finishing (%s) and returned no text. %s", name, reason, advice)
 		}
 		return o
 	case provider.StatusFailed:
@@ -54,7 +61,7 @@ func decide(j job.Job, s provider.Snapshot) outcome {
 		if s.ErrorCode != "" {
 			msg = s.ErrorCode + ": " + msg
 		}
-		return outcome{status: job.Failed, err: fmt.Sprintf("%s failed the job (%s). Resubmit it to try again.", name, msg)}
+		return outcome{status: job.Failed, err: fmt.Sprintf("%s failed the job (%s). Resubmit it to try again.", name, strings.TrimRight(msg, ". "))}
 	case provider.StatusCancelled:
 		return outcome{status: job.Cancelled, err: "Cancelled at " + name + ", not from this app. Resubmit it to run it again."}
 	}

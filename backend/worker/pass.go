@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 const (
 	msgCrashed = "Deepr stopped while sending this job to OpenAI, so it may or may not have been created there. " +
 		"It was not sent again, to avoid paying twice: check the OpenAI dashboard, then resubmit or dismiss it."
-	msgAmbiguous = "The request may have reached OpenAI (%v), but no response id came back. " +
+	msgAmbiguous = "The request may have reached OpenAI (%s), but no response id came back. " +
 		"It was not retried, to avoid paying twice: check the OpenAI dashboard, then resubmit or dismiss it."
 )
 
@@ -424,7 +425,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 			c.Status = job.Queued
 			c.PollErrors = n
 			c.NextPollAt = now.Add(d)
-			c.Error = fmt.Sprintf("Not sent yet: %s. Deepr tries again in %s.", msg, d.Round(time.Second))
+			c.Error = fmt.Sprintf("Not sent yet: %s. Deepr tries again in %s.", strings.TrimRight(msg, ". "), d.Round(time.Second))
 			return nil
 		}
 	case provider.KindRejected, provider.KindQuota, provider.KindNotFound:
@@ -435,7 +436,10 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 				return errSkip
 			}
 			c.Status = job.Failed
-			c.Error = fmt.Sprintf("%s refused the job: %s", displayName(c.Provider), msg)
+			c.Error = sentence(msg) + " Nothing was billed; change the request and resubmit it."
+			if kind == provider.KindQuota {
+				c.Error = sentence(msg)
+			}
 			c.FinishedAt = &now
 			return nil
 		}
@@ -446,7 +450,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 				return errSkip
 			}
 			c.Status = job.Queued
-			c.Error = fmt.Sprintf("Not sent: %s. Set a new API key; the job is sent then.", msg)
+			c.Error = "Not sent yet. " + sentence(msg) + " The job is sent once a working key is set."
 			return nil
 		}
 	default:
@@ -456,7 +460,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 				return errSkip
 			}
 			c.Status = job.Unconfirmed
-			c.Error = fmt.Sprintf(msgAmbiguous, err)
+			c.Error = fmt.Sprintf(msgAmbiguous, ambiguousDetail(pe))
 			return nil
 		}
 	}
@@ -732,4 +736,22 @@ func retryAfter(err error) time.Duration {
 		return pe.RetryAfter
 	}
 	return 0
+}
+
+// sentence ends msg with exactly one period.
+func sentence(msg string) string {
+	return strings.TrimRight(strings.TrimSpace(msg), ". ") + "."
+}
+
+// ambiguousDetail says briefly what happened to a create call whose outcome
+// is unknown.
+func ambiguousDetail(pe *provider.Error) string {
+	switch {
+	case pe == nil:
+		return "the call failed in an unexpected way"
+	case pe.HTTPStatus > 0:
+		return fmt.Sprintf("it answered HTTP %d", pe.HTTPStatus)
+	default:
+		return "the connection failed or timed out"
+	}
 }

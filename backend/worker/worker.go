@@ -308,8 +308,17 @@ func (w *Worker) sleepFor(ctx context.Context, pausedSkip bool, failed bool) tim
 	w.health.NextCheck = &next
 	w.mu.Unlock()
 	w.emitHealth()
+	// Another process (the CLI, the app) may queue or change jobs at any
+	// time and cannot wake this one: look at the database at least every
+	// watchEvery, which costs two indexed queries.
+	if d := next.Sub(now); d > watchEvery {
+		return watchEvery
+	}
 	return next.Sub(now)
 }
+
+// watchEvery bounds how long the loop sleeps without looking at the database.
+const watchEvery = 2 * time.Second
 
 // Tick runs exactly one pass: renew or take the lease, report database
 // changes made by other processes, and, when this process holds the lease,
