@@ -20,6 +20,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/logging"
+	"github.com/deepr-desktop/deepr/backend/mirror"
 	"github.com/deepr-desktop/deepr/backend/render"
 	"github.com/deepr-desktop/deepr/backend/research"
 	"github.com/deepr-desktop/deepr/backend/store"
@@ -317,12 +318,39 @@ func (r *runner) list(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(r.env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tCREATED\tTITLE")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.Status, j.Model, j.CreatedAt.Local().Format("2006-01-02 15:04"), cut(j.Title(), 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.Status, cut(j.Model, 30), j.CreatedAt.Local().Format("2006-01-02 15:04"), cut(j.Title(), 60))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if *limit > 0 && len(jobs) == *limit {
+		fmt.Fprintf(r.env.Stderr, "(showing the %d newest; --limit 0 lists all)\n", *limit)
+	}
+	return nil
+}
+
+// termSafe makes untrusted text (prompts, provider messages, reports from
+// the web) safe to print on a terminal: control characters, escape
+// sequences and bidirectional overrides become visible placeholders; new
+// lines and tabs are kept only when keepLines is true.
+func termSafe(s string, keepLines bool) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case keepLines && (r == '\n' || r == '\t'):
+			return r
+		case r == '\r' && keepLines:
+			return -1
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return '\uFFFD'
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 func cut(s string, n int) string {
+	s = termSafe(s, false)
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -358,12 +386,12 @@ func (r *runner) status(ctx context.Context, args []string) error {
 func (r *runner) describe(j job.Job) {
 	w := r.env.Stdout
 	fmt.Fprintf(w, "Job       %s (attempt %d)\n", j.ID, j.Attempt)
-	fmt.Fprintf(w, "Status    %s\n", engine.Describe(j))
-	fmt.Fprintf(w, "Model     %s (%s)\n", j.Model, j.Provider)
+	fmt.Fprintf(w, "Status    %s\n", termSafe(engine.Describe(j), false))
+	fmt.Fprintf(w, "Model     %s (%s)\n", cut(j.Model, 60), j.Provider)
 	fmt.Fprintf(w, "Prompt    %s\n", cut(j.Title(), 100))
 	fmt.Fprintf(w, "Created   %s\n", j.CreatedAt.Local().Format(time.RFC1123))
 	if j.ProviderJobID != "" {
-		fmt.Fprintf(w, "Provider  %s\n", j.ProviderJobID)
+		fmt.Fprintf(w, "Provider  %s\n", cut(j.ProviderJobID, 100))
 	}
 	if j.Status == job.Running {
 		fmt.Fprintf(w, "Progress  %d steps, %d searches, %d pages\n", j.Progress.Steps, j.Progress.Searches, j.Progress.Pages)
@@ -428,7 +456,7 @@ func (r *runner) wait(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if line := engine.Describe(j); line != last {
+		if line := termSafe(engine.Describe(j), false); line != last {
 			fmt.Fprintf(r.env.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), line)
 			last = line
 		}
@@ -520,11 +548,12 @@ func (r *runner) show(ctx context.Context, args []string) error {
 		return err
 	}
 	if j.Status == job.Incomplete {
-		fmt.Fprintf(r.env.Stderr, "note: this report is incomplete: %s\n", j.Error)
+		fmt.Fprintf(r.env.Stderr, "note: this report is incomplete: %s\n", termSafe(j.Error, false))
 	}
 	switch *format {
 	case "md":
-		_, err = io.WriteString(r.env.Stdout, strings.TrimRight(rep.Markdown, "\n")+"\n")
+		md := strings.TrimRight(rep.Markdown, "\n") + "\n" + mirror.SourcesMarkdown(rep.Citations)
+		_, err = io.WriteString(r.env.Stdout, termSafe(md, true))
 		return err
 	case "html":
 		_, err = io.WriteString(r.env.Stdout, render.HTML(rep.Markdown, rep.Citations)+"\n")
@@ -577,7 +606,7 @@ func (r *runner) search(ctx context.Context, args []string) error {
 	}
 	for _, h := range hits {
 		fmt.Fprintf(r.env.Stdout, "%s  %s  %s\n    %s\n", h.Job.ID, h.Job.CreatedAt.Local().Format("2006-01-02"),
-			cut(h.Job.Title(), 70), plainSnippet(h.Snippet, "[", "]"))
+			cut(h.Job.Title(), 70), termSafe(plainSnippet(h.Snippet, "[", "]"), false))
 	}
 	return nil
 }

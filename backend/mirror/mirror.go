@@ -198,13 +198,33 @@ func markdown(j job.Job, rep store.Report) []byte {
 	b.WriteString("\n---\n\n")
 	b.WriteString(strings.TrimRight(rep.Markdown, "\n\r\t "))
 	b.WriteString("\n")
-	if srcs := sources(rep.Citations); len(srcs) > 0 {
-		b.WriteString("\n## Sources\n\n")
-		for _, c := range srcs {
+	b.WriteString(SourcesMarkdown(rep.Citations))
+	return []byte(b.String())
+}
+
+// SourcesMarkdown is the "Sources" section for a report's citations, one
+// numbered line per source ("" when there are none). Only http(s) URLs
+// become links; titles are escaped, so a hostile title or URL stays text.
+func SourcesMarkdown(cs []job.Citation) string {
+	srcs := sources(cs)
+	if len(srcs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n## Sources\n\n")
+	for _, c := range srcs {
+		if isWebURL(c.URL) {
 			fmt.Fprintf(&b, "%d. [%s](<%s>)\n", c.Index, linkText(c), linkURL(c.URL))
+		} else {
+			fmt.Fprintf(&b, "%d. %s (not a web link: `%s`)\n", c.Index, linkText(c), strings.ReplaceAll(linkURL(c.URL), "`", "'"))
 		}
 	}
-	return []byte(b.String())
+	return b.String()
+}
+
+func isWebURL(u string) bool {
+	l := strings.ToLower(strings.TrimSpace(u))
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
@@ -230,14 +250,14 @@ func linkText(c job.Citation) string {
 	if t == "" {
 		t = c.URL
 	}
-	return strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`).Replace(t)
+	return strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `<`, `\<`, `>`, `\>`, "`", "\\`").Replace(t)
 }
 
 // linkURL makes a URL safe inside <...>: no angle brackets or line breaks.
 func linkURL(u string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
-		case '<', '>', '\n', '\r':
+		case '<', '>', '\n', '\r', ' ':
 			return -1
 		}
 		return r

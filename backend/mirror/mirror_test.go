@@ -247,3 +247,23 @@ func TestRebuild(t *testing.T) {
 		}
 	}
 }
+
+func TestSourcesMarkdownKeepsHostileCitationsInert(t *testing.T) {
+	got := SourcesMarkdown([]job.Citation{
+		{Index: 1, URL: "https://example.com/a", Title: "Good [one]"},
+		{Index: 2, URL: "javascript:window.__pwned=1", Title: `<b onmouseover="x">bad</b>`},
+		{Index: 1, URL: "https://example.com/a", Title: "dup"},
+	})
+	if !strings.Contains(got, "1. [Good \\[one\\]](<https://example.com/a>)") {
+		t.Errorf("http source not linked as expected:\n%s", got)
+	}
+	if strings.Contains(got, "](<javascript") || strings.Contains(strings.ReplaceAll(got, "\\<", ""), "<b ") {
+		t.Errorf("hostile source became a link or raw HTML:\n%s", got)
+	}
+	if strings.Count(got, "\n1. ") != 1 {
+		t.Errorf("duplicate index listed twice:\n%s", got)
+	}
+	if SourcesMarkdown(nil) != "" {
+		t.Errorf("no citations should give no section")
+	}
+}

@@ -96,10 +96,15 @@ func (s *Service) Validate(in SubmitInput) (SubmitInput, error) {
 		return in, invalid("the prompt is empty: describe what to research")
 	}
 	if len(in.Prompt) > MaxPromptBytes {
-		return in, invalid("the prompt is %d KB; the limit is %d KB: shorten it or attach the material elsewhere", len(in.Prompt)/1024, MaxPromptBytes/1024)
+		return in, invalid("the prompt is %d bytes; the limit is %d bytes (100 KB): shorten it", len(in.Prompt), MaxPromptBytes)
 	}
 	if !utf8.ValidString(in.Prompt) {
 		return in, invalid("the prompt is not valid UTF-8 text")
+	}
+	if i := strings.IndexFunc(in.Prompt, func(r rune) bool {
+		return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
+	}); i >= 0 {
+		return in, invalid("the prompt contains a control character (byte %d): remove it", i)
 	}
 	in.Model = strings.TrimSpace(in.Model)
 	if in.Model == "" {
@@ -301,7 +306,7 @@ func (s *Service) Report(ctx context.Context, id string) (job.Job, store.Report,
 	if errors.Is(err, store.ErrNotFound) {
 		msg := fmt.Sprintf("job %s has no report (status %s)", j.ID, j.Status)
 		if j.Status.Active() {
-			msg += ": it is still running, wait with `deepr wait " + j.ID + "`"
+			msg += ": it has not finished yet; wait for it with `deepr wait " + j.ID + "`"
 		} else if j.Error != "" {
 			msg += ": " + j.Error
 		}

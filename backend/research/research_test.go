@@ -135,7 +135,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{name: "empty prompt", in: SubmitInput{Prompt: ""}, wantErr: "prompt is empty"},
 		{name: "whitespace prompt", in: SubmitInput{Prompt: " \n\t "}, wantErr: "prompt is empty"},
-		{name: "too long", in: SubmitInput{Prompt: strings.Repeat("a", MaxPromptBytes+1)}, wantErr: "limit is 100 KB"},
+		{name: "too long", in: SubmitInput{Prompt: strings.Repeat("a", MaxPromptBytes+1)}, wantErr: "the limit is 102400 bytes (100 KB)"},
 		{name: "exactly the limit", in: SubmitInput{Prompt: strings.Repeat("a", MaxPromptBytes)},
 			want: SubmitInput{Prompt: strings.Repeat("a", MaxPromptBytes), Model: "o3-deep-research", MaxToolCalls: 40}},
 		{name: "invalid UTF-8", in: SubmitInput{Prompt: "tea \xff\xfe history"}, wantErr: "not valid UTF-8"},
@@ -460,7 +460,7 @@ func TestReport(t *testing.T) {
 
 	running := e.mkJob(job.Running)
 	_, _, err := e.svc.Report(e.ctx, running.ID)
-	if err == nil || !strings.Contains(err.Error(), "has no report (status running): it is still running, wait with `deepr wait "+running.ID+"`") {
+	if err == nil || !strings.Contains(err.Error(), "has no report (status running): it has not finished yet; wait for it with `deepr wait "+running.ID+"`") {
 		t.Errorf("Report(running) error = %v, want it to say to wait", err)
 	}
 
@@ -483,5 +483,17 @@ func TestReport(t *testing.T) {
 	}
 	if j.ID != done.ID || j.Status != job.Completed || r.Markdown != "# Tea\nIt is old." {
 		t.Errorf("Report = job %s %s, markdown %q; want %s completed, %q", j.ID, j.Status, r.Markdown, done.ID, "# Tea\nIt is old.")
+	}
+}
+
+func TestValidateRejectsControlCharacters(t *testing.T) {
+	s := &Service{DefaultModel: "o3-deep-research"}
+	for _, p := range []string{"a\x00b", "evil \x1b[2J prompt", "del\x7f"} {
+		if _, err := s.Validate(SubmitInput{Prompt: p}); err == nil || !strings.Contains(err.Error(), "control character") {
+			t.Errorf("Validate(%q) = %v, want a control-character error", p, err)
+		}
+	}
+	if _, err := s.Validate(SubmitInput{Prompt: "line one\n\tline two\r\n"}); err != nil {
+		t.Errorf("new lines and tabs must be allowed: %v", err)
 	}
 }
