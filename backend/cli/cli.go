@@ -386,7 +386,7 @@ func (r *runner) status(ctx context.Context, args []string) error {
 func (r *runner) describe(j job.Job) {
 	w := r.env.Stdout
 	fmt.Fprintf(w, "Job       %s (attempt %d)\n", j.ID, j.Attempt)
-	fmt.Fprintf(w, "Status    %s\n", termSafe(engine.Describe(j), false))
+	fmt.Fprintf(w, "Status    %s\n", termSafe(statusLine(j), false))
 	fmt.Fprintf(w, "Model     %s (%s)\n", cut(j.Model, 60), j.Provider)
 	fmt.Fprintf(w, "Prompt    %s\n", cut(j.Title(), 100))
 	fmt.Fprintf(w, "Created   %s\n", j.CreatedAt.Local().Format(time.RFC1123))
@@ -456,11 +456,11 @@ func (r *runner) wait(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if line := termSafe(engine.Describe(j), false); line != last {
+		if line := termSafe(statusLine(j), false); line != last {
 			fmt.Fprintf(r.env.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), line)
 			last = line
 		}
-		if engine.IsFinal(j) {
+		if settled(j) {
 			break
 		}
 		select {
@@ -644,4 +644,21 @@ func (r *runner) worker(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(r.env.Stderr, "deepr worker: stopped")
 	return nil
+}
+
+// settled reports whether waiting longer cannot change a job: it is final,
+// or unconfirmed (which waits for the user).
+func settled(j job.Job) bool { return j.Status.Final() || j.Status == job.Unconfirmed }
+
+// statusLine is a short human line for a job's state.
+func statusLine(j job.Job) string {
+	var b strings.Builder
+	b.WriteString(string(j.Status))
+	if j.ProviderStatus != "" && j.Status == job.Running {
+		b.WriteString(" (" + j.ProviderStatus + ")")
+	}
+	if j.Error != "" {
+		b.WriteString(": " + j.Error)
+	}
+	return b.String()
 }

@@ -6,17 +6,14 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/deepr-desktop/deepr/backend/config"
-	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/provider/openai"
 	"github.com/deepr-desktop/deepr/backend/research"
@@ -263,23 +260,4 @@ func (e *Engine) LeaseHolder(ctx context.Context) (store.Lease, bool, error) {
 	}
 	fresh := time.Since(l.Heartbeat) < 3*worker.DefaultHeartbeat
 	return l, fresh, nil
-}
-
-// ErrNoKey is returned when an operation needs an API key and none is set.
-var ErrNoKey = errors.New("no OpenAI API key: set OPENAI_API_KEY (environment or .env) or add one in Settings")
-
-// IsFinal is a small helper for callers that wait on a job.
-func IsFinal(j job.Job) bool { return j.Status.Final() || j.Status == job.Unconfirmed }
-
-// Describe returns a short human line for a job's state.
-func Describe(j job.Job) string {
-	var b strings.Builder
-	b.WriteString(string(j.Status))
-	if j.ProviderStatus != "" && j.Status == job.Running {
-		b.WriteString(" (" + j.ProviderStatus + ")")
-	}
-	if j.Error != "" {
-		b.WriteString(": " + j.Error)
-	}
-	return b.String()
 }
