@@ -83,15 +83,17 @@ func LoadConfig(o Options) (config.Config, paths.Dirs, error) {
 	if err != nil {
 		return cfg, paths.Dirs{}, err
 	}
-	dirs := paths.Dirs{Data: cfg.DataDir, Config: cfg.ConfigDir, State: def.State}
-	if cfg.DataDir != def.Data {
-		dirs.State = paths.Default(func(k string) (string, bool) {
-			if k == "DEEPR_DATA_DIR" {
-				return cfg.DataDir, true
-			}
-			return "", false
-		}).State
-	}
+	// The folders are the defaults with the resolved values as overrides
+	// (a moved data dir also moves the logs).
+	dirs := paths.Default(func(k string) (string, bool) {
+		switch {
+		case k == "DEEPR_DATA_DIR" && cfg.DataDir != def.Data:
+			return cfg.DataDir, true
+		case k == "DEEPR_CONFIG_DIR":
+			return cfg.ConfigDir, true
+		}
+		return "", false
+	})
 	return cfg, dirs, nil
 }
 

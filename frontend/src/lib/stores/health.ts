@@ -6,6 +6,7 @@ import { writable, type Readable } from 'svelte/store';
 import * as api from '../api';
 import { errorMessage } from '../format';
 import type { Health } from '../types';
+import { startLive } from './live';
 
 export interface HealthState {
   health: Health | null;
@@ -50,20 +51,7 @@ export function createHealthStore(doc: Document | undefined = globalThis.documen
   }
 
   function start(): () => void {
-    const unsub = api.on('health:updated', onEvent);
-    const onVisible = () => {
-      if (doc?.visibilityState === 'visible') void refresh();
-    };
-    doc?.addEventListener('visibilitychange', onVisible);
-    void refresh();
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      unsub();
-      doc?.removeEventListener('visibilitychange', onVisible);
-      fetchGen++;
-    };
+    return startLive(doc, () => [api.on('health:updated', onEvent)], refresh, () => fetchGen++);
   }
 
   return { subscribe: state.subscribe, start, refresh };

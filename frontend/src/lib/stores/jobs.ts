@@ -12,6 +12,7 @@ import { writable, type Readable } from 'svelte/store';
 import * as api from '../api';
 import { errorMessage } from '../format';
 import { pendingStatuses, type Job } from '../types';
+import { startLive } from './live';
 
 export interface JobsState {
   /** Every held job, newest first (created_at desc, id desc). */
@@ -106,20 +107,12 @@ export function createJobsStore(doc: Document | undefined = globalThis.document)
   }
 
   function start(): () => void {
-    const unsubs = [api.on('job:updated', apply), api.on('job:deleted', remove)];
-    const onVisible = () => {
-      if (doc?.visibilityState === 'visible') void refresh();
-    };
-    doc?.addEventListener('visibilitychange', onVisible);
-    void refresh();
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      for (const u of unsubs) u();
-      doc?.removeEventListener('visibilitychange', onVisible);
-      fetchGen++; // drop a snapshot still in flight
-    };
+    return startLive(
+      doc,
+      () => [api.on('job:updated', apply), api.on('job:deleted', remove)],
+      refresh,
+      () => fetchGen++, // drop a snapshot still in flight
+    );
   }
 
   return { subscribe: state.subscribe, start, refresh, apply, remove };
