@@ -48,7 +48,9 @@ const (
 
 	// Unconfirmed: the create call may have reached the provider but no id
 	// came back. Never retried automatically (a second create may be billed
-	// twice): the user resubmits (Queued) or dismisses it (Cancelled).
+	// twice): the user resubmits (Queued), dismisses it (Cancelled), or the
+	// run is adopted (Running) once its provider id is known, from a
+	// verified webhook or pasted by the user.
 	Unconfirmed Status = "unconfirmed"
 )
 
@@ -62,7 +64,7 @@ var transitions = map[Status][]Status{
 	Running:     {Running, Completed, Incomplete, Failed, Cancelled},
 	Failed:      {Queued},
 	Cancelled:   {Queued},
-	Unconfirmed: {Queued, Cancelled},
+	Unconfirmed: {Queued, Cancelled, Running},
 	Completed:   {},
 	Incomplete:  {},
 }
@@ -81,6 +83,25 @@ func CheckTransition(from, to Status) error {
 		}
 	}
 	return fmt.Errorf("%w: %s -> %s", ErrIllegalTransition, from, to)
+}
+
+// ErrNoProviderID is returned (wrapped) by CheckMove for a move to Running
+// without a provider id: a job runs only once the provider has named it.
+var ErrNoProviderID = errors.New("a running job needs its provider id")
+
+// CheckMove checks a whole change of a job: the status move (CheckTransition)
+// and what the target state requires (a move into Running needs the
+// provider id). Stores call it on every update.
+func CheckMove(from Status, next Job) error {
+	if from != next.Status {
+		if err := CheckTransition(from, next.Status); err != nil {
+			return err
+		}
+	}
+	if from != Running && next.Status == Running && strings.TrimSpace(next.ProviderJobID) == "" {
+		return fmt.Errorf("%w: %s -> %s", ErrNoProviderID, from, next.Status)
+	}
+	return nil
 }
 
 // Valid reports whether s is one of the known statuses.
@@ -178,6 +199,11 @@ type Job struct {
 	PollErrors     int        `json:"poll_errors"` // consecutive transient errors, for backoff
 	ReportPath     string     `json:"report_path"`
 	Version        int64      `json:"version"`
+
+	// Actions are what the user can do with the job now (see ActionsFor).
+	// They are derived, never stored: the research service fills them in
+	// every job it hands to a face or an event.
+	Actions []Action `json:"actions"`
 }
 
 // Title is a short one-line title derived from the prompt.

@@ -12,7 +12,7 @@ func TestCheckTransitionTable(t *testing.T) {
 		{Submitting, Running}: true, {Submitting, Queued}: true, {Submitting, Failed}: true, {Submitting, Unconfirmed}: true,
 		{Running, Running}: true, {Running, Completed}: true, {Running, Incomplete}: true, {Running, Failed}: true, {Running, Cancelled}: true,
 		{Failed, Queued}: true, {Cancelled, Queued}: true,
-		{Unconfirmed, Queued}: true, {Unconfirmed, Cancelled}: true,
+		{Unconfirmed, Queued}: true, {Unconfirmed, Cancelled}: true, {Unconfirmed, Running}: true,
 	}
 	for _, from := range All {
 		for _, to := range All {

@@ -37,6 +37,7 @@ const (
 // Snapshot is what the provider says about one job at one moment.
 type Snapshot struct {
 	ID               string // provider's job id
+	JobID            string // the local job id the create call was tagged with (metadata), "" if none
 	Status           string // provider's raw status (see Status* constants; may be unknown)
 	Progress         job.Progress
 	Report           string         // markdown report text (may be partial when incomplete)

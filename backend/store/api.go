@@ -20,6 +20,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrAmbiguous: the prefix matches more than one job.
 	ErrAmbiguous = errors.New("ambiguous id prefix")
+	// ErrActive: the job is being sent or running at its provider.
+	ErrActive = errors.New("job is active at its provider")
 )
 
 // Store is an open database. Safe for concurrent use, also by several

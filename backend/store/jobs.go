@@ -425,11 +425,10 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, id string, fn func(*jo
 	case next.Version != cur.Version:
 		return job.Job{}, fmt.Errorf("updating job %s: the version is managed by the store and cannot be set", id)
 	}
-	if next.Status != cur.Status {
-		if err := job.CheckTransition(cur.Status, next.Status); err != nil {
-			return job.Job{}, fmt.Errorf("job %s: %w", id, err)
-		}
+	if err := job.CheckMove(cur.Status, next); err != nil {
+		return job.Job{}, fmt.Errorf("job %s: %w", id, err)
 	}
+	next.Actions = nil // derived by the research service, never stored
 	next.Version = cur.Version + 1
 	next.UpdatedAt = s.now()
 	args, err := jobArgs(next)

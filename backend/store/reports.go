@@ -123,16 +123,24 @@ func (s *Store) GetReport(ctx context.Context, jobID string) (Report, error) {
 }
 
 // DeleteJob removes a job with its report and citations, and takes it out
-// of the search index. The id must be exact (ErrNotFound otherwise).
+// of the search index. The id must be exact (ErrNotFound otherwise). A job
+// being sent or running at the provider is not deleted: the status is read
+// inside the deleting transaction, and ErrActive comes back (wrapped).
 func (s *Store) DeleteJob(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var seq int64
-		err := tx.QueryRowContext(ctx, `SELECT seq FROM jobs WHERE id = ?`, id).Scan(&seq)
+		var (
+			seq    int64
+			status string
+		)
+		err := tx.QueryRowContext(ctx, `SELECT seq, status FROM jobs WHERE id = ?`, id).Scan(&seq, &status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("job %q: %w", id, ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("deleting job %s: %w", id, err)
+		}
+		if !job.Deletable(job.Status(status)) {
+			return fmt.Errorf("job %s is %s: %w", id, status, ErrActive)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, seq); err != nil {
 			return fmt.Errorf("deleting job %s from the search index: %w", id, err)

@@ -17,9 +17,10 @@ const summaryLimit = 200
 // wireResponse is the part of a Response object a snapshot needs. It is
 // decoded from the raw body, so fields the SDK does not model still work.
 type wireResponse struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Error  *struct {
+	ID       string            `json:"id"`
+	Status   string            `json:"status"`
+	Metadata map[string]string `json:"metadata"`
+	Error    *struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error"`
@@ -75,6 +76,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	s := provider.Snapshot{
 		ID:     w.ID,
 		Status: w.Status,
+		JobID:  w.Metadata["deepr_job_id"],
 		Raw:    append([]byte(nil), raw...),
 	}
 	if w.Error != nil {

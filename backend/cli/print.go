@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+)
+
+// termSafe makes untrusted text (prompts, provider messages, reports from
+// the web) safe to print on a terminal: control characters, escape
+// sequences and bidirectional overrides become visible placeholders; new
+// lines and tabs are kept only when keepLines is true.
+func termSafe(s string, keepLines bool) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case keepLines && (r == '\n' || r == '\t'):
+			return r
+		case r == '\r' && keepLines:
+			return -1
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return '\uFFFD'
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+func cut(s string, n int) string {
+	s = termSafe(s, false)
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func (r *runner) describe(j job.Job) {
+	w := r.env.Stdout
+	fmt.Fprintf(w, "Job       %s (attempt %d)\n", j.ID, j.Attempt)
+	fmt.Fprintf(w, "Status    %s\n", termSafe(statusLine(j), false))
+	fmt.Fprintf(w, "Model     %s (%s)\n", cut(j.Model, 60), j.Provider)
+	fmt.Fprintf(w, "Prompt    %s\n", cut(j.Title(), 100))
+	fmt.Fprintf(w, "Created   %s\n", j.CreatedAt.Local().Format(time.RFC1123))
+	if j.ProviderJobID != "" {
+		fmt.Fprintf(w, "Provider  %s\n", cut(j.ProviderJobID, 100))
+	}
+	if j.Status == job.Running {
+		fmt.Fprintf(w, "Progress  %d steps, %d searches, %d pages\n", j.Progress.Steps, j.Progress.Searches, j.Progress.Pages)
+		if j.Progress.Summary != "" {
+			fmt.Fprintf(w, "Now       %s\n", cut(j.Progress.Summary, 100))
+		}
+	}
+	if j.FinishedAt != nil {
+		fmt.Fprintf(w, "Finished  %s\n", j.FinishedAt.Local().Format(time.RFC1123))
+	}
+	if j.Usage.InputTokens+j.Usage.OutputTokens > 0 {
+		fmt.Fprintf(w, "Usage     %d input, %d output tokens, %d web searches, $%.2f\n",
+			j.Usage.InputTokens, j.Usage.OutputTokens, j.Usage.WebSearchCalls, j.CostUSD)
+	}
+	if j.ReportPath != "" {
+		fmt.Fprintf(w, "Report    %s\n", j.ReportPath)
+	}
+	if len(j.Actions) > 0 {
+		fmt.Fprintf(w, "Next      %s\n", strings.Join(j.Actions, ", "))
+	}
+}
+
+// statusLine is a short human line for a job's state. The provider's own
+// status is shown only while the job runs (where it adds information).
+func statusLine(j job.Job) string {
+	var b strings.Builder
+	b.WriteString(string(j.Status))
+	if j.ProviderStatus != "" && j.Status == job.Running {
+		b.WriteString(" (" + j.ProviderStatus + ")")
+	}
+	if j.Error != "" {
+		b.WriteString(": " + j.Error)
+	}
+	return b.String()
+}

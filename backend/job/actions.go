@@ -1,0 +1,66 @@
+package job
+
+// Action names one thing a user can do with a job. The names are part of
+// the CLI's JSON and the UI's contract.
+type Action = string
+
+// The actions, in the order a face shows them.
+const (
+	ActionCheck    Action = "check"    // ask the provider for news now
+	ActionCancel   Action = "cancel"   // stop it (locally first, then at the provider)
+	ActionOpen     Action = "open"     // read the saved report text
+	ActionResubmit Action = "resubmit" // a new attempt of the same request
+	ActionEdit     Action = "edit"     // a new job from this one's request, edited first
+	ActionAdopt    Action = "adopt"    // track a provider response id found elsewhere
+	ActionDismiss  Action = "dismiss"  // give up on an unconfirmed run without resending it
+	ActionDelete   Action = "delete"   // remove the job, its report and its folder
+)
+
+// ActionsFor derives what can be done with a job in status s from the
+// transition table, so no face re-derives the state machine. hasText says
+// whether a report text is saved (an incomplete run may have none); "open"
+// is offered only then. Every job that is neither being sent nor running
+// can be deleted or dismissed.
+func ActionsFor(s Status, hasText bool) []Action {
+	can := func(to Status) bool { return CheckTransition(s, to) == nil }
+	out := []Action{}
+	if s.Active() && s != Submitting {
+		out = append(out, ActionCheck)
+	}
+	if s != Unconfirmed && can(Cancelled) {
+		out = append(out, ActionCancel)
+	}
+	if hasText {
+		out = append(out, ActionOpen)
+	}
+	if !s.Active() && can(Queued) {
+		out = append(out, ActionResubmit)
+	}
+	if !s.Active() {
+		out = append(out, ActionEdit)
+	}
+	if s == Unconfirmed && can(Running) {
+		out = append(out, ActionAdopt)
+	}
+	if s == Unconfirmed && can(Cancelled) {
+		out = append(out, ActionDismiss)
+	}
+	if Deletable(s) {
+		out = append(out, ActionDelete)
+	}
+	return out
+}
+
+// Deletable reports whether a job in status s may be deleted: anything
+// but a job being sent or running at the provider (cancel it first).
+func Deletable(s Status) bool { return s != Submitting && s != Running }
+
+// Can reports whether action a is among ActionsFor(s, hasText).
+func Can(s Status, hasText bool, a Action) bool {
+	for _, x := range ActionsFor(s, hasText) {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}

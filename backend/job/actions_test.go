@@ -1,0 +1,54 @@
+package job
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestActionsFor(t *testing.T) {
+	cases := []struct {
+		s       Status
+		hasText bool
+		want    []Action
+	}{
+		{Queued, false, []Action{"check", "cancel", "delete"}},
+		{Submitting, false, []Action{}},
+		{Running, false, []Action{"check", "cancel"}},
+		{Completed, true, []Action{"open", "edit", "delete"}},
+		{Incomplete, true, []Action{"open", "edit", "delete"}},
+		{Incomplete, false, []Action{"edit", "delete"}},
+		{Failed, false, []Action{"resubmit", "edit", "delete"}},
+		{Cancelled, false, []Action{"resubmit", "edit", "delete"}},
+		{Unconfirmed, false, []Action{"resubmit", "edit", "adopt", "dismiss", "delete"}},
+	}
+	for _, c := range cases {
+		got := ActionsFor(c.s, c.hasText)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ActionsFor(%s, %v) = %v, want %v", c.s, c.hasText, got, c.want)
+		}
+	}
+}
+
+func TestEveryJobNotRunningHasAWayOut(t *testing.T) {
+	for _, s := range All {
+		if s == Running || s == Submitting {
+			continue
+		}
+		a := ActionsFor(s, false)
+		if !slices.Contains(a, ActionDelete) && !slices.Contains(a, ActionDismiss) {
+			t.Errorf("%s offers neither delete nor dismiss: %v", s, a)
+		}
+	}
+}
+
+func TestCheckMoveNeedsProviderIDForRunning(t *testing.T) {
+	if err := CheckMove(Unconfirmed, Job{Status: Running}); err == nil {
+		t.Fatal("unconfirmed -> running without a provider id was allowed")
+	}
+	if err := CheckMove(Unconfirmed, Job{Status: Running, ProviderJobID: "resp_1"}); err != nil {
+		t.Fatalf("adoption with a provider id refused: %v", err)
+	}
+	if err := CheckMove(Completed, Job{Status: Queued}); err == nil {
+		t.Fatal("completed -> queued was allowed")
+	}
+}

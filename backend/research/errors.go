@@ -1,0 +1,58 @@
+package research
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+)
+
+// The kinds of error the service returns. Match them with errors.Is; an
+// *Error carries the details a face needs to phrase it in its own words.
+var (
+	// ErrNotFound: no job with that id or prefix.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the input is wrong; Error.Field names what to fix.
+	ErrInvalid = errors.New("invalid input")
+	// ErrNotFinished: the job has no report yet (it is still active).
+	ErrNotFinished = errors.New("not finished")
+	// ErrNotAllowed: the job's state does not allow that step now.
+	ErrNotAllowed = errors.New("not allowed in this state")
+	// ErrProvider: the provider refused or could not be reached.
+	ErrProvider = errors.New("provider error")
+)
+
+// Error is a service error: a kind (one of the Err* values above), the
+// field or job it concerns, and a message for the user that names no
+// face-specific step (no CLI command, no button).
+type Error struct {
+	Kind   error
+	Field  string     // ErrInvalid: the input field, e.g. "prompt", "model", "status"
+	JobID  string     // the job concerned, if any
+	Status job.Status // the job's status, when it matters
+	Msg    string
+	Err    error // the underlying cause, if any
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Is matches the kind, so errors.Is(err, ErrNotFound) works.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+func invalid(field, format string, a ...any) *Error {
+	return &Error{Kind: ErrInvalid, Field: field, Msg: fmt.Sprintf(format, a...)}
+}
+
+func notAllowed(j job.Job, format string, a ...any) *Error {
+	return &Error{Kind: ErrNotAllowed, JobID: j.ID, Status: j.Status, Msg: fmt.Sprintf(format, a...)}
+}
+
+// AsError returns the *Error inside err, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

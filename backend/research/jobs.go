@@ -1,0 +1,313 @@
+package research
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/store"
+)
+
+// Limits on what a user may submit.
+const (
+	MaxPromptBytes      = 100 * 1024
+	DefaultMaxToolCalls = 40
+	MaxMaxToolCalls     = 200
+	// DefaultListLimit is the page a list request without a limit gets
+	// from the window; the CLI asks for what its flag says.
+	MaxListLimit = 10000
+)
+
+// SubmitRequest is a new research request.
+type SubmitRequest struct {
+	Prompt          string `json:"prompt"`
+	Model           string `json:"model"`
+	WebSearch       bool   `json:"web_search"`
+	CodeInterpreter bool   `json:"code_interpreter"`
+	MaxToolCalls    int    `json:"max_tool_calls"` // 0: the default (40)
+}
+
+// ModelInfo describes a model the user can pick.
+type ModelInfo struct {
+	ID          string `json:"id"`
+	Provider    string `json:"provider"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
+}
+
+// Models lists the models the faces offer.
+func (s *Service) Models() []ModelInfo { return append([]ModelInfo(nil), s.models...) }
+
+func (s *Service) modelKnown(id string) bool {
+	for _, m := range s.models {
+		if m.ID == id {
+			return true
+		}
+	}
+	return len(s.models) == 0
+}
+
+func (s *Service) modelIDs() string {
+	ids := make([]string, len(s.models))
+	for i, m := range s.models {
+		ids[i] = m.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// Validate normalises and checks a submission, returning what will be stored.
+func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
+	in.Prompt = strings.TrimSpace(in.Prompt)
+	switch {
+	case in.Prompt == "":
+		return in, invalid("prompt", "the prompt is empty: describe what to research")
+	case len(in.Prompt) > MaxPromptBytes:
+		return in, invalid("prompt", "the prompt is %d bytes; the limit is %d bytes (100 KB): shorten it", len(in.Prompt), MaxPromptBytes)
+	case !utf8.ValidString(in.Prompt):
+		return in, invalid("prompt", "the prompt is not valid UTF-8 text")
+	}
+	if i := strings.IndexFunc(in.Prompt, func(r rune) bool {
+		return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
+	}); i >= 0 {
+		return in, invalid("prompt", "the prompt contains a control character (byte %d): remove it", i)
+	}
+	in.Model = strings.TrimSpace(in.Model)
+	if in.Model == "" {
+		in.Model = s.Config().Model
+	}
+	if !s.modelKnown(in.Model) {
+		return in, invalid("model", "unknown model %q: use one of %s", in.Model, s.modelIDs())
+	}
+	if in.MaxToolCalls == 0 {
+		in.MaxToolCalls = DefaultMaxToolCalls
+	}
+	if in.MaxToolCalls < 1 || in.MaxToolCalls > MaxMaxToolCalls {
+		return in, invalid("max_tool_calls", "max tool calls must be between 1 and %d, not %d", MaxMaxToolCalls, in.MaxToolCalls)
+	}
+	return in, nil
+}
+
+// SubmitResult is a queued job and what the user should know about it.
+type SubmitResult struct {
+	Job   job.Job `json:"job"`
+	Notes []Note  `json:"notes"` // why it may not start soon
+}
+
+// Note is something the user should know, with a code a face can phrase
+// in its own words.
+type Note struct {
+	Code    string `json:"code"` // NoteNoKey | NoteNoPoller
+	Message string `json:"message"`
+}
+
+// Note codes.
+const (
+	NoteNoKey    = "no_key"
+	NoteNoPoller = "no_poller"
+)
+
+// Submit validates the request and queues it. The poller sends it when a
+// slot is free.
+func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, error) {
+	in, err := s.Validate(in)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	j, err := s.st.CreateJob(ctx, job.Job{
+		Status:   job.Queued,
+		Provider: providerOf(in.Model, s.models),
+		Model:    in.Model,
+		Prompt:   in.Prompt,
+		Options: job.Options{
+			WebSearch:       in.WebSearch,
+			CodeInterpreter: in.CodeInterpreter,
+			MaxToolCalls:    in.MaxToolCalls,
+		},
+		NextPollAt: s.now(),
+	})
+	if err != nil {
+		return SubmitResult{}, fmt.Errorf("saving the new job: %w", err)
+	}
+	j = s.emitJob(ctx, j)
+	s.worker.Wake(j.ID)
+	return SubmitResult{Job: j, Notes: s.waitNotes(ctx, j)}, nil
+}
+
+// waitNotes says why a queued job may not start soon.
+func (s *Service) waitNotes(ctx context.Context, j job.Job) []Note {
+	notes := []Note{}
+	if !s.hasKey(j.Provider) {
+		notes = append(notes, Note{NoteNoKey, fmt.Sprintf("No %s API key is set: the job waits until one is added.", displayName(j.Provider))})
+	}
+	if l, err := s.Lease(ctx); err == nil && !l.Fresh {
+		notes = append(notes, Note{NoteNoPoller, "No poller is running for this database, so the job is not sent yet."})
+	}
+	return notes
+}
+
+func providerOf(model string, models []ModelInfo) string {
+	for _, m := range models {
+		if m.ID == model && m.Provider != "" {
+			return m.Provider
+		}
+	}
+	return "openai"
+}
+
+// ListRequest selects jobs, newest first.
+type ListRequest struct {
+	Statuses []string `json:"statuses"` // empty: all; each a job status name
+	Limit    int      `json:"limit"`    // 0: all (up to MaxListLimit)
+}
+
+// ParseStatuses turns status names (or comma-separated lists of them) into
+// statuses, naming the valid values on error.
+func ParseStatuses(in []string) ([]job.Status, error) {
+	var out []job.Status
+	for _, part := range in {
+		for _, name := range strings.Split(part, ",") {
+			if strings.TrimSpace(name) == "" {
+				continue
+			}
+			st, err := job.ParseStatus(name)
+			if err != nil {
+				return nil, &Error{Kind: ErrInvalid, Field: "status", Msg: err.Error()}
+			}
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// List returns jobs, newest first, each with its actions.
+func (s *Service) List(ctx context.Context, r ListRequest) ([]job.Job, error) {
+	sts, err := ParseStatuses(r.Statuses)
+	if err != nil {
+		return nil, err
+	}
+	if r.Limit < 0 {
+		return nil, invalid("limit", "the limit must be 0 (all) or more, not %d", r.Limit)
+	}
+	if r.Limit == 0 || r.Limit > MaxListLimit {
+		r.Limit = MaxListLimit
+	}
+	jobs, err := s.st.ListJobs(ctx, store.ListFilter{Statuses: sts, Limit: r.Limit})
+	if err != nil {
+		return nil, err
+	}
+	return s.withActionsAll(ctx, jobs)
+}
+
+// Get finds a job by id or unique prefix.
+func (s *Service) Get(ctx context.Context, id string) (job.Job, error) {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return job.Job{}, err
+	}
+	return s.withActions(ctx, j), nil
+}
+
+func (s *Service) get(ctx context.Context, id string) (job.Job, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return job.Job{}, invalid("id", "no job id given")
+	}
+	j, err := s.st.GetJob(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return job.Job{}, &Error{Kind: ErrNotFound, JobID: id, Msg: fmt.Sprintf("no job with id %q", id)}
+	case errors.Is(err, store.ErrAmbiguous):
+		return job.Job{}, invalid("id", "%q matches more than one job: give more characters of the id", id)
+	}
+	return j, err
+}
+
+// withActions fills j.Actions from the state table and whether a report
+// text is saved.
+func (s *Service) withActions(ctx context.Context, j job.Job) job.Job {
+	hasText := j.Status == job.Completed
+	if j.Status == job.Incomplete {
+		m, err := s.st.HasReports(ctx, []string{j.ID})
+		hasText = err == nil && m[j.ID]
+	}
+	j.Actions = job.ActionsFor(j.Status, hasText)
+	return j
+}
+
+func (s *Service) withActionsAll(ctx context.Context, jobs []job.Job) ([]job.Job, error) {
+	var partial []string
+	for _, j := range jobs {
+		if j.Status == job.Incomplete {
+			partial = append(partial, j.ID)
+		}
+	}
+	has := map[string]bool{}
+	if len(partial) > 0 {
+		var err error
+		if has, err = s.st.HasReports(ctx, partial); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]job.Job, len(jobs))
+	for i, j := range jobs {
+		j.Actions = job.ActionsFor(j.Status, j.Status == job.Completed || has[j.ID])
+		out[i] = j
+	}
+	return out, nil
+}
+
+// Delete removes a job that is not being sent or running, with its report
+// and its folder in the report mirror.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !job.Deletable(j.Status) {
+		return notAllowed(j, "job %s is %s: cancel it before deleting it", j.ID, j.Status)
+	}
+	if err := s.st.DeleteJob(ctx, j.ID); err != nil {
+		if errors.Is(err, store.ErrActive) {
+			return notAllowed(j, "job %s started meanwhile: cancel it before deleting it", j.ID)
+		}
+		return err
+	}
+	s.removeFolder(j.ReportPath)
+	if s.events != nil {
+		s.events.JobDeleted(j.ID)
+	}
+	return nil
+}
+
+// removeFolder deletes a report folder, but only inside the data folder.
+func (s *Service) removeFolder(dir string) {
+	if dir == "" || s.dirs.Data == "" {
+		return
+	}
+	rel, err := filepath.Rel(s.dirs.Data, dir)
+	if err != nil || strings.HasPrefix(rel, "..") || rel == "." || filepath.IsAbs(rel) {
+		return
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		s.log.WithError(err).Warn("could not remove the report folder")
+	}
+}
+
+func displayName(p string) string {
+	switch p {
+	case "openai":
+		return "OpenAI"
+	case "gemini":
+		return "Gemini"
+	case "perplexity":
+		return "Perplexity"
+	case "azure":
+		return "Azure OpenAI"
+	}
+	return p
+}

@@ -1,0 +1,261 @@
+package research
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/provider"
+	"github.com/deepr-desktop/deepr/backend/store"
+	"github.com/deepr-desktop/deepr/backend/worker"
+)
+
+// CancelResult is a cancelled job and, when the provider could not be
+// told, a warning the user must hear: the run may still finish and bill.
+type CancelResult struct {
+	Job     job.Job `json:"job"`
+	Warning string  `json:"warning"`
+}
+
+// Cancel cancels a queued or running job (an unconfirmed one is dismissed).
+// The local state is authoritative:
+// the job is marked cancelled first, then the provider is told (best effort).
+// Cancelling a cancelled job is a no-op.
+func (s *Service) Cancel(ctx context.Context, id string) (CancelResult, error) {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return CancelResult{}, err
+	}
+	switch {
+	case j.Status == job.Cancelled:
+		return CancelResult{Job: s.withActions(ctx, j)}, nil
+	case j.Status == job.Submitting:
+		return CancelResult{}, notAllowed(j, "job %s is being sent to the provider right now: try again in a few seconds", j.ID)
+	case j.Status == job.Unconfirmed: // nothing runs here: cancelling it is dismissing it
+		d, err := s.Dismiss(ctx, j.ID)
+		return CancelResult{Job: d}, err
+	case j.Status.Final():
+		return CancelResult{}, notAllowed(j, "job %s already ended (%s): nothing to cancel", j.ID, j.Status)
+	}
+	was := j.Status
+	j, err = s.st.Update(ctx, j.ID, func(c *job.Job) error {
+		if !c.Status.Active() || c.Status == job.Submitting {
+			return notAllowed(*c, "job %s changed to %s meanwhile: nothing cancelled", c.ID, c.Status)
+		}
+		was = c.Status // decide on the status being replaced, not the one read before
+		c.Status = job.Cancelled
+		c.Error = "Cancelled by the user."
+		t := s.now()
+		c.FinishedAt = &t
+		return nil
+	})
+	if err != nil {
+		return CancelResult{}, err
+	}
+	res := CancelResult{Job: s.emitJob(ctx, j)}
+	if was != job.Running || j.ProviderJobID == "" {
+		return res, nil
+	}
+	p := s.provider(j.Provider)
+	if p == nil {
+		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (it is not configured in this process): the run may still finish and bill.", displayName(j.Provider))
+		return res, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := p.Cancel(cctx, j.ProviderJobID); err != nil && provider.KindOf(err) != provider.KindNotFound {
+		s.log.WithError(err).WithField("job", j.ID).Warn("cancel at the provider failed; the job stays cancelled here")
+		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (%s): the run may still finish and bill.", displayName(j.Provider), userMessage(err))
+	}
+	return res, nil
+}
+
+// userMessage is the user-facing text of a provider error.
+func userMessage(err error) string {
+	var pe *provider.Error
+	if errors.As(err, &pe) && pe.Message != "" {
+		return strings.TrimSuffix(pe.Message, ".")
+	}
+	return err.Error()
+}
+
+// Dismiss gives up on an unconfirmed job without sending it again.
+func (s *Service) Dismiss(ctx context.Context, id string) (job.Job, error) {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return job.Job{}, err
+	}
+	if j.Status != job.Unconfirmed {
+		return job.Job{}, notAllowed(j, "job %s is %s: only unconfirmed jobs are dismissed (delete or cancel it instead)", j.ID, j.Status)
+	}
+	j, err = s.st.Update(ctx, j.ID, func(c *job.Job) error {
+		if c.Status != job.Unconfirmed {
+			return notAllowed(*c, "job %s changed to %s meanwhile", c.ID, c.Status)
+		}
+		c.Status = job.Cancelled
+		c.Error = "Dismissed by the user."
+		t := s.now()
+		c.FinishedAt = &t
+		return nil
+	})
+	if err != nil {
+		return job.Job{}, err
+	}
+	return s.emitJob(ctx, j), nil
+}
+
+// Resubmit starts a new attempt of an unconfirmed, failed or cancelled job.
+func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return job.Job{}, err
+	}
+	if !j.Status.Resubmittable() {
+		return job.Job{}, notAllowed(j, "job %s is %s: only unconfirmed, failed or cancelled jobs can be resubmitted", j.ID, j.Status)
+	}
+	j, err = s.st.Update(ctx, j.ID, func(c *job.Job) error {
+		if !c.Status.Resubmittable() {
+			return notAllowed(*c, "job %s changed to %s meanwhile", c.ID, c.Status)
+		}
+		c.Status = job.Queued
+		c.Attempt++
+		c.ProviderJobID = ""
+		c.ProviderStatus = ""
+		c.Error = ""
+		c.Progress = job.Progress{}
+		c.Usage = job.Usage{}
+		c.CostUSD = 0
+		c.SubmittedAt = nil
+		c.FinishedAt = nil
+		c.PollErrors = 0
+		c.NextPollAt = s.now()
+		return nil
+	})
+	if err != nil {
+		return job.Job{}, err
+	}
+	j = s.emitJob(ctx, j)
+	s.worker.Wake(j.ID)
+	return j, nil
+}
+
+// CheckResult says what "check now" did.
+type CheckResult struct {
+	Job     job.Job `json:"job"`
+	Message string  `json:"message"`
+}
+
+// CheckNow asks the poller to look at a queued or running job at once. The
+// job is made due in the database, so the process that polls (this one or
+// another) sees it at once.
+func (s *Service) CheckNow(ctx context.Context, id string) (CheckResult, error) {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if !job.Can(j.Status, false, job.ActionCheck) {
+		return CheckResult{}, notAllowed(j, "job %s is %s: there is nothing to check", j.ID, j.Status)
+	}
+	now := s.now()
+	if j.NextPollAt.After(now) {
+		j, err = s.st.Update(ctx, j.ID, func(c *job.Job) error {
+			if c.Status.Active() && c.NextPollAt.After(now) {
+				c.NextPollAt = now
+			}
+			return nil
+		})
+		if err != nil {
+			return CheckResult{}, err
+		}
+	}
+	s.worker.Wake(j.ID)
+	res := CheckResult{Job: s.emitJob(ctx, j)}
+	l, err := s.Lease(ctx)
+	switch {
+	case err != nil || !l.Fresh:
+		res.Message = "No poller is running for this database: the job is checked as soon as one starts."
+	case s.worker.Health().Poller != worker.PollerRunning:
+		res.Message = "Another Deepr process polls this database: it checks the job now."
+	case j.Status == job.Queued:
+		res.Message = "Checking now: the job is sent as soon as a slot is free."
+	default:
+		res.Message = fmt.Sprintf("Checking with %s now.", displayName(j.Provider))
+	}
+	return res, nil
+}
+
+// AdoptRequest names the provider response that an unconfirmed job became.
+type AdoptRequest struct {
+	ID         string `json:"id"`          // the local job
+	ResponseID string `json:"response_id"` // e.g. resp_... from the provider's dashboard
+}
+
+// Adopt tracks a paid run whose create call got no answer: the response is
+// fetched first, and refused when it does not exist, names another job in
+// its metadata, or is already tracked. The job goes unconfirmed -> running.
+func (s *Service) Adopt(ctx context.Context, r AdoptRequest) (job.Job, error) {
+	j, err := s.get(ctx, r.ID)
+	if err != nil {
+		return job.Job{}, err
+	}
+	rid := strings.TrimSpace(r.ResponseID)
+	if rid == "" || len(rid) > 200 || strings.ContainsAny(rid, " \t\r\n/?#") {
+		return job.Job{}, invalid("response_id", "%q is not a response id: copy the id (like resp_...) from the provider's dashboard", rid)
+	}
+	if j.Status != job.Unconfirmed {
+		return job.Job{}, notAllowed(j, "job %s is %s: only an unconfirmed job can be given a response id", j.ID, j.Status)
+	}
+	if other, err := s.st.GetJobByProviderID(ctx, rid); err == nil {
+		return job.Job{}, invalid("response_id", "response %s is already tracked by job %s", rid, other.ID)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return job.Job{}, err
+	}
+	p := s.provider(j.Provider)
+	if p == nil {
+		return job.Job{}, &Error{Kind: ErrProvider, JobID: j.ID, Msg: fmt.Sprintf("%s is not configured in this process", displayName(j.Provider))}
+	}
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	snap, err := p.Fetch(fctx, rid)
+	cancel()
+	if err != nil {
+		if provider.KindOf(err) == provider.KindNotFound {
+			return job.Job{}, invalid("response_id", "%s has no response with id %s: check the id", displayName(j.Provider), rid)
+		}
+		return job.Job{}, &Error{Kind: ErrProvider, JobID: j.ID, Err: err,
+			Msg: fmt.Sprintf("could not look up response %s at %s: %s", rid, displayName(j.Provider), userMessage(err))}
+	}
+	if snap.JobID != "" && snap.JobID != j.ID {
+		return job.Job{}, invalid("response_id", "response %s was created for another job (%s), not for %s", rid, snap.JobID, j.ID)
+	}
+	return s.adopt(ctx, j.ID, rid, snap.Status)
+}
+
+// adopt moves an unconfirmed job to running with its provider id.
+func (s *Service) adopt(ctx context.Context, id, rid, providerStatus string) (job.Job, error) {
+	j, err := s.st.Update(ctx, id, func(c *job.Job) error {
+		if c.Status != job.Unconfirmed {
+			return notAllowed(*c, "job %s changed to %s meanwhile", c.ID, c.Status)
+		}
+		c.Status = job.Running
+		c.ProviderJobID = rid
+		c.ProviderStatus = providerStatus
+		c.Error = ""
+		c.PollErrors = 0
+		if c.SubmittedAt == nil {
+			t := s.now()
+			c.SubmittedAt = &t
+		}
+		c.NextPollAt = s.now()
+		return nil
+	})
+	if err != nil {
+		return job.Job{}, err
+	}
+	s.log.WithField("job", id).WithField("response", rid).Info("adopted an unconfirmed run")
+	j = s.emitJob(ctx, j)
+	s.worker.Wake(j.ID)
+	return j, nil
+}

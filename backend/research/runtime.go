@@ -1,0 +1,162 @@
+package research
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/config"
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/worker"
+)
+
+// Health is what the status bar shows: the provider, the poller and the
+// webhook listener. Seq increases with every Health this process builds,
+// so a face can ignore an older one that arrives late.
+type Health struct {
+	Seq         uint64        `json:"seq"`
+	Provider    string        `json:"provider"` // "ok" | "offline" | "key_rejected" | "no_key" | "unknown"
+	Message     string        `json:"message"`
+	Poller      string        `json:"poller"` // "running" (this process) | "standby" (another holds the lease) | "stopped"
+	LeaseHolder string        `json:"lease_holder"`
+	NextCheck   *time.Time    `json:"next_check"`
+	LastCheck   *time.Time    `json:"last_check"`
+	Webhooks    WebhookHealth `json:"webhooks"`
+}
+
+// Health values beyond the poller's own (worker.Provider*, worker.Poller*).
+const (
+	ProviderNoKey = "no_key"
+	PollerStopped = worker.PollerStopped
+	PollerRunning = worker.PollerRunning
+	PollerStandby = worker.PollerStandby
+)
+
+// Health returns the current health.
+func (s *Service) Health() Health {
+	w := s.worker.Health()
+	h := Health{
+		Seq:         s.healthSq.Add(1),
+		Provider:    w.Provider,
+		Message:     w.Message,
+		Poller:      w.Poller,
+		LeaseHolder: w.LeaseHolder,
+		NextCheck:   w.NextCheck,
+		LastCheck:   w.LastCheck,
+		Webhooks:    s.hooks.health(s.Config().UseWebhooks),
+	}
+	if !s.hasKey("openai") {
+		h.Provider = ProviderNoKey
+		h.Message = "No OpenAI API key: add one in Settings."
+	}
+	return h
+}
+
+// Stopped returns a Health for a poller that could not run, with why.
+func (s *Service) Stopped(err error) Health {
+	h := s.Health()
+	h.Poller = PollerStopped
+	h.Message = err.Error()
+	return h
+}
+
+// LeaseInfo says which process polls this database.
+type LeaseInfo struct {
+	Holder    string    `json:"holder"`
+	Heartbeat time.Time `json:"heartbeat"`
+	Fresh     bool      `json:"fresh"` // renewed within three heartbeats: that process is alive
+}
+
+// Lease returns who holds the poller lease.
+func (s *Service) Lease(ctx context.Context) (LeaseInfo, error) {
+	l, ok, err := s.st.CurrentLease(ctx)
+	if err != nil || !ok || l.Holder == "" {
+		return LeaseInfo{}, err
+	}
+	return LeaseInfo{Holder: l.Holder, Heartbeat: l.Heartbeat,
+		Fresh: s.now().Sub(l.Heartbeat) < 3*worker.DefaultHeartbeat}, nil
+}
+
+// pollInterval is how often running jobs are polled: the webhook fallback
+// interval only while the listener really listens, else the normal one.
+func (s *Service) pollInterval(cfg config.Config) time.Duration {
+	if cfg.UseWebhooks && s.hooks.listening() {
+		return cfg.WebhookFallbackInterval
+	}
+	return cfg.PollInterval
+}
+
+// Run runs the poller until ctx ends and, when webhooks are on, the
+// webhook listener while this process holds the poller lease. The listener
+// is supervised apart: whatever goes wrong with it, polling goes on at the
+// normal interval and Health says what is wrong.
+func (s *Service) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	supervised := make(chan struct{})
+	go func() {
+		defer close(supervised)
+		s.superviseWebhooks(ctx)
+	}()
+	err := s.worker.Run(ctx)
+	cancel()
+	<-supervised
+	return err
+}
+
+// RunPoller runs only the poller (no webhook listener), at the normal
+// interval, until ctx ends. It polls only if no other process does.
+func (s *Service) RunPoller(ctx context.Context) error { return s.worker.Run(ctx) }
+
+// WaitRequest asks to block until a job settles.
+type WaitRequest struct {
+	ID string
+	// Progress, when set, is called with the job each time it changes.
+	Progress func(job.Job)
+}
+
+// Wait runs the poller in this process (it polls only when no other
+// process does) and blocks until the job ends or becomes unconfirmed, or
+// ctx ends; then it returns the job as it is, with ctx's error if any.
+func (s *Service) Wait(ctx context.Context, r WaitRequest) (job.Job, error) {
+	j, err := s.get(ctx, r.ID)
+	if err != nil {
+		return job.Job{}, err
+	}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := s.worker.Run(wctx); err != nil && !errors.Is(err, worker.ErrAlreadyRunning) {
+			s.log.WithError(err).Warn("the poller stopped")
+		}
+	}()
+	defer func() { stop(); <-done }()
+	s.worker.Wake(j.ID)
+	var last int64 = -1
+	for {
+		j, err = s.st.GetJob(context.WithoutCancel(ctx), j.ID)
+		if err != nil {
+			return job.Job{}, err
+		}
+		j = s.withActions(ctx, j)
+		if j.Version != last {
+			last = j.Version
+			if r.Progress != nil {
+				r.Progress(j)
+			}
+		}
+		if Settled(j) {
+			return j, nil
+		}
+		select {
+		case <-ctx.Done():
+			return j, ctx.Err()
+		case <-s.clock.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// Settled reports whether waiting longer cannot change a job: it is final,
+// or unconfirmed (which waits for the user).
+func Settled(j job.Job) bool { return j.Status.Final() || j.Status == job.Unconfirmed }

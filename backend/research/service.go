@@ -1,0 +1,200 @@
+// Package research is Deepr's application service: every use case of the
+// desktop window and the CLI lives here, once, with typed requests and
+// results. Jobs (submit, list, get, cancel, resubmit, delete, dismiss, check
+// now, adopt, wait), reports (read, render, search), settings and secrets,
+// the runtime (the poller and the supervised webhook listener) and the
+// doctor's checks. The faces (app.go, backend/cli) only translate: Wails
+// events and dialogs, flags and printing.
+//
+// The service reads one immutable configuration snapshot, swapped
+// atomically when settings change. Errors are typed (see errors.go) so each
+// face can phrase them in its own words.
+package research
+
+import (
+	"context"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/deepr-desktop/deepr/backend/config"
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/paths"
+	"github.com/deepr-desktop/deepr/backend/store"
+	"github.com/deepr-desktop/deepr/backend/worker"
+)
+
+// Provider is a deep-research backend as the service uses it: the worker's
+// calls plus a key check.
+type Provider interface {
+	worker.Provider
+	CheckKey(ctx context.Context) error
+}
+
+// Secrets keeps secrets outside the configuration files (the OS keychain
+// or a 0600 fallback file). backend/secrets satisfies it.
+type Secrets interface {
+	Get(name string) (value, storage string, err error)
+	Set(name, value string) (storage string, err error)
+	Delete(name string) error
+}
+
+// Events receives every change a face may want to show. Methods are called
+// one at a time and must not block for long.
+type Events interface {
+	JobChanged(j job.Job)
+	JobDeleted(id string)
+	HealthChanged(h Health)
+}
+
+// Notifier is told once each time a job ends (or becomes unconfirmed).
+type Notifier = worker.Notifier
+
+// Deps are what engine.Open wires together for one process.
+type Deps struct {
+	Store   *store.Store
+	Dirs    paths.Dirs
+	Config  config.Config
+	Reload  func() (config.Config, error) // re-reads every layer; nil: the config never changes
+	Secrets Secrets                       // nil: nothing saved outside the environment
+	// NewProvider builds a provider from the configuration and its resolved key.
+	NewProvider func(name string, cfg config.Config, key string) Provider
+	Holder      string // lease holder name, e.g. "deepr worker (pid 12)"
+	Events      Events
+	Notifier    Notifier
+	Log         logrus.FieldLogger
+	Clock       worker.Clock // nil: the system clock
+
+	Models []ModelInfo                             // what the window offers; the first is the default
+	Cost   func(model string, u job.Usage) float64 // nil: costs stay 0
+}
+
+// Service is the application service of one process. Create it with New.
+type Service struct {
+	st       *store.Store
+	dirs     paths.Dirs
+	reload   func() (config.Config, error)
+	secrets  Secrets
+	build    func(name string, cfg config.Config, key string) Provider
+	events   Events
+	log      logrus.FieldLogger
+	clock    worker.Clock
+	models   []ModelInfo
+	worker   *worker.Worker
+	cfg      atomic.Pointer[config.Config]
+	healthSq atomic.Uint64
+
+	mu        sync.Mutex
+	providers map[string]Provider
+	keys      map[string]keyState // provider -> where its key comes from
+
+	hooks hookState // the webhook listener, supervised in runtime.go
+}
+
+type keyState struct {
+	key     string
+	storage string // "environment", ".env", "keychain", "file", ...
+}
+
+// New builds the service and its poller (not started: see Run).
+func New(d Deps) *Service {
+	s := &Service{
+		st:        d.Store,
+		dirs:      d.Dirs,
+		reload:    d.Reload,
+		secrets:   d.Secrets,
+		build:     d.NewProvider,
+		events:    d.Events,
+		log:       d.Log,
+		clock:     d.Clock,
+		models:    d.Models,
+		providers: map[string]Provider{},
+		keys:      map[string]keyState{},
+	}
+	if s.log == nil {
+		l := logrus.New()
+		l.SetOutput(io.Discard)
+		s.log = l
+	}
+	if s.clock == nil {
+		s.clock = realClock{}
+	}
+	cfg := d.Config
+	s.cfg.Store(&cfg)
+	s.hooks.init()
+	s.rebuildProviders()
+	wp := map[string]worker.Provider{}
+	for n, p := range s.providers {
+		wp[n] = p
+	}
+	s.worker = worker.New(d.Store, wp, worker.Config{
+		Holder:       d.Holder,
+		PollInterval: cfg.PollInterval,
+		Concurrency:  cfg.PollConcurrency,
+		MaxRunning:   cfg.MaxRunning,
+		MaxJobAge:    cfg.MaxJobAge,
+		DataDir:      d.Dirs.Data,
+		Cost:         d.Cost,
+	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log})
+	return s
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Config returns the configuration snapshot in force. It is never mutated.
+func (s *Service) Config() config.Config { return *s.cfg.Load() }
+
+// Dirs returns the folders this process uses.
+func (s *Service) Dirs() paths.Dirs { return s.dirs }
+
+// Close closes the database. The poller must have stopped (Run returned).
+func (s *Service) Close() error {
+	if s == nil || s.st == nil {
+		return nil
+	}
+	return s.st.Close()
+}
+
+func (s *Service) now() time.Time { return s.clock.Now() }
+
+// provider returns the current implementation for a provider name.
+func (s *Service) provider(name string) Provider {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.providers[name]
+}
+
+// workerEvents turns the poller's events into the service's: jobs get
+// their actions, health gets the webhook state and a sequence number.
+type workerEvents struct{ s *Service }
+
+func (w workerEvents) JobChanged(j job.Job) {
+	if w.s.events != nil {
+		w.s.events.JobChanged(w.s.withActions(context.Background(), j))
+	}
+}
+
+func (w workerEvents) HealthChanged(h worker.Health) {
+	w.s.hooks.setLeading(h.Poller == worker.PollerRunning)
+	w.s.emitHealth()
+}
+
+func (s *Service) emitJob(ctx context.Context, j job.Job) job.Job {
+	j = s.withActions(ctx, j)
+	if s.events != nil {
+		s.events.JobChanged(j)
+	}
+	return j
+}
+
+func (s *Service) emitHealth() {
+	if s.events != nil {
+		s.events.HealthChanged(s.Health())
+	}
+}

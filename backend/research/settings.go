@@ -1,0 +1,329 @@
+package research
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/config"
+	"github.com/deepr-desktop/deepr/backend/provider"
+	"github.com/deepr-desktop/deepr/backend/secrets"
+)
+
+// SettingsView is what the Settings screen shows. It carries no secret:
+// keys are only described ("set, ending …abcd").
+type SettingsView struct {
+	KeySet              bool       `json:"key_set"`
+	KeyHint             string     `json:"key_hint"`
+	KeyStorage          string     `json:"key_storage"`
+	PollIntervalSeconds int        `json:"poll_interval_seconds"`
+	MaxRunning          int        `json:"max_running"`
+	DefaultModel        string     `json:"default_model"`
+	Notifications       bool       `json:"notifications"`
+	DataDir             string     `json:"data_dir"`
+	ConfigDir           string     `json:"config_dir"`
+	UseWebhooks         bool       `json:"use_webhooks"`
+	WebhookListen       string     `json:"webhook_listen"`
+	WebhookURL          string     `json:"webhook_url"`
+	WebhookSecretSet    bool       `json:"webhook_secret_set"`
+	LastWebhookAt       *time.Time `json:"last_webhook_at"`
+	// Locked maps a field of SettingsInput (its JSON name) to the variable
+	// that fixes it from the environment or a .env file: saving cannot
+	// change it.
+	Locked map[string]string `json:"locked"`
+}
+
+// SettingsInput is what the Settings screen saves.
+type SettingsInput struct {
+	PollIntervalSeconds int    `json:"poll_interval_seconds"`
+	MaxRunning          int    `json:"max_running"`
+	DefaultModel        string `json:"default_model"`
+	Notifications       bool   `json:"notifications"`
+	UseWebhooks         bool   `json:"use_webhooks"`
+	WebhookListen       string `json:"webhook_listen"` // "" = default
+	WebhookURL          string `json:"webhook_url"`
+}
+
+// settingVars maps SettingsInput fields to their variables.
+var settingVars = []struct{ field, name string }{
+	{"poll_interval_seconds", "DEEPR_POLL_INTERVAL"},
+	{"max_running", "DEEPR_MAX_RUNNING"},
+	{"default_model", "DEEPR_MODEL"},
+	{"notifications", "DEEPR_NOTIFICATIONS"},
+	{"use_webhooks", "DEEPR_USE_WEBHOOKS"},
+	{"webhook_listen", "DEEPR_WEBHOOK_LISTEN"},
+	{"webhook_url", "DEEPR_WEBHOOK_URL"},
+}
+
+// Settings describes the settings in force.
+func (s *Service) Settings() SettingsView {
+	c := s.Config()
+	k := s.keyState("openai")
+	v := SettingsView{
+		KeySet: k.key != "", KeyStorage: k.storage,
+		PollIntervalSeconds: int(c.PollInterval / time.Second),
+		MaxRunning:          c.MaxRunning,
+		DefaultModel:        c.Model,
+		Notifications:       c.Notifications,
+		DataDir:             s.dirs.Data,
+		ConfigDir:           s.dirs.Config,
+		UseWebhooks:         c.UseWebhooks,
+		WebhookListen:       c.WebhookListen,
+		WebhookURL:          c.WebhookURL,
+		WebhookSecretSet:    s.webhookSecret() != "",
+		LastWebhookAt:       s.hooks.lastEvent(),
+		Locked:              map[string]string{},
+	}
+	if k.key != "" {
+		v.KeyHint = hint(k.key)
+	}
+	for _, sv := range settingVars {
+		switch c.Source[sv.name] {
+		case config.SourceEnv, config.SourceDotEnv, config.SourceConfigEnv:
+			v.Locked[sv.field] = sv.name
+		}
+	}
+	return v
+}
+
+func hint(key string) string {
+	r := []rune(key)
+	if len(r) > 4 {
+		r = r[len(r)-4:]
+	}
+	return "…" + string(r)
+}
+
+// SaveSettings validates and saves the settings file, then applies every
+// value at once. Environment variables and .env files still win over saved
+// settings (SettingsView.Locked names them). Webhooks cannot be switched on
+// without a signing secret.
+func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsView, error) {
+	if in.UseWebhooks && s.webhookSecret() == "" {
+		return SettingsView{}, invalid("use_webhooks", "webhooks need a signing secret first: create a webhook endpoint in the OpenAI dashboard (Settings, Webhooks), copy its signing secret (whsec_...) and save it here, or set OPENAI_WEBHOOK_SECRET")
+	}
+	m, err := config.LoadSettings(s.dirs.Config)
+	if err != nil {
+		return SettingsView{}, err
+	}
+	m["DEEPR_POLL_INTERVAL"] = strconv.Itoa(in.PollIntervalSeconds)
+	m["DEEPR_MAX_RUNNING"] = strconv.Itoa(in.MaxRunning)
+	m["DEEPR_MODEL"] = strings.TrimSpace(in.DefaultModel)
+	m["DEEPR_NOTIFICATIONS"] = strconv.FormatBool(in.Notifications)
+	m["DEEPR_USE_WEBHOOKS"] = strconv.FormatBool(in.UseWebhooks)
+	setOrDelete(m, "DEEPR_WEBHOOK_LISTEN", in.WebhookListen)
+	setOrDelete(m, "DEEPR_WEBHOOK_URL", in.WebhookURL)
+	if err := config.SaveSettings(s.dirs.Config, m); err != nil {
+		return SettingsView{}, &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
+	}
+	if err := s.Reload(ctx); err != nil {
+		return SettingsView{}, err
+	}
+	return s.Settings(), nil
+}
+
+func setOrDelete(m map[string]string, k, v string) {
+	if v = strings.TrimSpace(v); v == "" {
+		delete(m, k)
+	} else {
+		m[k] = v
+	}
+}
+
+// Reload re-reads the configuration and applies it: the poll interval,
+// the number of running jobs, the default model, notifications, webhooks
+// (the listener is restarted by its supervisor), the providers.
+func (s *Service) Reload(ctx context.Context) error {
+	if s.reload == nil {
+		return nil
+	}
+	cfg, err := s.reload()
+	if err != nil {
+		return &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
+	}
+	s.cfg.Store(&cfg)
+	s.applyConfig()
+	return nil
+}
+
+// applyConfig pushes the snapshot in force to the poller, the providers
+// and the webhook supervisor.
+func (s *Service) applyConfig() {
+	cfg := s.Config()
+	s.rebuildProviders()
+	s.worker.SetPollInterval(s.pollInterval(cfg))
+	s.hooks.configChanged()
+	s.emitHealth()
+}
+
+// secretNames are the saved-secret names of each provider's key.
+var secretNames = map[string]struct{ secret, env string }{
+	"openai": {secrets.OpenAIAPIKey, "OPENAI_API_KEY"},
+}
+
+// rebuildProviders resolves every provider's key and builds the providers.
+func (s *Service) rebuildProviders() {
+	cfg := s.Config()
+	keys := map[string]keyState{}
+	for name, n := range secretNames {
+		keys[name] = s.resolveKey(cfg, n.env, n.secret)
+	}
+	ps := map[string]Provider{}
+	if s.build != nil {
+		for name := range secretNames {
+			if p := s.build(name, cfg, keys[name].key); p != nil {
+				ps[name] = p
+			}
+		}
+	}
+	s.mu.Lock()
+	s.providers, s.keys = ps, keys
+	s.mu.Unlock()
+	if s.worker != nil {
+		for name, p := range ps {
+			s.worker.SetProvider(name, p)
+		}
+	}
+}
+
+func (s *Service) resolveKey(cfg config.Config, envName, secretName string) keyState {
+	if v := cfg.Get(envName); v != "" {
+		src := cfg.Source[envName]
+		if src == config.SourceEnv || src == "" {
+			src = "environment"
+		}
+		return keyState{key: v, storage: src}
+	}
+	if s.secrets != nil {
+		if v, storage, err := s.secrets.Get(secretName); err == nil && v != "" {
+			return keyState{key: v, storage: storage}
+		}
+	}
+	return keyState{}
+}
+
+func (s *Service) keyState(name string) keyState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keys[name]
+}
+
+func (s *Service) hasKey(name string) bool { return s.keyState(name).key != "" }
+
+// KeyResult is the settings after a key change and, when a key was saved,
+// the provider's verdict on it.
+type KeyResult struct {
+	Settings SettingsView `json:"settings"`
+	Test     *KeyTest     `json:"test"`
+}
+
+// SetAPIKey saves the OpenAI key (keychain, or the 0600 fallback file),
+// applies it and tests it. The key never comes back.
+func (s *Service) SetAPIKey(ctx context.Context, key string) (KeyResult, error) {
+	key = strings.TrimSpace(key)
+	if err := secrets.ValidateAPIKey(key); err != nil {
+		return KeyResult{}, invalid("key", "%s", err.Error())
+	}
+	if s.secrets == nil {
+		return KeyResult{}, errors.New("no place to save the key in this process")
+	}
+	if _, err := s.secrets.Set(secrets.OpenAIAPIKey, key); err != nil {
+		return KeyResult{}, fmt.Errorf("could not save the key: %w", err)
+	}
+	s.rebuildProviders()
+	s.worker.SetProvider("openai", s.provider("openai")) // lifts a "key rejected" pause
+	t := s.TestKey(ctx)
+	s.emitHealth()
+	res := KeyResult{Settings: s.Settings(), Test: &t}
+	if k := s.keyState("openai"); k.storage == "environment" || k.storage == config.SourceDotEnv || k.storage == config.SourceConfigEnv {
+		t.Message += " Note: OPENAI_API_KEY is set in the " + k.storage + " and is used instead of the saved key."
+	}
+	return res, nil
+}
+
+// ClearAPIKey removes the saved key.
+func (s *Service) ClearAPIKey(ctx context.Context) (SettingsView, error) {
+	if s.secrets != nil {
+		if err := s.secrets.Delete(secrets.OpenAIAPIKey); err != nil {
+			return SettingsView{}, fmt.Errorf("could not remove the key: %w", err)
+		}
+	}
+	s.rebuildProviders()
+	s.emitHealth()
+	return s.Settings(), nil
+}
+
+// KeyTest is the result of "test key".
+type KeyTest struct {
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+}
+
+// TestKey asks OpenAI whether the current key is accepted.
+func (s *Service) TestKey(ctx context.Context) KeyTest {
+	p := s.provider("openai")
+	if !s.hasKey("openai") || p == nil {
+		return KeyTest{false, "No API key is set. Paste one from platform.openai.com/api-keys and save it."}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := p.CheckKey(ctx); err != nil {
+		var pe *provider.Error
+		if errors.As(err, &pe) {
+			return KeyTest{false, pe.Message}
+		}
+		return KeyTest{false, err.Error()}
+	}
+	return KeyTest{true, "OpenAI accepted the key."}
+}
+
+// SetWebhookSecret saves the webhook signing secret (whsec_...) like the
+// API key. It is never sent back.
+func (s *Service) SetWebhookSecret(ctx context.Context, secret string) (SettingsView, error) {
+	secret = strings.TrimSpace(secret)
+	if !strings.HasPrefix(secret, "whsec_") || len(secret) < 20 || strings.ContainsAny(secret, " \t\r\n") {
+		return SettingsView{}, invalid("webhook_secret", "that is not a webhook signing secret: copy the whsec_... value from the OpenAI dashboard's webhook page")
+	}
+	if s.secrets == nil {
+		return SettingsView{}, errors.New("no place to save the secret in this process")
+	}
+	if _, err := s.secrets.Set(secrets.OpenAIWebhookSecret, secret); err != nil {
+		return SettingsView{}, fmt.Errorf("could not save the secret: %w", err)
+	}
+	s.hooks.forgetSecret()
+	s.hooks.configChanged()
+	return s.Settings(), nil
+}
+
+// ClearWebhookSecret removes the saved webhook secret.
+func (s *Service) ClearWebhookSecret(ctx context.Context) (SettingsView, error) {
+	if s.secrets != nil {
+		if err := s.secrets.Delete(secrets.OpenAIWebhookSecret); err != nil {
+			return SettingsView{}, err
+		}
+	}
+	s.hooks.forgetSecret()
+	s.hooks.configChanged()
+	return s.Settings(), nil
+}
+
+// webhookSecret is the secret in force: the environment's, else the saved
+// one (asked of the keychain once, then cached until it changes).
+func (s *Service) webhookSecret() string {
+	if v := s.Config().WebhookSecret; v != "" {
+		return v
+	}
+	return s.hooks.savedSecret(func() string {
+		if s.secrets == nil {
+			return ""
+		}
+		v, _, err := s.secrets.Get(secrets.OpenAIWebhookSecret)
+		if err != nil {
+			return ""
+		}
+		return v
+	})
+}
