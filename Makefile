@@ -7,6 +7,7 @@ GO    ?= go
 APP   := deepr
 BIN   := build/bin/$(APP)
 WAILS := $(GO) tool -modfile=tools/go.mod wails
+STATICCHECK := $(GO) tool -modfile=tools/lint/go.mod staticcheck
 
 # Same SQLite tag everywhere, so go-sqlite3's C code compiles once (toolchain.md, trap 4).
 # WebKitGTK 4.1 needs the webkit2_41 tag; 4.0 needs none.
@@ -16,7 +17,7 @@ tags = sqlite_fts5$(shell pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo
 XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
-.PHONY: all run build dev test test-go test-frontend smoke e2e bench vet deps deps-test \
+.PHONY: all run build dev test test-go test-frontend smoke e2e bench vet lint deps deps-test \
         frontend-deps frontend bindings clean
 
 all: build
@@ -53,8 +54,13 @@ dev: deps frontend-deps
 vet:
 	$(GO) vet -tags $(tags) ./...
 
+## staticcheck, pinned as a Go tool module in tools/lint.
+lint:
+	$(STATICCHECK) -tags $(tags) ./...
+
+## The Go tests run with the race detector.
 test-go:
-	$(GO) test -tags $(tags) -count=1 ./...
+	$(GO) test -race -tags $(tags) -count=1 ./...
 
 test-frontend: frontend-deps
 	cd frontend && npm run check && npm test
@@ -65,7 +71,7 @@ smoke e2e: build
 	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
 test: deps deps-test frontend-deps
-	$(MAKE) vet test-go test-frontend e2e
+	$(MAKE) vet lint test-go test-frontend e2e
 
 bench:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...

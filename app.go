@@ -168,9 +168,9 @@ func (a *App) service() (*research.Service, error) {
 	}
 	if a.svc == nil {
 		if a.startErr != nil {
-			return nil, fmt.Errorf("Deepr could not start: %v", a.startErr)
+			return nil, fmt.Errorf("the app could not start: %v", a.startErr)
 		}
-		return nil, errors.New("Deepr is still starting")
+		return nil, errors.New("the app is still starting: try again in a moment")
 	}
 	return a.svc, nil
 }

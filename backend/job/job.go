@@ -191,11 +191,11 @@ type Job struct {
 	Progress       Progress   `json:"progress"`
 	Usage          Usage      `json:"usage"`
 	CostUSD        float64    `json:"cost_usd"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-	SubmittedAt    *time.Time `json:"submitted_at"`
-	FinishedAt     *time.Time `json:"finished_at"`
-	NextPollAt     time.Time  `json:"next_poll_at"`
+	CreatedAt      time.Time  `json:"created_at" ts_type:"string"`
+	UpdatedAt      time.Time  `json:"updated_at" ts_type:"string"`
+	SubmittedAt    *time.Time `json:"submitted_at" ts_type:"string"`
+	FinishedAt     *time.Time `json:"finished_at" ts_type:"string"`
+	NextPollAt     time.Time  `json:"next_poll_at" ts_type:"string"`
 	PollErrors     int        `json:"poll_errors"` // consecutive transient errors, for backoff
 	ReportPath     string     `json:"report_path"`
 	Version        int64      `json:"version"`

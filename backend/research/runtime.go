@@ -19,8 +19,8 @@ type Health struct {
 	Message     string        `json:"message"`
 	Poller      string        `json:"poller"` // "running" (this process) | "standby" (another holds the lease) | "stopped"
 	LeaseHolder string        `json:"lease_holder"`
-	NextCheck   *time.Time    `json:"next_check"`
-	LastCheck   *time.Time    `json:"last_check"`
+	NextCheck   *time.Time    `json:"next_check" ts_type:"string"`
+	LastCheck   *time.Time    `json:"last_check" ts_type:"string"`
 	Webhooks    WebhookHealth `json:"webhooks"`
 }
 
@@ -63,7 +63,7 @@ func (s *Service) Stopped(err error) Health {
 // LeaseInfo says which process polls this database.
 type LeaseInfo struct {
 	Holder    string    `json:"holder"`
-	Heartbeat time.Time `json:"heartbeat"`
+	Heartbeat time.Time `json:"heartbeat" ts_type:"string"`
 	Fresh     bool      `json:"fresh"` // renewed within three heartbeats: that process is alive
 }
 

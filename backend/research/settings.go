@@ -29,7 +29,7 @@ type SettingsView struct {
 	WebhookListen       string     `json:"webhook_listen"`
 	WebhookURL          string     `json:"webhook_url"`
 	WebhookSecretSet    bool       `json:"webhook_secret_set"`
-	LastWebhookAt       *time.Time `json:"last_webhook_at"`
+	LastWebhookAt       *time.Time `json:"last_webhook_at" ts_type:"string"`
 	// Locked maps a field of SettingsInput (its JSON name) to the variable
 	// that fixes it from the environment or a .env file: saving cannot
 	// change it.

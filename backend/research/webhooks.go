@@ -18,7 +18,7 @@ type WebhookHealth struct {
 	State   string     `json:"state"` // "off" | "listening" | "standby" (another process polls) | "error"
 	Message string     `json:"message"`
 	Addr    string     `json:"addr"`
-	LastAt  *time.Time `json:"last_at"` // the last verified event
+	LastAt  *time.Time `json:"last_at" ts_type:"string"` // the last verified event
 }
 
 // Webhook listener states.
@@ -159,7 +159,7 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 			var err error
 			if lis, err = s.startListener(ctx); err != nil {
 				s.log.WithError(err).Error("webhooks: not listening; polling continues at the normal interval")
-				s.hookState(WebhooksError, err.Error()+" Polling continues at the normal interval.", "")
+				s.hookState(WebhooksError, err.Error()+". Polling continues at the normal interval.", "")
 			}
 		}
 		var done chan error
@@ -202,7 +202,7 @@ func (s *Service) startListener(ctx context.Context) (*listener, error) {
 	cfg := s.Config()
 	secret := s.webhookSecret()
 	if secret == "" {
-		return nil, errors.New("webhooks are on but no signing secret is set: copy it (whsec_...) from the OpenAI dashboard's webhook page into Settings, or set OPENAI_WEBHOOK_SECRET.")
+		return nil, errors.New("webhooks are on but no signing secret is set: copy it (whsec_...) from the OpenAI dashboard's webhook page into Settings, or set OPENAI_WEBHOOK_SECRET")
 	}
 	if err := webhook.CheckListen(cfg.WebhookListen, secret); err != nil {
 		return nil, err
