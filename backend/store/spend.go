@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -27,6 +29,23 @@ type BudgetCheck struct {
 	Budget   cost.Budget // the monthly budget and this job's cap (0: none)
 	Estimate cost.Range  // this job's estimate; HighUSD is checked and reserved
 	Prices   cost.Prices // the prices in force, stored with the job
+}
+
+// validate refuses a check that would let a job through for free: no
+// prices (an unknown model) or an estimate that is not a number of dollars.
+func (c BudgetCheck) validate() error {
+	if !c.Prices.Known() {
+		return errors.New("no price is known for this model, so its cost cannot be estimated or limited: add it to " +
+			cost.PricesSetting + " (see docs/costs.md)")
+	}
+	if err := c.Prices.Validate(); err != nil {
+		return err
+	}
+	lo, hi := c.Estimate.LowUSD, c.Estimate.HighUSD
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(hi, 0) || lo < 0 || hi < lo {
+		return fmt.Errorf("the estimate $%v to $%v is not a range of dollars", lo, hi)
+	}
+	return nil
 }
 
 func (c BudgetCheck) charge() Charge {
@@ -70,6 +89,9 @@ func (s *Store) thisMonth() (month string, start, end time.Time) {
 
 // decide applies the budget rule inside q's snapshot.
 func (s *Store) decide(ctx context.Context, q queryer, check BudgetCheck, exceptID string) (cost.Decision, error) {
+	if err := check.validate(); err != nil {
+		return cost.Decision{}, err
+	}
 	month, start, end := s.thisMonth()
 	spent, reserved, err := totals(ctx, q, start, end, exceptID)
 	if err != nil {

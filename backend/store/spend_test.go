@@ -206,3 +206,27 @@ func TestBudgetRaceTwoSubmitsTwoStores(t *testing.T) {
 		t.Errorf("%d submissions passed and %d jobs exist; want exactly one of each", ok, e.count(`SELECT count(*) FROM jobs`))
 	}
 }
+
+func TestBudgetCheckRefusesAFreeRun(t *testing.T) {
+	e := setup(t)
+	unknown := check(10, 0, 1)
+	unknown.Prices = cost.Prices{}
+	bad := check(10, 0, 1)
+	bad.Estimate = cost.Range{LowUSD: 2, HighUSD: 1}
+	negative := check(10, 0, 1)
+	negative.Prices.OutputPerMTok = -40
+	for name, c := range map[string]BudgetCheck{"no prices": unknown, "low above high": bad, "a negative price": negative} {
+		if _, err := e.submit(c); err == nil {
+			t.Errorf("%s: submit passed, want a refusal", name)
+		}
+		if _, err := e.st.CheckBudget(e.ctx, c); err == nil {
+			t.Errorf("%s: CheckBudget passed, want an error", name)
+		}
+	}
+	if _, err := e.submit(unknown); err == nil || !strings.Contains(err.Error(), "DEEPR_PRICES") {
+		t.Errorf("unknown model: err = %v, want one naming DEEPR_PRICES", err)
+	}
+	if n := e.count(`SELECT count(*) FROM jobs`); n != 0 {
+		t.Errorf("%d jobs written, want none", n)
+	}
+}
