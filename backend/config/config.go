@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/deepr-desktop/deepr/backend/cost"
 )
 
 // Config is the resolved configuration. Load fills every field.
@@ -44,6 +46,9 @@ type Config struct {
 	WebhookURL              string        // DEEPR_WEBHOOK_URL, http(s) URL or ""
 	WebhookSecret           string        // OPENAI_WEBHOOK_SECRET; secret
 	WebhookFallbackInterval time.Duration // DEEPR_WEBHOOK_FALLBACK_INTERVAL, whole seconds 1..86400, default 300s
+
+	MonthlyBudgetUSD float64        // DEEPR_MONTHLY_BUDGET, dollars; 0 = no limit
+	PriceOverrides   cost.Overrides // DEEPR_PRICES, JSON; empty = the built-in prices (see PriceTable)
 
 	// Source tells, for every variable name, which layer its value came
 	// from: "env", ".env", "config .env", "settings" or "default".
@@ -90,7 +95,7 @@ type spec struct {
 
 // specs is the whole list of settings, in the order they are documented.
 func specs() []spec {
-	return []spec{
+	return append([]spec{
 		{Variable{"OPENAI_API_KEY", "", "an OpenAI API key (sk-...)",
 			"The OpenAI API key. If unset, the key saved in the app (OS keychain) is used.", true},
 			func(c *Config, v string, _ LoadOptions) error {
@@ -236,7 +241,7 @@ func specs() []spec {
 				return err
 			},
 			func(c Config) string { return fmtSeconds(c.WebhookFallbackInterval) }},
-	}
+	}, spendSpecs()...)
 }
 
 // Variables lists every setting Deepr reads, in documentation order.

@@ -530,8 +530,8 @@ func TestVariablesAreComplete(t *testing.T) {
 			t.Errorf("Variables(): %s has no description or accepted values", v.Name)
 		}
 	}
-	if len(seen) != 17 {
-		t.Errorf("Variables() has %d names, want 17 (one per Config field)", len(seen))
+	if len(seen) != 19 {
+		t.Errorf("Variables() has %d names, want 19 (one per Config field)", len(seen))
 	}
 }
 

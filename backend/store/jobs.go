@@ -172,7 +172,14 @@ func isUniqueViolation(err error, column string) bool {
 // CreateJob inserts j. Empty ID: a new short random id is assigned. Status
 // defaults to queued, Attempt to 1, Version to 1, CreatedAt (when zero) and
 // UpdatedAt to Now(), NextPollAt to Now() if zero. Returns the stored job.
+// It checks no budget: submissions go through CreateJobWithinBudget.
 func (s *Store) CreateJob(ctx context.Context, j job.Job) (job.Job, error) {
+	return s.createJob(ctx, j, nil)
+}
+
+// createJob is CreateJob; then, when set, runs in the same transaction
+// after the insert: its error rolls the insert back and is returned as is.
+func (s *Store) createJob(ctx context.Context, j job.Job, then func(tx *sql.Tx, j job.Job) error) (job.Job, error) {
 	now := s.now()
 	if j.Status == "" {
 		j.Status = job.Queued
@@ -204,12 +211,19 @@ func (s *Store) CreateJob(ctx context.Context, j job.Job) (job.Job, error) {
 		if err != nil {
 			return job.Job{}, fmt.Errorf("creating a job: %w", err)
 		}
+		var thenErr error
 		err = s.write(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO jobs (`+jobCols+`) VALUES (`+
 				strings.Repeat("?, ", len(args)-1)+`?)`, args...)
+			if err == nil && then != nil {
+				thenErr = then(tx, j)
+				err = thenErr
+			}
 			return err
 		})
 		switch {
+		case thenErr != nil:
+			return job.Job{}, thenErr
 		case err == nil:
 			return normalize(j), nil
 		case isUniqueViolation(err, "jobs.id") && !given && try < 5:
@@ -382,6 +396,10 @@ func (s *Store) CountStatus(ctx context.Context, provider string, st job.Status)
 // move returns the error and writes nothing). Version is bumped by one and
 // UpdatedAt set to Now(). If fn returns an error nothing is written and that
 // error is returned. The id must be exact (ErrNotFound otherwise).
+//
+// When the job ends an attempt (see recordAttemptTx) its cost is kept in
+// the attempts table in the same transaction; a move back to queued from
+// an ended attempt must raise Attempt, so no attempt's cost is overwritten.
 func (s *Store) Update(ctx context.Context, id string, fn func(*job.Job) error) (job.Job, error) {
 	var out job.Job
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -429,6 +447,9 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, id string, fn func(*jo
 		return job.Job{}, fmt.Errorf("job %s: %w", id, err)
 	}
 	next.Actions = nil // derived by the research service, never stored
+	if err := checkNewAttempt(cur, next); err != nil {
+		return job.Job{}, err
+	}
 	next.Version = cur.Version + 1
 	next.UpdatedAt = s.now()
 	args, err := jobArgs(next)
@@ -445,6 +466,9 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, id string, fn func(*jo
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return job.Job{}, fmt.Errorf("updating job %s: the row changed underneath (%d rows, %v); try again", id, n, err)
+	}
+	if err := s.recordAttemptTx(ctx, tx, cur, next); err != nil {
+		return job.Job{}, fmt.Errorf("updating job %s: keeping the cost of attempt %d: %w", id, next.Attempt, err)
 	}
 	return normalize(next), nil
 }
