@@ -58,8 +58,8 @@ type command struct {
 
 // commands lists every subcommand in the order the help shows them.
 var commands = []command{
-	{"submit", "[--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--json] PROMPT",
-		`queue research (PROMPT "-" reads stdin); prints the job id`, (*runner).submit},
+	{"submit", "[--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--dry-run] [--json] PROMPT",
+		`queue research (PROMPT "-" reads stdin); prints the job id; --dry-run prints the estimate and budget only`, (*runner).submit},
 	{"list", "[--status S[,S...]] [--limit N] [--json]", "jobs, newest first (--limit 0: all)", (*runner).list},
 	{"status", "ID [--json]", "one job; ID or a unique prefix of it", (*runner).status},
 	{"wait", "ID [--timeout DURATION]", "block until the job ends; exit 0 only if completed", (*runner).wait},
@@ -71,6 +71,7 @@ var commands = []command{
 	{"delete", "ID", "delete a job that is not running, with its report and folder", (*runner).delete},
 	{"show", "ID [--format md|html|json]", "the report", (*runner).show},
 	{"search", "QUERY [--limit N] [--json]", "full-text search over saved reports", (*runner).search},
+	{"costs", "[--month YYYY-MM] [--json]", "this month's (or that month's) spending by model, against the budget", (*runner).costs},
 	{"key", "set|clear|test", "the OpenAI API key (set reads it from stdin)", (*runner).key},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/research"
 )
@@ -22,12 +23,20 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	code := fs.Bool("code-interpreter", false, "")
 	maxCalls := fs.Int("max-tool-calls", 0, "")
 	asJSON := fs.Bool("json", false, "")
+	dryRun := fs.Bool("dry-run", false, "")
+	maxCost := fs.String("max-cost", "", "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
 		return usagef("submit needs a PROMPT (or - to read it from stdin)")
+	}
+	var capUSD float64
+	if *maxCost != "" {
+		if capUSD, err = cost.ParseUSD(*maxCost); err != nil || capUSD <= 0 {
+			return usagef("--max-cost must be a positive number of dollars, like 5 or 12.50 (got %q)", *maxCost)
+		}
 	}
 	prompt := strings.Join(pos, " ")
 	if len(pos) == 1 && pos[0] == "-" {
@@ -43,9 +52,13 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	if *noWeb && !*code {
 		fmt.Fprintln(r.env.Stderr, "warning: web search is off and no other data source is set; deep-research models need one, so the provider may reject this job")
 	}
-	res, err := r.svc.Submit(ctx, research.SubmitRequest{
-		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls,
-	})
+	req := research.SubmitRequest{
+		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD,
+	}
+	if *dryRun {
+		return r.dryRun(ctx, req, *asJSON)
+	}
+	res, err := r.svc.Submit(ctx, req)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,8 @@ type SubmitRequest struct {
 	WebSearch       bool   `json:"web_search"`
 	CodeInterpreter bool   `json:"code_interpreter"`
 	MaxToolCalls    int    `json:"max_tool_calls"` // 0: the default (40)
+	// MaxCostUSD refuses the job when its high estimate is over it (0: no cap).
+	MaxCostUSD float64 `json:"max_cost_usd"`
 }
 
 // ModelInfo describes a model the user can pick.
@@ -111,26 +113,31 @@ const (
 	NoteNoPoller = "no_poller"
 )
 
-// Submit validates the request and queues it. The poller sends it when a
-// slot is free.
+// Submit validates the request, applies the budget rule and queues it, in
+// one transaction with the check (two processes cannot both slip under the
+// budget). The poller sends it when a slot is free.
 func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, error) {
 	in, err := s.Validate(in)
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	j, err := s.st.CreateJob(ctx, job.Job{
-		Status:   job.Queued,
-		Provider: providerOf(in.Model, s.models),
-		Model:    in.Model,
-		Prompt:   in.Prompt,
-		Options: job.Options{
-			WebSearch:       in.WebSearch,
-			CodeInterpreter: in.CodeInterpreter,
-			MaxToolCalls:    in.MaxToolCalls,
-		},
-		NextPollAt: s.now(),
-	})
+	prov := providerOf(in.Model, s.models)
+	check, err := s.budgetCheck(ctx, prov, in.Model, in.Prompt, optionsOf(in), in.MaxCostUSD)
 	if err != nil {
+		return SubmitResult{}, err
+	}
+	j, err := s.st.CreateJobWithinBudget(ctx, job.Job{
+		Status:     job.Queued,
+		Provider:   prov,
+		Model:      in.Model,
+		Prompt:     in.Prompt,
+		Options:    optionsOf(in),
+		NextPollAt: s.now(),
+	}, check)
+	if err != nil {
+		if errors.Is(err, ErrOverBudget) {
+			return SubmitResult{}, overBudget(err)
+		}
 		return SubmitResult{}, fmt.Errorf("saving the new job: %w", err)
 	}
 	j = s.emitJob(ctx, j)

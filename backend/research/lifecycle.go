@@ -116,7 +116,12 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 	if !j.Status.Resubmittable() {
 		return job.Job{}, notAllowed(j, "job %s is %s: only unconfirmed, failed or cancelled jobs can be resubmitted", j.ID, j.Status)
 	}
-	j, err = s.st.Update(ctx, j.ID, func(c *job.Job) error {
+	// Priced again at today's prices; the earlier attempts keep theirs.
+	check, err := s.budgetCheck(ctx, j.Provider, j.Model, j.Prompt, j.Options, 0)
+	if err != nil {
+		return job.Job{}, err
+	}
+	j, err = s.st.ResubmitWithinBudget(ctx, j.ID, check, func(c *job.Job) error {
 		if !c.Status.Resubmittable() {
 			return notAllowed(*c, "job %s changed to %s meanwhile", c.ID, c.Status)
 		}
@@ -135,7 +140,7 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 		return nil
 	})
 	if err != nil {
-		return job.Job{}, err
+		return job.Job{}, overBudget(err)
 	}
 	j = s.emitJob(ctx, j)
 	s.worker.Wake(j.ID)

@@ -80,6 +80,7 @@ type Service struct {
 	secrets  Secrets
 	build    func(name string, cfg config.Config, key string) Provider
 	events   Events
+	notifier Notifier
 	log      logrus.FieldLogger
 	clock    worker.Clock
 	models   []ModelInfo
@@ -108,6 +109,7 @@ func New(d Deps) *Service {
 		secrets:   d.Secrets,
 		build:     d.NewProvider,
 		events:    d.Events,
+		notifier:  d.Notifier,
 		log:       d.Log,
 		clock:     d.Clock,
 		models:    d.Models,
@@ -175,6 +177,9 @@ func (s *Service) provider(name string) Provider {
 type workerEvents struct{ s *Service }
 
 func (w workerEvents) JobChanged(j job.Job) {
+	if j.Status.Final() {
+		w.s.budgetAlert(context.Background())
+	}
 	if w.s.events != nil {
 		w.s.events.JobChanged(w.s.withActions(context.Background(), j))
 	}

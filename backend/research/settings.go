@@ -30,6 +30,8 @@ type SettingsView struct {
 	WebhookURL          string     `json:"webhook_url"`
 	WebhookSecretSet    bool       `json:"webhook_secret_set"`
 	LastWebhookAt       *time.Time `json:"last_webhook_at" ts_type:"string"`
+	MonthlyBudgetUSD    float64    `json:"monthly_budget_usd"` // 0: no limit
+	Prices              string     `json:"prices"`             // DEEPR_PRICES overrides (JSON), "" = the built-in prices
 	// Locked maps a field of SettingsInput (its JSON name) to the variable
 	// that fixes it from the environment or a .env file: saving cannot
 	// change it.
@@ -45,6 +47,9 @@ type SettingsInput struct {
 	UseWebhooks         bool   `json:"use_webhooks"`
 	WebhookListen       string `json:"webhook_listen"` // "" = default
 	WebhookURL          string `json:"webhook_url"`
+	// MonthlyBudgetUSD is the monthly budget in dollars; 0 removes it.
+	MonthlyBudgetUSD float64 `json:"monthly_budget_usd"`
+	Prices           string  `json:"prices"` // DEEPR_PRICES overrides (JSON); "" = the built-in prices
 }
 
 // settingVars maps SettingsInput fields to their variables.
@@ -56,6 +61,8 @@ var settingVars = []struct{ field, name string }{
 	{"use_webhooks", "DEEPR_USE_WEBHOOKS"},
 	{"webhook_listen", "DEEPR_WEBHOOK_LISTEN"},
 	{"webhook_url", "DEEPR_WEBHOOK_URL"},
+	{"monthly_budget_usd", "DEEPR_MONTHLY_BUDGET"},
+	{"prices", "DEEPR_PRICES"},
 }
 
 // Settings describes the settings in force.
@@ -75,6 +82,8 @@ func (s *Service) Settings() SettingsView {
 		WebhookURL:          c.WebhookURL,
 		WebhookSecretSet:    s.webhookSecret() != "",
 		LastWebhookAt:       s.hooks.lastEvent(),
+		MonthlyBudgetUSD:    c.MonthlyBudgetUSD,
+		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
 	}
 	if k.key != "" {
@@ -116,6 +125,12 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsV
 	m["DEEPR_USE_WEBHOOKS"] = strconv.FormatBool(in.UseWebhooks)
 	setOrDelete(m, "DEEPR_WEBHOOK_LISTEN", in.WebhookListen)
 	setOrDelete(m, "DEEPR_WEBHOOK_URL", in.WebhookURL)
+	budget := ""
+	if in.MonthlyBudgetUSD != 0 { // a negative or absurd value is refused by the validation, naming the setting
+		budget = strconv.FormatFloat(in.MonthlyBudgetUSD, 'f', -1, 64)
+	}
+	setOrDelete(m, "DEEPR_MONTHLY_BUDGET", budget)
+	setOrDelete(m, "DEEPR_PRICES", in.Prices)
 	if err := config.SaveSettings(s.dirs.Config, m); err != nil {
 		return SettingsView{}, &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
 	}

@@ -34,7 +34,8 @@ func endsAttempt(st job.Status) bool { return st.Final() || st == job.Unconfirme
 // that does not raise the attempt number: the new attempt would overwrite
 // the cost kept for the old one.
 func checkNewAttempt(cur, next job.Job) error {
-	if endsAttempt(cur.Status) && next.Status.Active() && next.Attempt <= cur.Attempt {
+	adoption := cur.Status == job.Unconfirmed && next.Status == job.Running // the same paid run, found again
+	if endsAttempt(cur.Status) && next.Status.Active() && !adoption && next.Attempt <= cur.Attempt {
 		return fmt.Errorf("job %s: a resubmit starts a new attempt: set the attempt to %d (it is %d), so the cost of attempt %d is kept",
 			cur.ID, cur.Attempt+1, next.Attempt, cur.Attempt)
 	}
