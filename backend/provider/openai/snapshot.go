@@ -19,6 +19,7 @@ const summaryLimit = 200
 type wireResponse struct {
 	ID     string `json:"id"`
 	Status string `json:"status"`
+	Model  string `json:"model"`
 	Error  *struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
@@ -75,6 +76,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	s := provider.Snapshot{
 		ID:     w.ID,
 		Status: w.Status,
+		Model:  w.Model,
 		Raw:    append([]byte(nil), raw...),
 	}
 	if w.Error != nil {
