@@ -84,6 +84,9 @@ type Answer struct {
 	Detail string // the provider's message (redacted here)
 	// Quota marks an answer that says the account is out of credit.
 	Quota bool
+	// Auth marks an answer that says the key is not valid, whatever its
+	// status (Google answers a bad key with 400 API_KEY_INVALID).
+	Auth bool
 }
 
 // Status classifies an HTTP error answer to op.
@@ -99,7 +102,7 @@ func (s Service) Status(op string, a Answer) *provider.Error {
 		e.Kind = provider.KindRateLimited
 		e.RetryAfter = RetryAfter(a.Header)
 		e.Message = fmt.Sprintf("%s is rate-limiting requests and asks to wait %s", s.Name, e.RetryAfter)
-	case st == http.StatusUnauthorized || st == http.StatusForbidden:
+	case a.Auth || st == http.StatusUnauthorized || st == http.StatusForbidden:
 		e.Kind = provider.KindAuth
 		e.Message = fmt.Sprintf("%s rejected the API key (%d). Set a new key in Settings or %s.", s.Name, st, s.KeyVar)
 	case op == "create" && (st == http.StatusRequestTimeout || st >= 500):

@@ -136,7 +136,7 @@ func ParseError(body []byte) APIError {
 	var s string
 	switch {
 	case json.Unmarshal(w.Error, &e) == nil && (e.Message != "" || len(e.Code) > 0 || e.Status != ""):
-		return APIError{Code: scalar(e.Code), Status: e.Status, Type: e.Type, Message: e.Message}
+		return APIError{Code: CodeText(e.Code), Status: e.Status, Type: e.Type, Message: e.Message}
 	case json.Unmarshal(w.Error, &s) == nil && s != "":
 		return APIError{Message: s}
 	case json.Unmarshal(w.Detail, &s) == nil && s != "":
@@ -160,8 +160,8 @@ func ParseError(body []byte) APIError {
 	return APIError{Message: snippet(body)}
 }
 
-// scalar writes a JSON string or number as text ("" for anything else).
-func scalar(raw json.RawMessage) string {
+// CodeText writes a JSON string or number as text ("" for anything else).
+func CodeText(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s

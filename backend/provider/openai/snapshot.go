@@ -3,16 +3,12 @@ package openai
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/provider"
 )
-
-// summaryLimit is the longest progress summary kept, in characters.
-const summaryLimit = 200
 
 // wireResponse is the part of a Response object a snapshot needs. It is
 // decoded from the raw body, so fields the SDK does not model still work.
@@ -103,7 +99,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 			continue
 		case "reasoning":
 			for _, p := range it.Summary {
-				if t := oneLine(p.Text); t != "" {
+				if t := provider.OneLine(p.Text); t != "" {
 					s.Progress.Summary = t
 				}
 			}
@@ -164,26 +160,6 @@ func reportOf(parts []wirePart) (string, []job.Citation) {
 			}
 		}
 	}
-	sort.SliceStable(cites, func(i, j int) bool { return cites[i].Start < cites[j].Start })
-	index := map[string]int{}
-	for i := range cites {
-		n, ok := index[cites[i].URL]
-		if !ok {
-			n = len(index) + 1
-			index[cites[i].URL] = n
-		}
-		cites[i].Index = n
-	}
+	provider.NumberCitations(cites)
 	return b.String(), cites
-}
-
-// oneLine collapses whitespace, drops markdown bold markers and cuts s to
-// summaryLimit characters.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "**", "")), " ")
-	if utf8.RuneCountInString(s) > summaryLimit {
-		r := []rune(s)
-		s = strings.TrimSpace(string(r[:summaryLimit-1])) + "…"
-	}
-	return s
 }
