@@ -42,11 +42,13 @@ type Config struct {
 }
 
 // service names Gemini in user messages.
-var service = httpapi.Service{
-	Name: "Gemini", KeyVar: "GEMINI_API_KEY", Console: "your interactions in Google AI Studio (aistudio.google.com)",
-	Quota: "the Gemini API project is out of prepaid credit: add credit under Billing at " +
-		"aistudio.google.com, then resubmit",
-	Thing: "interaction", CheckWhat: "model list",
+func service() httpapi.Service {
+	return httpapi.Service{
+		Name: "Gemini", KeyVar: "GEMINI_API_KEY", Console: "your interactions in Google AI Studio (aistudio.google.com)",
+		Quota: "the Gemini API project is out of prepaid credit: add credit under Billing at " +
+			"aistudio.google.com, then resubmit",
+		Thing: "interaction", CheckWhat: "model list",
+	}
 }
 
 // Provider is the Gemini Deep Research provider. It is safe for concurrent use.
@@ -100,10 +102,10 @@ type agentConfig struct {
 // MaxToolCalls have no Gemini equivalent.
 func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, error) {
 	if err := ctx.Err(); err != nil {
-		return "", service.Stopped(err)
+		return "", service().Stopped(err)
 	}
 	if p.key == "" {
-		return "", service.NoKey("create")
+		return "", service().NoKey("create")
 	}
 	agent := r.Model
 	if agent == "" {
@@ -125,7 +127,7 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 	if json.Unmarshal(reply.Body, &out) != nil || out.ID == "" {
 		return "", &provider.Error{Kind: provider.KindAmbiguous, Op: "create", HTTPStatus: reply.Status,
 			Message: "Gemini answered the submission without an interaction id; it may still be running there, " +
-				"so it will not be sent again automatically. Check " + service.Console + ", then resubmit or dismiss the job."}
+				"so it will not be sent again automatically. Check " + service().Console + ", then resubmit or dismiss the job."}
 	}
 	return out.ID, nil
 }
@@ -137,7 +139,7 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 			Message: "no Gemini interaction id was saved for this job; resubmit it"}
 	}
 	if p.key == "" {
-		return provider.Snapshot{}, service.NoKey("get")
+		return provider.Snapshot{}, service().NoKey("get")
 	}
 	reply, err := p.client.Do(ctx, http.MethodGet, "/v1beta/interactions/"+pathID(id), nil)
 	if err != nil {
@@ -167,7 +169,7 @@ func (p *Provider) Cancel(ctx context.Context, id string) error {
 			Message: "no Gemini interaction id was saved for this job, so there is nothing to cancel there"}
 	}
 	if p.key == "" {
-		return service.NoKey("cancel")
+		return service().NoKey("cancel")
 	}
 	reply, err := p.client.Do(ctx, http.MethodPost, "/v1beta/interactions/"+pathID(id)+"/cancel", struct{}{})
 	if err != nil {
@@ -186,7 +188,7 @@ func (p *Provider) Cancel(ctx context.Context, id string) error {
 // gives KindAuth.
 func (p *Provider) CheckKey(ctx context.Context) error {
 	if p.key == "" {
-		return service.NoKey("check")
+		return service().NoKey("check")
 	}
 	reply, err := p.client.Do(ctx, http.MethodGet, "/v1beta/models?pageSize=1", nil)
 	if err != nil {
@@ -199,7 +201,7 @@ func (p *Provider) CheckKey(ctx context.Context) error {
 }
 
 func (p *Provider) transport(op string, err error) *provider.Error {
-	return httpapi.Scrub(service.Transport(op, err), p.key)
+	return httpapi.Scrub(service().Transport(op, err), p.key)
 }
 
 // status classifies an error answer: a 400 API_KEY_INVALID is a rejected
@@ -224,7 +226,7 @@ func (p *Provider) status(op string, reply httpapi.Reply) *provider.Error {
 		code = a.Code
 	}
 	msg := strings.ToLower(a.Message)
-	return httpapi.Scrub(service.Status(op, httpapi.Answer{
+	return httpapi.Scrub(service().Status(op, httpapi.Answer{
 		Status: reply.Status, Header: h, Code: code, Detail: a.Message,
 		Auth: d.reason("API_KEY_INVALID") || strings.Contains(msg, "api key not valid"),
 		Quota: reply.Status == http.StatusTooManyRequests &&

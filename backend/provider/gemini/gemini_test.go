@@ -13,6 +13,17 @@ import (
 	"github.com/deepr-desktop/deepr/backend/provider"
 )
 
+// The worker's Provider interface plus what Settings and the new-research
+// form use; checked at compile time.
+var _ interface {
+	Name() string
+	Submit(context.Context, provider.Request) (string, error)
+	Fetch(context.Context, string) (provider.Snapshot, error)
+	Cancel(context.Context, string) error
+	CheckKey(context.Context) error
+	CanCancel() bool
+} = (*Provider)(nil)
+
 const testKey = "AIzaSyTestKeyForTheFakeServer0123456789"
 
 func setup(t *testing.T, steps int) (*fakegemini.Server, *Provider) {

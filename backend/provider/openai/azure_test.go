@@ -13,6 +13,17 @@ import (
 	"github.com/deepr-desktop/deepr/backend/provider"
 )
 
+// The worker's Provider interface plus what Settings and the new-research
+// form use; checked at compile time.
+var _ interface {
+	Name() string
+	Submit(context.Context, provider.Request) (string, error)
+	Fetch(context.Context, string) (provider.Snapshot, error)
+	Cancel(context.Context, string) error
+	CheckKey(context.Context) error
+	CanCancel() bool
+} = (*Provider)(nil)
+
 const azureKey = "0123456789abcdef0123456789abcdef"
 
 // pathRecorder keeps the path and headers of every request.

@@ -11,23 +11,26 @@ import (
 )
 
 // openAIService and azureService name the two flavours in user messages.
-var (
-	openAIService = httpapi.Service{
+func openAIService() httpapi.Service {
+	return httpapi.Service{
 		Name: "OpenAI", KeyVar: "OPENAI_API_KEY", Console: "platform.openai.com/logs",
 		Quota: "the OpenAI account is out of credit: add credit at " +
 			"platform.openai.com/settings/organization/billing, then resubmit",
 		Thing: "response", CheckWhat: "model list",
 	}
-	azureService = httpapi.Service{
+}
+
+func azureService() httpapi.Service {
+	return httpapi.Service{
 		Name: "Azure OpenAI", KeyVar: "AZURE_OPENAI_API_KEY", Console: "the Azure AI Foundry portal",
 		Quota: "the Azure OpenAI resource is out of quota: raise the deployment's quota in the " +
 			"Azure AI Foundry portal, then resubmit",
 		Thing: "response", CheckWhat: "model list",
 	}
-)
+}
 
 // classify is classifyAs for OpenAI itself.
-func classify(op string, err error) *provider.Error { return classifyAs(openAIService, op, err) }
+func classify(op string, err error) *provider.Error { return classifyAs(openAIService(), op, err) }
 
 // classifyAs turns an error from an SDK call into a *provider.Error that
 // says what the caller may safely do next. op is "create", "get", "cancel"

@@ -91,12 +91,12 @@ func New(cfg Config) *Provider {
 		option.WithMaxRetries(0),
 		option.WithRequestTimeout(timeout),
 	}
-	p := &Provider{key: cfg.APIKey, name: "openai", svc: openAIService, model: DefaultModel, timeout: timeout}
+	p := &Provider{key: cfg.APIKey, name: "openai", svc: openAIService(), model: DefaultModel, timeout: timeout}
 	if m := strings.TrimSpace(cfg.DefaultModel); m != "" {
 		p.model = m
 	}
 	if azure := strings.TrimSpace(cfg.AzureEndpoint); azure != "" {
-		p.name, p.svc = "azure", azureService
+		p.name, p.svc = "azure", azureService()
 		// Azure takes the key in api-key and no Authorization header.
 		opts = append(opts, option.WithBaseURL(AzureBaseURL(azure)), option.WithHeader("api-key", cfg.APIKey))
 	} else {
@@ -119,6 +119,9 @@ func New(cfg Config) *Provider {
 // Name is the provider's name as stored with each job: "openai", or
 // "azure" for an Azure OpenAI endpoint.
 func (p *Provider) Name() string { return p.name }
+
+// CanCancel reports that OpenAI (and Azure) can stop a running response.
+func (p *Provider) CanCancel() bool { return true }
 
 // DefaultModel is the model (on Azure, the deployment) a request without
 // one runs on.

@@ -59,11 +59,13 @@ type Config struct {
 }
 
 // service names Perplexity in user messages.
-var service = httpapi.Service{
-	Name: "Perplexity", KeyVar: "PERPLEXITY_API_KEY", Console: "your API requests at perplexity.ai/account/api",
-	Quota: "the Perplexity account is out of credit: add credit at " +
-		"perplexity.ai/account/api/billing, then resubmit",
-	Thing: "request", CheckWhat: "request list",
+func service() httpapi.Service {
+	return httpapi.Service{
+		Name: "Perplexity", KeyVar: "PERPLEXITY_API_KEY", Console: "your API requests at perplexity.ai/account/api",
+		Quota: "the Perplexity account is out of credit: add credit at " +
+			"perplexity.ai/account/api/billing, then resubmit",
+		Thing: "request", CheckWhat: "request list",
+	}
 }
 
 // Provider is the Perplexity provider. It is safe for concurrent use.
@@ -125,7 +127,7 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 			Message: "no Perplexity request id was saved for this job; resubmit it"}
 	}
 	if p.key == "" {
-		return provider.Snapshot{}, service.NoKey("get")
+		return provider.Snapshot{}, service().NoKey("get")
 	}
 	reply, err := p.client.Do(ctx, http.MethodGet, completionsPath+"/"+pathID(id), nil)
 	if err != nil {
@@ -149,7 +151,7 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 // nothing. A rejected key gives KindAuth.
 func (p *Provider) CheckKey(ctx context.Context) error {
 	if p.key == "" {
-		return service.NoKey("check")
+		return service().NoKey("check")
 	}
 	reply, err := p.client.Do(ctx, http.MethodGet, completionsPath, nil)
 	if err != nil {
@@ -162,7 +164,7 @@ func (p *Provider) CheckKey(ctx context.Context) error {
 }
 
 func (p *Provider) transport(op string, err error) *provider.Error {
-	return httpapi.Scrub(service.Transport(op, err), p.key)
+	return httpapi.Scrub(service().Transport(op, err), p.key)
 }
 
 // status classifies an error answer; 402, or a body that says the account
@@ -174,7 +176,7 @@ func (p *Provider) status(op string, reply httpapi.Reply) *provider.Error {
 		code = a.Code
 	}
 	lower := strings.ToLower(a.Type + " " + a.Message)
-	return httpapi.Scrub(service.Status(op, httpapi.Answer{
+	return httpapi.Scrub(service().Status(op, httpapi.Answer{
 		Status: reply.Status, Header: reply.Header, Code: code, Detail: a.Message,
 		Quota: reply.Status == http.StatusPaymentRequired || strings.Contains(lower, "insufficient_quota") ||
 			strings.Contains(lower, "insufficient credit"),

@@ -15,6 +15,17 @@ import (
 	"github.com/deepr-desktop/deepr/backend/provider"
 )
 
+// The worker's Provider interface plus what Settings and the new-research
+// form use; checked at compile time.
+var _ interface {
+	Name() string
+	Submit(context.Context, provider.Request) (string, error)
+	Fetch(context.Context, string) (provider.Snapshot, error)
+	Cancel(context.Context, string) error
+	CheckKey(context.Context) error
+	CanCancel() bool
+} = (*Provider)(nil)
+
 const testKey = "pplx-test-key-for-the-fake-0123456789"
 
 // sleeper records the waits between create retries and returns at once.

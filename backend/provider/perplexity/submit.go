@@ -36,10 +36,10 @@ type message struct {
 // set, is sent as the system message.
 func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, error) {
 	if err := ctx.Err(); err != nil {
-		return "", service.Stopped(err)
+		return "", service().Stopped(err)
 	}
 	if p.key == "" {
-		return "", service.NoKey("create")
+		return "", service().NoKey("create")
 	}
 	model := r.Model
 	if model == "" {
@@ -89,7 +89,7 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 // createOnce sends the create once and classifies the outcome.
 func (p *Provider) createOnce(ctx context.Context, body createBody) (string, *provider.Error) {
 	if err := ctx.Err(); err != nil {
-		return "", service.Stopped(err)
+		return "", service().Stopped(err)
 	}
 	reply, err := p.client.Do(ctx, http.MethodPost, completionsPath, body)
 	if err != nil {
@@ -100,7 +100,7 @@ func (p *Provider) createOnce(ctx context.Context, body createBody) (string, *pr
 		// given back here.
 		return "", &provider.Error{Kind: provider.KindAmbiguous, Op: "create", HTTPStatus: reply.Status, Code: "conflict",
 			Message: "Perplexity says a request with this job's idempotency key already exists (409), so it was not sent again. " +
-				"Check " + service.Console + ", then resubmit or dismiss the job."}
+				"Check " + service().Console + ", then resubmit or dismiss the job."}
 	}
 	if !reply.OK() {
 		return "", p.status("create", reply)
@@ -108,7 +108,7 @@ func (p *Provider) createOnce(ctx context.Context, body createBody) (string, *pr
 	id := decodeID(reply.Body)
 	if id == "" {
 		return "", &provider.Error{Kind: provider.KindAmbiguous, Op: "create", HTTPStatus: reply.Status,
-			Message: "Perplexity answered the submission without a request id." + service.AmbiguousAdvice()}
+			Message: "Perplexity answered the submission without a request id." + service().AmbiguousAdvice()}
 	}
 	return id, nil
 }
@@ -126,6 +126,6 @@ func (p *Provider) ambiguous(last *provider.Error, tries int) *provider.Error {
 		cause = " (the last try: " + httpapi.Cause(last.Err) + ")"
 	}
 	e.Message = fmt.Sprintf("the submission got no clear answer from Perplexity after %d tries with the same idempotency key%s.",
-		tries, cause) + service.AmbiguousAdvice()
+		tries, cause) + service().AmbiguousAdvice()
 	return httpapi.Scrub(&e, p.key)
 }
