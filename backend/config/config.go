@@ -13,9 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +27,14 @@ type Config struct {
 	OpenAIBaseURL   string // OPENAI_BASE_URL; "" = the SDK's default
 	OpenAIOrgID     string // OPENAI_ORG_ID
 	OpenAIProjectID string // OPENAI_PROJECT_ID
+
+	GeminiAPIKey      string // GEMINI_API_KEY; secret
+	GeminiBaseURL     string // GEMINI_BASE_URL, default DefaultGeminiBaseURL
+	PerplexityAPIKey  string // PERPLEXITY_API_KEY; secret
+	PerplexityBaseURL string // PERPLEXITY_BASE_URL, default DefaultPerplexityBaseURL
+	AzureAPIKey       string // AZURE_OPENAI_API_KEY; secret
+	AzureEndpoint     string // AZURE_OPENAI_ENDPOINT, "" = Azure not configured
+	AzureDeployment   string // AZURE_OPENAI_DEPLOYMENT, default DefaultAzureDeployment
 
 	Model           string        // DEEPR_MODEL, default "o3-deep-research"
 	PollInterval    time.Duration // DEEPR_POLL_INTERVAL, whole seconds 1..3600, default 30s
@@ -95,16 +101,15 @@ type spec struct {
 
 // specs is the whole list of settings, in the order they are documented.
 func specs() []spec {
-	return append([]spec{
+	return append(append(coreSpecs(), spendSpecs()...), providerSpecs()...)
+}
+
+// coreSpecs are the settings of OpenAI and of Deepr itself.
+func coreSpecs() []spec {
+	return []spec{
 		{Variable{"OPENAI_API_KEY", "", "an OpenAI API key (sk-...)",
 			"The OpenAI API key. If unset, the key saved in the app (OS keychain) is used.", true},
-			func(c *Config, v string, _ LoadOptions) error {
-				if strings.ContainsAny(v, " \t\r\n\"'") {
-					return errors.New("it contains spaces, quotes or line breaks; paste the key again")
-				}
-				c.OpenAIAPIKey = v
-				return nil
-			},
+			func(c *Config, v string, _ LoadOptions) error { return apiKey(&c.OpenAIAPIKey, v) },
 			func(c Config) string { return c.OpenAIAPIKey }},
 		{Variable{"OPENAI_BASE_URL", "", "an http or https URL",
 			"Another OpenAI-compatible endpoint (a proxy, or a fake server in tests). Empty means api.openai.com.", false},
@@ -241,7 +246,7 @@ func specs() []spec {
 				return err
 			},
 			func(c Config) string { return fmtSeconds(c.WebhookFallbackInterval) }},
-	}, spendSpecs()...)
+	}
 }
 
 // Variables lists every setting Deepr reads, in documentation order.
@@ -396,32 +401,6 @@ func (c Config) Get(name string) string {
 	return s.get(c)
 }
 
-// Redacted returns a copy safe to display or log: each secret is replaced
-// by "set, ending …abcd" (only "set" for short values) or "not set".
-func (c Config) Redacted() Config {
-	r := c
-	r.Source = make(map[string]string, len(c.Source))
-	for k, v := range c.Source {
-		r.Source[k] = v
-	}
-	r.OpenAIAPIKey = Hint(c.OpenAIAPIKey)
-	r.WebhookSecret = Hint(c.WebhookSecret)
-	return r
-}
-
-// Hint describes a secret without revealing it: "not set", "set" or, for
-// values of 12 characters or more, "set, ending …" and the last four.
-func Hint(secret string) string {
-	switch r := []rune(secret); {
-	case len(r) == 0:
-		return "not set"
-	case len(r) < 12:
-		return "set"
-	default:
-		return "set, ending …" + string(r[len(r)-4:])
-	}
-}
-
 func fromMap(m map[string]string) func(string) string {
 	return func(k string) string { return strings.TrimSpace(m[k]) }
 }
@@ -435,74 +414,4 @@ func samePath(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == bb
-}
-
-var secondsRe = regexp.MustCompile(`^[0-9]+s?$`)
-
-// seconds parses "45" or "45s" within [lo, hi] seconds.
-func seconds(v string, lo, hi int) (time.Duration, error) {
-	bad := fmt.Errorf("use whole seconds from %d to %d, like 30 or 30s", lo, hi)
-	if !secondsRe.MatchString(v) {
-		return 0, bad
-	}
-	n, err := strconv.Atoi(strings.TrimSuffix(v, "s"))
-	if err != nil || n < lo || n > hi {
-		return 0, bad
-	}
-	return time.Duration(n) * time.Second, nil
-}
-
-func number(v string, lo, hi int) (int, error) {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("use a whole number from %d to %d", lo, hi)
-	}
-	return n, nil
-}
-
-func boolean(v string) (bool, error) {
-	switch strings.ToLower(v) {
-	case "true", "1", "yes", "on":
-		return true, nil
-	case "false", "0", "no", "off":
-		return false, nil
-	}
-	return false, errors.New("use true or false (or 1/0, yes/no, on/off)")
-}
-
-// folder accepts an absolute path, or one relative to workDir.
-func folder(v, workDir string) (string, error) {
-	if strings.HasPrefix(v, "~") {
-		return "", errors.New("write the full path: ~ is not expanded")
-	}
-	if !filepath.IsAbs(v) {
-		if workDir == "" {
-			abs, err := filepath.Abs(v)
-			if err != nil {
-				return "", fmt.Errorf("cannot make the path absolute: %v", err)
-			}
-			return abs, nil
-		}
-		v = filepath.Join(workDir, v)
-	}
-	return filepath.Clean(v), nil
-}
-
-func webURL(v string) bool {
-	u, err := url.Parse(v)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-func fmtSeconds(d time.Duration) string { return strconv.Itoa(int(d / time.Second)) }
-
-// fmtDuration writes a duration the short way: "24h", "90m", "1h30m".
-func fmtDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -114,6 +114,8 @@ func TestLoadDefaults(t *testing.T) {
 		Model: "o3-deep-research", PollInterval: 30 * time.Second, PollConcurrency: 4, MaxRunning: 3,
 		MaxJobAge: 24 * time.Hour, DataDir: o.DefaultDataDir, ConfigDir: o.DefaultConfigDir,
 		Notifications: true, WebhookListen: "127.0.0.1:8787", WebhookFallbackInterval: 300 * time.Second,
+		GeminiBaseURL: "https://generativelanguage.googleapis.com", PerplexityBaseURL: "https://api.perplexity.ai",
+		AzureDeployment: "o3-deep-research",
 	}
 	src := c.Source
 	c.Source = nil
@@ -252,6 +254,13 @@ func TestLoadParsesValues(t *testing.T) {
 		{"OPENAI_WEBHOOK_SECRET", "whsec_abc", func(c Config) any { return c.WebhookSecret }, "whsec_abc"},
 		{"DEEPR_MODEL", "o4-mini-deep-research", func(c Config) any { return c.Model }, "o4-mini-deep-research"},
 		{"DEEPR_DATA_DIR", "/srv/deepr", func(c Config) any { return c.DataDir }, "/srv/deepr"},
+		{"GEMINI_API_KEY", "AIzaSyExample", func(c Config) any { return c.GeminiAPIKey }, "AIzaSyExample"},
+		{"GEMINI_BASE_URL", "http://127.0.0.1:9000/", func(c Config) any { return c.GeminiBaseURL }, "http://127.0.0.1:9000"},
+		{"PERPLEXITY_API_KEY", "pplx-abc", func(c Config) any { return c.PerplexityAPIKey }, "pplx-abc"},
+		{"PERPLEXITY_BASE_URL", "https://proxy.example/pplx", func(c Config) any { return c.PerplexityBaseURL }, "https://proxy.example/pplx"},
+		{"AZURE_OPENAI_API_KEY", "0123abcd", func(c Config) any { return c.AzureAPIKey }, "0123abcd"},
+		{"AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com/", func(c Config) any { return c.AzureEndpoint }, "https://res.openai.azure.com"},
+		{"AZURE_OPENAI_DEPLOYMENT", "team-dr.v2", func(c Config) any { return c.AzureDeployment }, "team-dr.v2"},
 	}
 	for _, c := range cases {
 		o := setup(t)
@@ -305,6 +314,14 @@ func TestLoadValidationMessages(t *testing.T) {
 		{"DEEPR_MODEL", "gpt-4o", `DEEPR_MODEL="gpt-4o" is not valid: use a deep-research model: o3-deep-research or o4-mini-deep-research`},
 		{"OPENAI_API_KEY", "sk-abc def", `OPENAI_API_KEY is not valid: it contains spaces, quotes or line breaks; paste the key again`},
 		{"OPENAI_WEBHOOK_SECRET", "whsec 123", `OPENAI_WEBHOOK_SECRET is not valid: it contains spaces`},
+		{"GEMINI_API_KEY", "AIza 'x'", `GEMINI_API_KEY is not valid: it contains spaces, quotes or line breaks`},
+		{"PERPLEXITY_API_KEY", "pplx\tx", `PERPLEXITY_API_KEY is not valid: it contains spaces`},
+		{"AZURE_OPENAI_API_KEY", "a b", `AZURE_OPENAI_API_KEY is not valid: it contains spaces`},
+		{"GEMINI_BASE_URL", "generativelanguage.googleapis.com", `GEMINI_BASE_URL="generativelanguage.googleapis.com" is not valid: use an http or https URL`},
+		{"PERPLEXITY_BASE_URL", "ftp://x", `PERPLEXITY_BASE_URL="ftp://x" is not valid: use an http or https URL`},
+		{"AZURE_OPENAI_ENDPOINT", "res.openai.azure.com", `AZURE_OPENAI_ENDPOINT="res.openai.azure.com" is not valid: use the resource endpoint, like https://RESOURCE.openai.azure.com`},
+		{"AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com/openai/v1/", `is not valid: write only the resource endpoint, like https://RESOURCE.openai.azure.com: Deepr adds /openai/v1/ itself`},
+		{"AZURE_OPENAI_DEPLOYMENT", "my deployment", `AZURE_OPENAI_DEPLOYMENT="my deployment" is not valid: use a deployment name of 2 to 64`},
 	}
 	for _, c := range cases {
 		o := setup(t)
@@ -364,7 +381,8 @@ func TestEffectivePollInterval(t *testing.T) {
 
 func TestRedactedAndGet(t *testing.T) {
 	o := setup(t)
-	o.Getenv = env(map[string]string{"OPENAI_API_KEY": "sk-proj-0123456789abcd", "DEEPR_MAX_JOB_AGE": "90m"})
+	o.Getenv = env(map[string]string{"OPENAI_API_KEY": "sk-proj-0123456789abcd", "DEEPR_MAX_JOB_AGE": "90m",
+		"GEMINI_API_KEY": "AIzaSy0123456789wxyz", "PERPLEXITY_API_KEY": "pplx", "AZURE_OPENAI_ENDPOINT": "https://r.openai.azure.com"})
 	c, err := Load(o)
 	if err != nil {
 		t.Fatal(err)
@@ -373,6 +391,10 @@ func TestRedactedAndGet(t *testing.T) {
 	checks := []struct{ name, got, want string }{
 		{"Redacted OPENAI_API_KEY", r.Get("OPENAI_API_KEY"), "set, ending …abcd"},
 		{"Redacted OPENAI_WEBHOOK_SECRET", r.Get("OPENAI_WEBHOOK_SECRET"), "not set"},
+		{"Redacted GEMINI_API_KEY", r.Get("GEMINI_API_KEY"), "set, ending …wxyz"},
+		{"Redacted PERPLEXITY_API_KEY", r.Get("PERPLEXITY_API_KEY"), "set"},
+		{"Redacted AZURE_OPENAI_API_KEY", r.Get("AZURE_OPENAI_API_KEY"), "not set"},
+		{"AZURE_OPENAI_ENDPOINT", r.Get("AZURE_OPENAI_ENDPOINT"), "https://r.openai.azure.com"},
 		{"original key untouched", c.OpenAIAPIKey, "sk-proj-0123456789abcd"},
 		{"DEEPR_MAX_JOB_AGE", r.Get("DEEPR_MAX_JOB_AGE"), "1h30m"},
 		{"DEEPR_POLL_INTERVAL", r.Get("DEEPR_POLL_INTERVAL"), "30"},
@@ -509,13 +531,20 @@ func TestLoadSettings(t *testing.T) {
 
 func TestSecretsInSettingsAreIgnored(t *testing.T) {
 	o := setup(t)
-	write(t, SettingsPath(o.DefaultConfigDir), `{"OPENAI_API_KEY":"sk-from-json-file-1234"}`)
+	write(t, SettingsPath(o.DefaultConfigDir), `{"OPENAI_API_KEY":"sk-from-json-file-1234","GEMINI_API_KEY":"AIza-json",`+
+		`"PERPLEXITY_API_KEY":"pplx-json","AZURE_OPENAI_API_KEY":"az-json","AZURE_OPENAI_DEPLOYMENT":"from-settings"}`)
 	c, err := Load(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.OpenAIAPIKey != "" {
 		t.Errorf("OPENAI_API_KEY read from settings.json, want it ignored (keys live in the keychain)")
+	}
+	if c.GeminiAPIKey != "" || c.PerplexityAPIKey != "" || c.AzureAPIKey != "" {
+		t.Errorf("a provider key was read from settings.json, want it ignored (keys live in the keychain)")
+	}
+	if c.AzureDeployment != "from-settings" {
+		t.Errorf("AzureDeployment = %q, want the saved setting (it is not a secret)", c.AzureDeployment)
 	}
 }
 
@@ -530,8 +559,8 @@ func TestVariablesAreComplete(t *testing.T) {
 			t.Errorf("Variables(): %s has no description or accepted values", v.Name)
 		}
 	}
-	if len(seen) != 19 {
-		t.Errorf("Variables() has %d names, want 19 (one per Config field)", len(seen))
+	if len(seen) != 26 {
+		t.Errorf("Variables() has %d names, want 26 (one per Config field)", len(seen))
 	}
 }
 

@@ -217,3 +217,31 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("CreatesFor = %d, want 8", s.CreatesFor("same"))
 	}
 }
+
+func TestAzureMode(t *testing.T) {
+	s := NewHandler(Options{APIKey: key, Azure: true})
+	do := func(method, path string, h http.Header, body string) (int, map[string]any) {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header = h
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		var out map[string]any
+		_ = json.Unmarshal(w.Body.Bytes(), &out)
+		return w.Code, out
+	}
+	bearer := http.Header{"Authorization": {"Bearer " + key}}
+	if code, out := do("GET", "/openai/v1/models", bearer, ""); code != 401 || out["error"].(map[string]any)["code"] != "401" {
+		t.Errorf("Bearer auth in Azure mode: %d %v, want Azure's 401", code, out)
+	}
+	apiKey := http.Header{"Api-Key": {key}}
+	if code, _ := do("GET", "/v1/models", apiKey, ""); code != 404 {
+		t.Errorf("GET /v1/models in Azure mode = %d, want 404 (routes live under /openai/v1)", code)
+	}
+	code, out := do("POST", "/openai/v1/responses", apiKey, `{"model":"my-deployment","input":"q","background":true}`)
+	if code != 200 || out["model"] != "my-deployment" || out["status"] != "queued" {
+		t.Fatalf("Azure create: %d %v", code, out)
+	}
+	if code, out := do("GET", "/openai/v1/responses/"+out["id"].(string), apiKey, ""); code != 200 || out["status"] != "in_progress" {
+		t.Errorf("Azure GET: %d %v", code, out["status"])
+	}
+}

@@ -3,9 +3,10 @@ package fakeopenai
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/deepr-desktop/deepr/backend/fakehttp"
 )
 
 // marks are the behaviour markers found in a prompt.
@@ -18,13 +19,13 @@ type marks struct {
 }
 
 func parseMarkers(prompt string) marks {
-	has := func(name string) bool { return strings.Contains(prompt, "[[fake:"+name+"]]") }
+	has := fakehttp.Markers(prompt)
 	return marks{
-		fail: has("fail"), incomplete: has("incomplete"), empty: has("empty"),
-		create500: has("create500"), create503: has("create503"), createDrop: has("create-drop"),
-		rateLimit: has("ratelimit"), quota: has("quota"), badRequest: has("badrequest"),
-		get500: has("get500"), getDrop: has("getdrop"), gone: has("gone"),
-		hostile: has("hostile"), unicode: has("unicode"), slow: has("slow"),
+		fail: has["fail"], incomplete: has["incomplete"], empty: has["empty"],
+		create500: has["create500"], create503: has["create503"], createDrop: has["create-drop"],
+		rateLimit: has["ratelimit"], quota: has["quota"], badRequest: has["badrequest"],
+		get500: has["get500"], getDrop: has["getdrop"], gone: has["gone"],
+		hostile: has["hostile"], unicode: has["unicode"], slow: has["slow"],
 	}
 }
 
@@ -164,7 +165,7 @@ func (r *response) output() []any {
 	if rounds < 1 {
 		rounds = 1
 	}
-	topic := topicOf(r.prompt)
+	topic := fakehttp.Topic(r.prompt)
 	for i := 1; i <= rounds; i++ {
 		items = append(items,
 			map[string]any{
@@ -193,108 +194,30 @@ func (r *response) output() []any {
 	}
 	switch {
 	case r.status == "completed" && !r.marks.empty:
-		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "completed", r.reportParts(topic)...))
+		var parts []any
+		for _, pieces := range fakehttp.Report(topic, map[string]bool{"hostile": r.marks.hostile, "unicode": r.marks.unicode}) {
+			parts = append(parts, part(pieces))
+		}
+		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "completed", parts...))
 	case r.status == "incomplete":
-		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "incomplete", part(
-			piece{text: "# " + topic + "\n\n## Summary\n\nThe research stopped early. So far: solar "},
-			piece{text: "capacity grew quickly", url: "https://www.iea.org/reports/renewables-2025", title: "Renewables 2025 – IEA"},
-			piece{text: " and the section on"},
-		)))
+		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "incomplete", part(fakehttp.Partial(topic))))
 	}
 	return items
 }
 
-func (r *response) reportParts(topic string) []any {
-	switch {
-	case r.marks.hostile:
-		return []any{part(
-			piece{text: "# Hostile report\n\n<script>window.__pwned=1</script>\n\n" +
-				"<img src=x onerror=\"window.__pwned=1\">\n\n" +
-				"Click [x](javascript:window.__pwned=1) for more.\n\n" +
-				"<iframe src=\"https://evil.example\"></iframe>\n\n" +
-				"One claim comes from a "},
-			piece{text: "bad source", url: "javascript:window.__pwned=1", title: "<b onmouseover=\"window.__pwned=1\">bad</b>"},
-			piece{text: " and another from a "},
-			piece{text: "good source", url: "https://example.com/good", title: "A good source"},
-			piece{text: ".\n"},
-		)}
-	case r.marks.unicode:
-		return []any{
-			part(
-				piece{text: "# Énergie 中文 report 🚀\n\nCafé société: 中文研究显示 🌞 solar output "},
-				piece{text: "doubled in 2025", url: "https://例え.example/solar", title: "太陽光 – Solar"},
-				piece{text: ". 👍🏽 Über-naïve "},
-				piece{text: "wind followed", url: "https://example.com/wind", title: "Wind ✓"},
-				piece{text: ".\n\n"},
-			),
-			part(
-				piece{text: "## 第二部分 🎉\n\nAgain, "},
-				piece{text: "solar doubled", url: "https://例え.example/solar", title: "太陽光 – Solar"},
-				piece{text: " — résumé ✅.\n"},
-			),
-		}
-	}
-	return []any{part(
-		piece{text: "# " + topic + "\n\n## Summary\n\nThis fake report answers the question from three sources. " +
-			"Global solar capacity "},
-		piece{text: "grew by about a third in 2025", url: "https://www.iea.org/reports/renewables-2025", title: "Renewables 2025 – IEA"},
-		piece{text: ".\n\n## Findings\n\n- Renewables supplied a record share of new power capacity.\n- "},
-		piece{text: "Wind additions were led by China", url: "https://en.wikipedia.org/wiki/Wind_power", title: "Wind power - Wikipedia"},
-		piece{text: ".\n- "},
-		piece{text: "Battery storage costs kept falling", url: "https://ourworldindata.org/battery-price-decline", title: "Battery prices – Our World in Data"},
-		piece{text: ".\n\n## Uncertainty\n\nFigures for the latest year are preliminary and may be revised.\n"},
-	)}
-}
-
-// piece is a run of report text; a piece with a url is cited.
-type piece struct{ text, url, title string }
-
 // part builds an output_text content part whose url_citation annotations
 // carry CHARACTER (rune) offsets into its own text, end exclusive.
-func part(pieces ...piece) map[string]any {
-	var b strings.Builder
+func part(pieces []fakehttp.Piece) map[string]any {
+	text, spans := fakehttp.Join(pieces, false)
 	annotations := []any{}
-	pos := 0
-	for _, p := range pieces {
-		n := utf8.RuneCountInString(p.text)
-		if p.url != "" {
-			annotations = append(annotations, map[string]any{
-				"type": "url_citation", "start_index": pos, "end_index": pos + n, "url": p.url, "title": p.title,
-			})
-		}
-		b.WriteString(p.text)
-		pos += n
+	for _, sp := range spans {
+		annotations = append(annotations, map[string]any{
+			"type": "url_citation", "start_index": sp.Start, "end_index": sp.End, "url": sp.URL, "title": sp.Title,
+		})
 	}
-	return map[string]any{"type": "output_text", "text": b.String(), "annotations": annotations, "logprobs": []any{}}
+	return map[string]any{"type": "output_text", "text": text, "annotations": annotations, "logprobs": []any{}}
 }
 
 func message(id, status string, parts ...any) map[string]any {
 	return map[string]any{"id": id, "type": "message", "role": "assistant", "status": status, "content": parts}
-}
-
-// topicOf is the prompt's first line without markers, cut to 80 characters.
-func topicOf(prompt string) string {
-	t := prompt
-	for {
-		i := strings.Index(t, "[[fake:")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(t[i:], "]]")
-		if j < 0 {
-			break
-		}
-		t = t[:i] + t[i+j+2:]
-	}
-	t = strings.TrimSpace(t)
-	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
-		t = strings.TrimSpace(t[:i])
-	}
-	if r := []rune(t); len(r) > 80 {
-		t = string(r[:80])
-	}
-	if t == "" {
-		t = "Research report"
-	}
-	return t
 }

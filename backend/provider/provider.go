@@ -21,6 +21,14 @@ type Request struct {
 	WebSearch       bool
 	CodeInterpreter bool
 	MaxToolCalls    int
+	// Attempt counts deliberate submissions of this job, from 0. It is
+	// part of the idempotency key of providers that honour one
+	// (Perplexity: JobID + "-" + Attempt), so a create repeated with the
+	// same JobID and Attempt is answered with the run it already made.
+	// Keep it unchanged when re-sending after a rate limit or an
+	// unconfirmed submission; increase it only for a new paid run
+	// (resubmit).
+	Attempt int
 }
 
 // Provider statuses as the OpenAI Responses API reports them. Other
@@ -47,6 +55,14 @@ type Snapshot struct {
 	ErrorMessage     string
 	IncompleteReason string
 	Raw              []byte // the provider's raw JSON, kept for debugging
+	// CostUSD is the cost the provider itself reports for the run, in US
+	// dollars (Perplexity does); 0 means "not reported: compute it from
+	// Usage with the provider's price table".
+	CostUSD float64
+	// Model is the model the provider says ran the job, when it says
+	// (Azure reports the model behind a deployment name); "" when not
+	// reported. Useful for pricing a deployment whose name is not a model.
+	Model string
 }
 
 // Kind classifies a failed provider call by what the caller may safely do next.

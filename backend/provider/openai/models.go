@@ -64,3 +64,32 @@ func Cost(model string, u job.Usage) float64 {
 	usd := (float64(uncached)*p.input + float64(cached)*p.cachedInput + float64(max(u.OutputTokens, 0))*p.output) / 1e6
 	return usd + float64(max(u.WebSearchCalls, 0))*webSearchCallUSD
 }
+
+// DefaultAzureDeployment is the Azure deployment used when neither the
+// request nor AZURE_OPENAI_DEPLOYMENT names one.
+const DefaultAzureDeployment = "o3-deep-research"
+
+// ValidDeployment reports whether name can be an Azure OpenAI deployment
+// name: 2 to 64 letters, digits, '-', '_' or '.', starting with a letter or
+// digit. Any such name is accepted: Azure, not Deepr, knows which exist.
+func ValidDeployment(name string) bool {
+	if len(name) < 2 || len(name) > 64 {
+		return false
+	}
+	for i, r := range name {
+		alnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !alnum && (i == 0 || r != '-' && r != '_' && r != '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// AzureModels lists the deployments offered for Azure: the configured
+// default deployment (DefaultAzureDeployment when deployment is empty).
+func AzureModels(deployment string) []string {
+	if deployment = strings.TrimSpace(deployment); deployment != "" {
+		return []string{deployment}
+	}
+	return []string{DefaultAzureDeployment}
+}

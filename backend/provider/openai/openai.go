@@ -3,6 +3,10 @@
 // cancels them, and turns every answer and failure into the provider
 // package's neutral Snapshot and classified *provider.Error.
 //
+// The same code serves Azure OpenAI (Config.AzureEndpoint): the v1
+// Responses API at {endpoint}/openai/v1/, the key in the api-key header,
+// and a deployment name as the model.
+//
 // It talks through the official SDK but never lets the SDK read the
 // environment: every setting comes from Config. A create call is sent at
 // most once (SDK retries are off); callers do their own backoff.
@@ -10,7 +14,6 @@ package openai
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/deepr-desktop/deepr/backend/provider"
+	"github.com/deepr-desktop/deepr/backend/provider/httpapi"
 )
 
 // Config is everything the provider needs. New never reads environment
@@ -34,6 +38,21 @@ type Config struct {
 	RequestTimeout time.Duration
 	// HTTPClient is optional; the default has no timeout of its own.
 	HTTPClient *http.Client
+
+	// AzureEndpoint, when set, makes this an Azure OpenAI provider: calls
+	// go to AzureEndpoint + "/openai/v1/" (the endpoint is
+	// https://RESOURCE.openai.azure.com) with the key in the api-key
+	// header; BaseURL, OrgID and ProjectID are ignored, Name is "azure",
+	// and a request's Model is the deployment name.
+	AzureEndpoint string
+	// DefaultModel is the model (on Azure, the deployment) used when a
+	// request names none; "" means DefaultModel (o3-deep-research).
+	DefaultModel string
+}
+
+// AzureBaseURL is the Responses API base for an Azure endpoint.
+func AzureBaseURL(endpoint string) string {
+	return strings.TrimRight(strings.TrimSpace(endpoint), "/") + "/openai/v1/"
 }
 
 // DefaultTimeout is the per-call timeout when Config.RequestTimeout is 0.
@@ -45,6 +64,9 @@ const DefaultMaxToolCalls = 40
 // Provider is the OpenAI Responses API provider. It is safe for concurrent use.
 type Provider struct {
 	key       string
+	name      string // "openai" or "azure"
+	svc       httpapi.Service
+	model     string // used when a request names none
 	timeout   time.Duration
 	responses responses.ResponseService
 	models    sdk.ModelService
@@ -66,60 +88,75 @@ func New(cfg Config) *Provider {
 	opts := []option.RequestOption{
 		option.WithHTTPClient(client),
 		option.WithEnvironmentProduction(),
-		option.WithAPIKey(cfg.APIKey),
 		option.WithMaxRetries(0),
 		option.WithRequestTimeout(timeout),
 	}
-	if base := strings.TrimSpace(cfg.BaseURL); base != "" {
-		opts = append(opts, option.WithBaseURL(base))
+	p := &Provider{key: cfg.APIKey, name: "openai", svc: openAIService(), model: DefaultModel, timeout: timeout}
+	if m := strings.TrimSpace(cfg.DefaultModel); m != "" {
+		p.model = m
 	}
-	if cfg.OrgID != "" {
-		opts = append(opts, option.WithOrganization(cfg.OrgID))
+	if azure := strings.TrimSpace(cfg.AzureEndpoint); azure != "" {
+		p.name, p.svc = "azure", azureService()
+		// Azure takes the key in api-key and no Authorization header.
+		opts = append(opts, option.WithBaseURL(AzureBaseURL(azure)), option.WithHeader("api-key", cfg.APIKey))
+	} else {
+		opts = append(opts, option.WithAPIKey(cfg.APIKey))
+		if base := strings.TrimSpace(cfg.BaseURL); base != "" {
+			opts = append(opts, option.WithBaseURL(base))
+		}
+		if cfg.OrgID != "" {
+			opts = append(opts, option.WithOrganization(cfg.OrgID))
+		}
+		if cfg.ProjectID != "" {
+			opts = append(opts, option.WithProject(cfg.ProjectID))
+		}
 	}
-	if cfg.ProjectID != "" {
-		opts = append(opts, option.WithProject(cfg.ProjectID))
-	}
-	return &Provider{
-		key:       cfg.APIKey,
-		timeout:   timeout,
-		responses: responses.NewResponseService(opts...),
-		models:    sdk.NewModelService(opts...),
-	}
+	p.responses = responses.NewResponseService(opts...)
+	p.models = sdk.NewModelService(opts...)
+	return p
 }
 
-// Name is the provider's name as stored with each job.
-func (p *Provider) Name() string { return "openai" }
+// Name is the provider's name as stored with each job: "openai", or
+// "azure" for an Azure OpenAI endpoint.
+func (p *Provider) Name() string { return p.name }
+
+// CanCancel reports that OpenAI (and Azure) can stop a running response.
+func (p *Provider) CanCancel() bool { return true }
+
+// DefaultModel is the model (on Azure, the deployment) a request without
+// one runs on.
+func (p *Provider) DefaultModel() string { return p.model }
 
 // Submit creates a background response for r and returns its id. The call
 // is sent at most once: an error whose Kind is KindAmbiguous means it may
 // have reached OpenAI and must not be repeated automatically.
 func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, error) {
 	if err := ctx.Err(); err != nil {
-		return "", &provider.Error{Kind: provider.KindNotSent, Op: "create", Err: err,
-			Message: "the submission was stopped before anything was sent to OpenAI; it will be sent later"}
+		return "", p.svc.Stopped(err)
 	}
 	if p.key == "" {
-		return "", noKey("create")
+		return "", p.svc.NoKey("create")
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	resp, err := p.responses.New(ctx, newParams(r), option.WithMaxRetries(0))
+	resp, err := p.responses.New(ctx, newParams(r, p.model), option.WithMaxRetries(0))
 	if err != nil {
 		return "", p.fail("create", err)
 	}
 	if resp.ID == "" {
 		return "", &provider.Error{Kind: provider.KindAmbiguous, Op: "create",
-			Message: "OpenAI answered the submission without a response id; it may still be running there, " +
-				"so it will not be sent again automatically. Check platform.openai.com/logs, then resubmit or dismiss the job."}
+			Message: p.svc.Name + " answered the submission without a response id; it may still be running there, " +
+				"so it will not be sent again automatically. Check " + p.svc.Console + ", then resubmit or dismiss the job."}
 	}
 	return resp.ID, nil
 }
 
-// newParams builds the create request for r.
-func newParams(r provider.Request) responses.ResponseNewParams {
+// newParams builds the create request for r; defaultModel is used when r
+// names no model.
+func newParams(r provider.Request, defaultModel string) responses.ResponseNewParams {
 	model := r.Model
 	if model == "" {
-		model = DefaultModel
+		model = defaultModel
 	}
 	instructions := r.Instructions
 	if strings.TrimSpace(instructions) == "" {
@@ -159,10 +196,10 @@ func newParams(r provider.Request) responses.ResponseNewParams {
 func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, error) {
 	if id == "" {
 		return provider.Snapshot{}, &provider.Error{Kind: provider.KindNotFound, Op: "get",
-			Message: "no OpenAI response id was saved for this job; resubmit it"}
+			Message: "no " + p.svc.Name + " response id was saved for this job; resubmit it"}
 	}
 	if p.key == "" {
-		return provider.Snapshot{}, noKey("get")
+		return provider.Snapshot{}, p.svc.NoKey("get")
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
@@ -173,7 +210,7 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 	snap, err := parseSnapshot([]byte(resp.RawJSON()))
 	if err != nil {
 		return provider.Snapshot{}, &provider.Error{Kind: provider.KindTransient, Op: "get", Err: err,
-			Message: "OpenAI's answer could not be read (" + err.Error() + "); it will be fetched again"}
+			Message: p.svc.Name + "'s answer could not be read (" + err.Error() + "); it will be fetched again"}
 	}
 	if snap.ID == "" {
 		snap.ID = id
@@ -186,10 +223,10 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 func (p *Provider) Cancel(ctx context.Context, id string) error {
 	if id == "" {
 		return &provider.Error{Kind: provider.KindNotFound, Op: "cancel",
-			Message: "no OpenAI response id was saved for this job, so there is nothing to cancel there"}
+			Message: "no " + p.svc.Name + " response id was saved for this job, so there is nothing to cancel there"}
 	}
 	if p.key == "" {
-		return noKey("cancel")
+		return p.svc.NoKey("cancel")
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
@@ -203,7 +240,7 @@ func (p *Provider) Cancel(ctx context.Context, id string) error {
 // gives a *provider.Error of KindAuth.
 func (p *Provider) CheckKey(ctx context.Context) error {
 	if p.key == "" {
-		return noKey("check")
+		return p.svc.NoKey("check")
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
@@ -213,20 +250,7 @@ func (p *Provider) CheckKey(ctx context.Context) error {
 	return nil
 }
 
-// noKey is the error for a call made without an API key: nothing is sent.
-func noKey(op string) *provider.Error {
-	return &provider.Error{Kind: provider.KindAuth, Op: op,
-		Message: "no OpenAI API key is set. Set one in Settings or OPENAI_API_KEY."}
-}
-
 // fail classifies err and makes sure the key never appears in the message.
 func (p *Provider) fail(op string, err error) *provider.Error {
-	e := classify(op, err)
-	if p.key != "" && len(p.key) >= 8 {
-		e.Message = strings.ReplaceAll(e.Message, p.key, "[redacted]")
-	}
-	if e.Err != nil && p.key != "" && len(p.key) >= 8 && strings.Contains(e.Err.Error(), p.key) {
-		e.Err = errors.New(strings.ReplaceAll(e.Err.Error(), p.key, "[redacted]"))
-	}
-	return e
+	return httpapi.Scrub(classifyAs(p.svc, op, err), p.key)
 }

@@ -3,7 +3,6 @@ package openai
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -11,14 +10,12 @@ import (
 	"github.com/deepr-desktop/deepr/backend/provider"
 )
 
-// summaryLimit is the longest progress summary kept, in characters.
-const summaryLimit = 200
-
 // wireResponse is the part of a Response object a snapshot needs. It is
 // decoded from the raw body, so fields the SDK does not model still work.
 type wireResponse struct {
 	ID       string            `json:"id"`
 	Status   string            `json:"status"`
+	Model    string            `json:"model"`
 	Metadata map[string]string `json:"metadata"`
 	Error    *struct {
 		Code    string `json:"code"`
@@ -77,6 +74,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 		ID:     w.ID,
 		Status: w.Status,
 		JobID:  w.Metadata["deepr_job_id"],
+		Model:  w.Model,
 		Raw:    append([]byte(nil), raw...),
 	}
 	if w.Error != nil {
@@ -103,7 +101,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 			continue
 		case "reasoning":
 			for _, p := range it.Summary {
-				if t := oneLine(p.Text); t != "" {
+				if t := provider.OneLine(p.Text); t != "" {
 					s.Progress.Summary = t
 				}
 			}
@@ -164,26 +162,6 @@ func reportOf(parts []wirePart) (string, []job.Citation) {
 			}
 		}
 	}
-	sort.SliceStable(cites, func(i, j int) bool { return cites[i].Start < cites[j].Start })
-	index := map[string]int{}
-	for i := range cites {
-		n, ok := index[cites[i].URL]
-		if !ok {
-			n = len(index) + 1
-			index[cites[i].URL] = n
-		}
-		cites[i].Index = n
-	}
+	provider.NumberCitations(cites)
 	return b.String(), cites
-}
-
-// oneLine collapses whitespace, drops markdown bold markers and cuts s to
-// summaryLimit characters.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "**", "")), " ")
-	if utf8.RuneCountInString(s) > summaryLimit {
-		r := []rune(s)
-		s = strings.TrimSpace(string(r[:summaryLimit-1])) + "…"
-	}
-	return s
 }

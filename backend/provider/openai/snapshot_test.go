@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/provider"
 )
 
 func TestParseSnapshot(t *testing.T) {
@@ -65,7 +66,7 @@ func TestParseSnapshot(t *testing.T) {
 		{
 			name:         "summary cut",
 			raw:          `{"id":"r","status":"in_progress","output":[{"type":"reasoning","summary":[{"type":"summary_text","text":"` + long + `"}]}]}`,
-			wantProgress: job.Progress{Steps: 1, Summary: strings.TrimSpace(long[:summaryLimit-1]) + "…"},
+			wantProgress: job.Progress{Steps: 1, Summary: strings.TrimSpace(long[:provider.SummaryLimit-1]) + "…"},
 		},
 	}
 	for _, tt := range tests {
@@ -83,8 +84,8 @@ func TestParseSnapshot(t *testing.T) {
 			if s.Progress != tt.wantProgress {
 				t.Errorf("Progress = %+v, want %+v", s.Progress, tt.wantProgress)
 			}
-			if utf8.RuneCountInString(s.Progress.Summary) > summaryLimit {
-				t.Errorf("summary has %d characters, want at most %d", utf8.RuneCountInString(s.Progress.Summary), summaryLimit)
+			if utf8.RuneCountInString(s.Progress.Summary) > provider.SummaryLimit {
+				t.Errorf("summary has %d characters, want at most %d", utf8.RuneCountInString(s.Progress.Summary), provider.SummaryLimit)
 			}
 			if string(s.Raw) != tt.raw {
 				t.Errorf("Raw is not the input")

@@ -1,0 +1,229 @@
+package gemini
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/provider"
+	"github.com/deepr-desktop/deepr/backend/provider/httpapi"
+)
+
+// Reasons set in Snapshot.IncompleteReason for the statuses that stop a
+// run without a finished report.
+const (
+	ReasonBudgetExceeded       = "budget_exceeded"
+	ReasonRequiresAction       = "requires_action"
+	ReasonRequiresContinuation = "requires_continuation"
+)
+
+// mapStatus maps an Interaction status to the provider.Status* vocabulary.
+// budget_exceeded, requires_action and requires_continuation (also spelled
+// continuation_required) become StatusIncomplete with that reason: Deepr
+// never asks the agent to plan collaboratively and cannot confirm or
+// continue a run, so polling them again would wait forever. Any other
+// unknown status is returned as it came, for the caller to log and poll
+// again.
+func mapStatus(raw string) (status, reason string) {
+	switch raw {
+	case "queued":
+		return provider.StatusQueued, ""
+	case "in_progress":
+		return provider.StatusInProgress, ""
+	case "completed":
+		return provider.StatusCompleted, ""
+	case "failed":
+		return provider.StatusFailed, ""
+	case "cancelled":
+		return provider.StatusCancelled, ""
+	case "incomplete":
+		return provider.StatusIncomplete, ""
+	case "budget_exceeded":
+		return provider.StatusIncomplete, ReasonBudgetExceeded
+	case "requires_action":
+		return provider.StatusIncomplete, ReasonRequiresAction
+	case "requires_continuation", "continuation_required":
+		return provider.StatusIncomplete, ReasonRequiresContinuation
+	}
+	return raw, ""
+}
+
+// stopMessages explain, for the user, the reasons above.
+func stopMessage(reason string) string {
+	switch reason {
+	case ReasonBudgetExceeded:
+		return "Gemini stopped the research when it reached its budget; the partial report is kept. A narrower question usually fits."
+	case ReasonRequiresAction:
+		return "Gemini paused the research to ask for a confirmation (requires_action), which Deepr cannot give; " +
+			"what it asked is kept as the report. Resubmit the job, with the question made more specific if needed."
+	case ReasonRequiresContinuation:
+		return "Gemini paused the research and asked to be told to continue (requires_continuation), which Deepr " +
+			"cannot do; what it wrote so far is kept. Resubmit the job to run it again."
+	}
+	return ""
+}
+
+// wireInteraction is the part of an Interaction a snapshot needs.
+type wireInteraction struct {
+	ID     string     `json:"id"`
+	Agent  string     `json:"agent"`
+	Status string     `json:"status"`
+	Steps  []wireStep `json:"steps"`
+	Errors []struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"errors"`
+	Usage *struct {
+		Input    int64 `json:"total_input_tokens"`
+		Output   int64 `json:"total_output_tokens"`
+		Thought  int64 `json:"total_thought_tokens"`
+		Cached   int64 `json:"total_cached_tokens"`
+		ToolUse  int64 `json:"total_tool_use_tokens"`
+		Grounded []struct {
+			Type  string `json:"type"`
+			Count int64  `json:"count"`
+		} `json:"grounding_tool_count"`
+	} `json:"usage"`
+}
+
+type wireStep struct {
+	Type    string `json:"type"`
+	Summary []struct {
+		Text string `json:"text"`
+	} `json:"summary"`
+	Arguments struct {
+		Queries []string `json:"queries"`
+		URLs    []string `json:"urls"`
+	} `json:"arguments"`
+	Content []wireContent `json:"content"`
+	Error   *struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"error"`
+}
+
+type wireContent struct {
+	Type        string `json:"type"`
+	Text        string `json:"text"`
+	Annotations []struct {
+		Type  string `json:"type"`
+		URL   string `json:"url"`
+		Title string `json:"title"`
+		Start int    `json:"start_index"`
+		End   int    `json:"end_index"`
+	} `json:"annotations"`
+}
+
+// parseSnapshot maps a raw Interaction to a Snapshot: the report is the
+// last model_output step's text, citations carry character offsets into
+// it, progress is counted from the steps and usage from the totals.
+func parseSnapshot(raw []byte) (provider.Snapshot, error) {
+	var w wireInteraction
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return provider.Snapshot{}, fmt.Errorf("decoding the interaction: %w", err)
+	}
+	s := provider.Snapshot{ID: w.ID, Model: w.Agent, Raw: append([]byte(nil), raw...)}
+	s.Status, s.IncompleteReason = mapStatus(w.Status)
+	if msg := stopMessage(s.IncompleteReason); msg != "" {
+		s.ErrorCode, s.ErrorMessage = s.IncompleteReason, msg
+	}
+	if len(w.Errors) > 0 {
+		s.ErrorCode, s.ErrorMessage = httpapi.CodeText(w.Errors[0].Code), w.Errors[0].Message
+	}
+
+	last := -1
+	for i, st := range w.Steps {
+		switch st.Type {
+		case "user_input":
+			continue
+		case "model_output":
+			last = i
+		case "thought":
+			for _, p := range st.Summary {
+				if t := provider.OneLine(p.Text); t != "" {
+					s.Progress.Summary = t
+				}
+			}
+		case "google_search_call":
+			s.Progress.Searches += max(len(st.Arguments.Queries), 1)
+		case "url_context_call":
+			s.Progress.Pages += len(st.Arguments.URLs)
+		}
+		s.Progress.Steps++
+	}
+	if last >= 0 {
+		out := w.Steps[last]
+		s.Report, s.Citations = reportOf(out.Content)
+		if out.Error != nil && s.ErrorMessage == "" {
+			s.ErrorCode, s.ErrorMessage = httpapi.CodeText(out.Error.Code), out.Error.Message
+		}
+	}
+	if u := w.Usage; u != nil {
+		s.Usage = job.Usage{
+			// Tool-use prompt tokens (search results fed back to the
+			// model) are billed as input.
+			InputTokens:     u.Input + u.ToolUse,
+			CachedTokens:    u.Cached,
+			OutputTokens:    u.Output + u.Thought,
+			ReasoningTokens: u.Thought,
+		}
+		searches, counted := int64(0), false
+		for _, g := range u.Grounded {
+			if g.Type == "google_search" {
+				searches += g.Count
+				counted = true
+			}
+		}
+		if !counted {
+			searches = int64(s.Progress.Searches)
+		}
+		s.Usage.WebSearchCalls = searches
+	}
+	return s, nil
+}
+
+// reportOf concatenates the text parts of a model_output step and converts
+// their url_citation annotations, which Gemini measures in BYTES into each
+// part's text, to CHARACTER offsets into the whole report. Offsets inside
+// a multi-byte character widen the span to include it; spans outside their
+// part are clamped or dropped. Citations are ordered by start; Index
+// numbers URLs by first appearance.
+func reportOf(parts []wireContent) (string, []job.Citation) {
+	var b strings.Builder
+	var cites []job.Citation
+	offset := 0
+	for _, p := range parts {
+		if p.Type != "text" {
+			continue
+		}
+		for _, a := range p.Annotations {
+			if a.Type != "url_citation" || a.URL == "" || a.Start < 0 || a.Start > len(p.Text) || a.End < a.Start {
+				continue
+			}
+			start := runeIndex(p.Text, a.Start, false)
+			end := runeIndex(p.Text, min(a.End, len(p.Text)), true)
+			cites = append(cites, job.Citation{URL: a.URL, Title: a.Title, Start: offset + start, End: offset + end})
+		}
+		b.WriteString(p.Text)
+		offset += utf8.RuneCountInString(p.Text)
+	}
+	provider.NumberCitations(cites)
+	return b.String(), cites
+}
+
+// runeIndex converts byte offset b (0 <= b <= len(s)) into s to a rune
+// index. An offset inside a multi-byte character counts that character as
+// before it (roundUp false, for a start) or as included (roundUp true, for
+// an end).
+func runeIndex(s string, b int, roundUp bool) int {
+	for b > 0 && b < len(s) && !utf8.RuneStart(s[b]) {
+		if roundUp {
+			b++
+		} else {
+			b--
+		}
+	}
+	return utf8.RuneCountInString(s[:b])
+}
