@@ -292,8 +292,10 @@ func (a *App) GetHealth() (research.Health, error) {
 	return s.Health(), nil
 }
 
-// Models lists the models the UI offers.
-func (a *App) Models() []research.ModelInfo { return engine.Models() }
+// Models lists the models of every provider.
+func (a *App) Models() ([]research.ModelInfo, error) {
+	return call(a, func(s *research.Service, ctx context.Context) ([]research.ModelInfo, error) { return s.Models(), nil })
+}
 
 // Version returns the app version.
 func (a *App) Version() string { return a.version }

@@ -58,7 +58,7 @@ type command struct {
 
 // commands lists every subcommand in the order the help shows them.
 var commands = []command{
-	{"submit", "[--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--dry-run] [--json] PROMPT",
+	{"submit", "[--provider openai|gemini|perplexity|azure] [--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--dry-run] [--json] PROMPT",
 		`queue research (PROMPT "-" reads stdin); prints the job id; --dry-run prints the estimate and budget only`, (*runner).submit},
 	{"list", "[--status S[,S...]] [--limit N] [--json]", "jobs, newest first (--limit 0: all)", (*runner).list},
 	{"status", "ID [--json]", "one job; ID or a unique prefix of it", (*runner).status},
@@ -72,7 +72,7 @@ var commands = []command{
 	{"show", "ID [--format md|html|json]", "the report", (*runner).show},
 	{"search", "QUERY [--limit N] [--json]", "full-text search over saved reports", (*runner).search},
 	{"costs", "[--month YYYY-MM] [--json]", "this month's (or that month's) spending by model, against the budget", (*runner).costs},
-	{"key", "set|clear|test", "the OpenAI API key (set reads it from stdin)", (*runner).key},
+	{"key", "set|clear|test [--provider P]", "a provider's API key, OpenAI by default (set reads it from stdin)", (*runner).key},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},
 	{"version", "", "", nil}, // answered by Main itself

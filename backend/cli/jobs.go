@@ -19,6 +19,7 @@ import (
 func (r *runner) submit(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	model := fs.String("model", "", "model")
+	prov := fs.String("provider", "", "provider")
 	noWeb := fs.Bool("no-web-search", false, "")
 	code := fs.Bool("code-interpreter", false, "")
 	maxCalls := fs.Int("max-tool-calls", 0, "")
@@ -53,7 +54,7 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 		fmt.Fprintln(r.env.Stderr, "warning: web search is off and no other data source is set; deep-research models need one, so the provider may reject this job")
 	}
 	req := research.SubmitRequest{
-		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD,
+		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD, Provider: *prov,
 	}
 	if *dryRun {
 		return r.dryRun(ctx, req, *asJSON)
@@ -72,7 +73,7 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	for _, n := range res.Notes {
 		switch n.Code {
 		case research.NoteNoKey:
-			fmt.Fprintln(r.env.Stderr, "note: no OpenAI API key is set; the job waits until you set OPENAI_API_KEY or save one with `deepr key set`")
+			fmt.Fprintf(r.env.Stderr, "note: %s (set the key in the environment or save one with `deepr key set --provider %s`)\n", n.Message, res.Job.Provider)
 		case research.NoteNoPoller:
 			fmt.Fprintln(r.env.Stderr, "note: no poller is running; open the Deepr app or run `deepr worker` to send it")
 		default:

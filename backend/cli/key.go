@@ -11,7 +11,9 @@ import (
 // key manages the saved OpenAI API key: set (read from stdin, so it never
 // appears in the shell history or the process list), clear, test.
 func (r *runner) key(ctx context.Context, args []string) error {
-	pos, err := parse(flag.NewFlagSet("key", flag.ContinueOnError), args)
+	fs := flag.NewFlagSet("key", flag.ContinueOnError)
+	prov := fs.String("provider", "openai", "")
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -28,13 +30,13 @@ func (r *runner) key(ctx context.Context, args []string) error {
 	}
 	switch pos[0] {
 	case "set":
-		fmt.Fprintln(r.env.Stderr, "Paste the OpenAI API key and press Enter (it is read from stdin and not shown):")
+		fmt.Fprintf(r.env.Stderr, "Paste the %s API key and press Enter (it is read from stdin and not shown):\n", *prov)
 		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 4096))
 		if err != nil {
 			return fmt.Errorf("reading the key from stdin: %w", err)
 		}
 		line, _, _ := strings.Cut(string(b), "\n")
-		res, err := r.svc.SetAPIKey(ctx, line)
+		res, err := r.svc.SetKey(ctx, *prov, line)
 		if err != nil {
 			return err
 		}
@@ -44,18 +46,24 @@ func (r *runner) key(ctx context.Context, args []string) error {
 		}
 		return nil
 	case "clear":
-		v, err := r.svc.ClearAPIKey(ctx)
+		v, err := r.svc.ClearKey(ctx, *prov)
 		if err != nil {
 			return err
 		}
-		if v.KeySet {
-			fmt.Fprintf(r.env.Stdout, "The saved key is removed; a key is still set in the %s.\n", v.KeyStorage)
+		still := ""
+		for _, p := range v.Providers {
+			if p.Name == *prov && p.KeySet {
+				still = p.KeyStorage
+			}
+		}
+		if still != "" {
+			fmt.Fprintf(r.env.Stdout, "The saved key is removed; a key is still set in the %s.\n", still)
 		} else {
 			fmt.Fprintln(r.env.Stdout, "The saved key is removed.")
 		}
 		return nil
 	}
-	t := r.svc.TestKey(ctx)
+	t := r.svc.TestKeyOf(ctx, *prov)
 	return r.keyVerdict(t.OK, t.Message)
 }
 

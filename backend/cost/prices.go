@@ -117,8 +117,23 @@ func defaultPrices() []Prices {
 		{Provider: "openai", Model: "o4-mini-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 0.50, OutputPerMTok: 8.00,
 			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
 
-		// Other providers ("gemini", "perplexity", "azure") go here, one
-		// entry per model, with the provider name the job records.
+		// Azure OpenAI (provider "azure"): a job's model is its deployment;
+		// the default deployments carry the OpenAI list prices.
+		{Provider: "azure", Model: "o3-deep-research", InputPerMTok: 10.00, CachedInputPerMTok: 2.50, OutputPerMTok: 40.00,
+			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
+		{Provider: "azure", Model: "o4-mini-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 0.50, OutputPerMTok: 8.00,
+			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
+
+		// Gemini Deep Research agents (provider "gemini"): billed as Gemini 3
+		// Pro (prompts up to 200K tokens) plus $14 per 1,000 grounding queries.
+		{Provider: "gemini", Model: "deep-research-preview-04-2026", InputPerMTok: 2.00, CachedInputPerMTok: 0.20, OutputPerMTok: 12.00, WebSearchPer1K: 14.00},
+		{Provider: "gemini", Model: "deep-research-max-preview-04-2026", InputPerMTok: 2.00, CachedInputPerMTok: 0.20, OutputPerMTok: 12.00, WebSearchPer1K: 14.00},
+		{Provider: "gemini", Model: "deep-research-pro-preview-12-2025", InputPerMTok: 2.00, CachedInputPerMTok: 0.20, OutputPerMTok: 12.00, WebSearchPer1K: 14.00},
+
+		// Perplexity (provider "perplexity"): $2 input, $8 output per 1M, $5
+		// per 1,000 searches. Perplexity reports each run's cost itself, and
+		// that figure is stored; this is the estimate's basis.
+		{Provider: "perplexity", Model: "sonar-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 2.00, OutputPerMTok: 8.00, WebSearchPer1K: 5.00},
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/deepr-desktop/deepr/backend/config"
+	"github.com/deepr-desktop/deepr/backend/cost"
+	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/provider/openai"
 	"github.com/deepr-desktop/deepr/backend/research"
@@ -86,42 +88,29 @@ func Open(o Options) (*research.Service, error) {
 		return nil, fmt.Errorf("opening the database %s: %w", dirs.Database(), err)
 	}
 	return research.New(research.Deps{
-		Store:       st,
-		Dirs:        dirs,
-		Config:      cfg,
-		Reload:      func() (config.Config, error) { c, _, err := LoadConfig(o); return c, err },
-		Secrets:     secrets.New(dirs.Config),
-		NewProvider: newProvider,
-		Holder:      o.Holder,
-		Events:      o.Events,
-		Notifier:    o.Notifier,
-		Log:         o.Log,
-		Clock:       o.Clock,
-		Models:      Models(),
-		Cost:        openai.Cost,
+		Store:     st,
+		Dirs:      dirs,
+		Config:    cfg,
+		Reload:    func() (config.Config, error) { c, _, err := LoadConfig(o); return c, err },
+		Secrets:   secrets.New(dirs.Config),
+		Providers: Providers(),
+		Holder:    o.Holder,
+		Events:    o.Events,
+		Notifier:  o.Notifier,
+		Log:       o.Log,
+		Clock:     o.Clock,
+		Cost:      priceOf,
 	}), nil
 }
 
-// newProvider builds a provider from the configuration and its key.
-func newProvider(name string, cfg config.Config, key string) research.Provider {
-	switch name {
-	case "openai":
-		return openai.New(openai.Config{
-			APIKey:    key,
-			BaseURL:   cfg.OpenAIBaseURL,
-			OrgID:     cfg.OpenAIOrgID,
-			ProjectID: cfg.OpenAIProjectID,
-		})
+// priceOf prices a usage by model with the built-in table (the worker
+// uses it for the cost it stores).
+func priceOf(model string, u job.Usage) float64 {
+	t := cost.Defaults()
+	for _, prov := range []string{"openai", "gemini", "perplexity", "azure"} {
+		if p, ok := t.Lookup(prov, model); ok {
+			return cost.Cost(p, u)
+		}
 	}
-	return nil
-}
-
-// Models lists the models the faces offer, the default first.
-func Models() []research.ModelInfo {
-	return []research.ModelInfo{
-		{ID: "o3-deep-research", Provider: "openai", Label: "o3 deep research",
-			Description: "Most thorough. About $10 / $40 per million input / output tokens plus $0.01 per web search."},
-		{ID: "o4-mini-deep-research", Provider: "openai", Label: "o4-mini deep research",
-			Description: "Faster and about five times cheaper; good for quick surveys."},
-	}
+	return 0
 }

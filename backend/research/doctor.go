@@ -80,13 +80,7 @@ func (s *Service) Doctor(ctx context.Context, notifications string) DoctorReport
 	}
 	add(true, "database", s.dirs.Database()+":"+counts)
 
-	if k := s.keyState("openai"); k.key == "" {
-		add(false, "API key", "not set: set OPENAI_API_KEY (environment or .env) or add the key in Settings")
-	} else if t := s.TestKey(ctx); !t.OK {
-		add(false, "API key", fmt.Sprintf("set (%s, from %s) but the check failed: %s", hint(k.key), k.storage, t.Message))
-	} else {
-		add(true, "API key", fmt.Sprintf("set (%s, from %s) and accepted by OpenAI", hint(k.key), k.storage))
-	}
+	r.Checks = append(r.Checks, s.keyChecks(ctx)...)
 
 	l, err := s.Lease(ctx)
 	switch {
@@ -128,4 +122,31 @@ func (s *Service) webhookCheck(cfg config.Config) Check {
 		detail += "; " + h.Message
 	}
 	return Check{"webhooks", ok, detail}
+}
+
+// keyChecks checks each provider that is configured (OpenAI always: it is
+// the default), testing its key with the provider.
+func (s *Service) keyChecks(ctx context.Context) []Check {
+	var out []Check
+	for _, sp := range s.specs {
+		k := s.keyState(sp.Name)
+		name := sp.Display + " key"
+		if sp.Name == "openai" {
+			name = "API key"
+		}
+		if k.key == "" {
+			if sp.Name == "openai" && !s.anyKey() {
+				out = append(out, Check{name, false, "not set: set " + sp.KeyVariable + " (environment or .env) or add the key in Settings"})
+			} else if sp.Name == "openai" {
+				out = append(out, Check{name, true, "not set (other providers are configured)"})
+			}
+			continue
+		}
+		if t := s.TestKeyOf(ctx, sp.Name); !t.OK {
+			out = append(out, Check{name, false, fmt.Sprintf("set (%s, from %s) but the check failed: %s", hint(k.key), k.storage, t.Message)})
+		} else {
+			out = append(out, Check{name, true, fmt.Sprintf("set (%s, from %s) and accepted by %s", hint(k.key), k.storage, sp.Display)})
+		}
+	}
+	return out
 }

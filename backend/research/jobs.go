@@ -32,34 +32,8 @@ type SubmitRequest struct {
 	MaxToolCalls    int    `json:"max_tool_calls"` // 0: the default (40)
 	// MaxCostUSD refuses the job when its high estimate is over it (0: no cap).
 	MaxCostUSD float64 `json:"max_cost_usd"`
-}
-
-// ModelInfo describes a model the user can pick.
-type ModelInfo struct {
-	ID          string `json:"id"`
-	Provider    string `json:"provider"`
-	Label       string `json:"label"`
-	Description string `json:"description"`
-}
-
-// Models lists the models the faces offer.
-func (s *Service) Models() []ModelInfo { return append([]ModelInfo(nil), s.models...) }
-
-func (s *Service) modelKnown(id string) bool {
-	for _, m := range s.models {
-		if m.ID == id {
-			return true
-		}
-	}
-	return len(s.models) == 0
-}
-
-func (s *Service) modelIDs() string {
-	ids := make([]string, len(s.models))
-	for i, m := range s.models {
-		ids[i] = m.ID
-	}
-	return strings.Join(ids, ", ")
+	// Provider names the provider ("" : the one whose model this is).
+	Provider string `json:"provider"`
 }
 
 // Validate normalises and checks a submission, returning what will be stored.
@@ -78,12 +52,9 @@ func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 	}); i >= 0 {
 		return in, invalid("prompt", "the prompt contains a control character (byte %d): remove it", i)
 	}
-	in.Model = strings.TrimSpace(in.Model)
-	if in.Model == "" {
-		in.Model = s.Config().Model
-	}
-	if !s.modelKnown(in.Model) {
-		return in, invalid("model", "unknown model %q: use one of %s", in.Model, s.modelIDs())
+	var err error
+	if in.Provider, in.Model, err = s.pickProvider(in.Provider, strings.TrimSpace(in.Model)); err != nil {
+		return in, err
 	}
 	if in.MaxToolCalls == 0 {
 		in.MaxToolCalls = DefaultMaxToolCalls
@@ -121,7 +92,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	prov := providerOf(in.Model, s.models)
+	prov := in.Provider
 	check, err := s.budgetCheck(ctx, prov, in.Model, in.Prompt, optionsOf(in), in.MaxCostUSD)
 	if err != nil {
 		return SubmitResult{}, err
@@ -149,21 +120,12 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 func (s *Service) waitNotes(ctx context.Context, j job.Job) []Note {
 	notes := []Note{}
 	if !s.hasKey(j.Provider) {
-		notes = append(notes, Note{NoteNoKey, fmt.Sprintf("No %s API key is set: the job waits until one is added.", displayName(j.Provider))})
+		notes = append(notes, Note{NoteNoKey, fmt.Sprintf("No %s API key is set: the job waits until one is added.", s.displayName(j.Provider))})
 	}
 	if l, err := s.Lease(ctx); err == nil && !l.Fresh {
 		notes = append(notes, Note{NoteNoPoller, "No poller is running for this database, so the job is not sent yet."})
 	}
 	return notes
-}
-
-func providerOf(model string, models []ModelInfo) string {
-	for _, m := range models {
-		if m.ID == model && m.Provider != "" {
-			return m.Provider
-		}
-	}
-	return "openai"
 }
 
 // ListRequest selects jobs, newest first.
@@ -303,18 +265,4 @@ func (s *Service) removeFolder(dir string) {
 	if err := os.RemoveAll(dir); err != nil {
 		s.log.WithError(err).Warn("could not remove the report folder")
 	}
-}
-
-func displayName(p string) string {
-	switch p {
-	case "openai":
-		return "OpenAI"
-	case "gemini":
-		return "Gemini"
-	case "perplexity":
-		return "Perplexity"
-	case "azure":
-		return "Azure OpenAI"
-	}
-	return p
 }

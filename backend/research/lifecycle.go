@@ -59,16 +59,20 @@ func (s *Service) Cancel(ctx context.Context, id string) (CancelResult, error) {
 	if was != job.Running || j.ProviderJobID == "" {
 		return res, nil
 	}
+	if sp, ok := s.spec(j.Provider); ok && !sp.CanCancel {
+		res.Warning = fmt.Sprintf("Cancelled here. %s has no way to cancel a run, so it may still finish and bill it.", sp.Display)
+		return res, nil
+	}
 	p := s.provider(j.Provider)
 	if p == nil {
-		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (it is not configured in this process): the run may still finish and bill.", displayName(j.Provider))
+		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (it is not configured in this process): the run may still finish and bill.", s.displayName(j.Provider))
 		return res, nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := p.Cancel(cctx, j.ProviderJobID); err != nil && provider.KindOf(err) != provider.KindNotFound {
 		s.log.WithError(err).WithField("job", j.ID).Warn("cancel at the provider failed; the job stays cancelled here")
-		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (%s): the run may still finish and bill.", displayName(j.Provider), userMessage(err))
+		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (%s): the run may still finish and bill.", s.displayName(j.Provider), userMessage(err))
 	}
 	return res, nil
 }
@@ -187,7 +191,7 @@ func (s *Service) CheckNow(ctx context.Context, id string) (CheckResult, error) 
 	case j.Status == job.Queued:
 		res.Message = "Checking now: the job is sent as soon as a slot is free."
 	default:
-		res.Message = fmt.Sprintf("Checking with %s now.", displayName(j.Provider))
+		res.Message = fmt.Sprintf("Checking with %s now.", s.displayName(j.Provider))
 	}
 	return res, nil
 }
@@ -220,17 +224,17 @@ func (s *Service) Adopt(ctx context.Context, r AdoptRequest) (job.Job, error) {
 	}
 	p := s.provider(j.Provider)
 	if p == nil {
-		return job.Job{}, &Error{Kind: ErrProvider, JobID: j.ID, Msg: fmt.Sprintf("%s is not configured in this process", displayName(j.Provider))}
+		return job.Job{}, &Error{Kind: ErrProvider, JobID: j.ID, Msg: fmt.Sprintf("%s is not configured in this process", s.displayName(j.Provider))}
 	}
 	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	snap, err := p.Fetch(fctx, rid)
 	cancel()
 	if err != nil {
 		if provider.KindOf(err) == provider.KindNotFound {
-			return job.Job{}, invalid("response_id", "%s has no response with id %s: check the id", displayName(j.Provider), rid)
+			return job.Job{}, invalid("response_id", "%s has no response with id %s: check the id", s.displayName(j.Provider), rid)
 		}
 		return job.Job{}, &Error{Kind: ErrProvider, JobID: j.ID, Err: err,
-			Msg: fmt.Sprintf("could not look up response %s at %s: %s", rid, displayName(j.Provider), userMessage(err))}
+			Msg: fmt.Sprintf("could not look up response %s at %s: %s", rid, s.displayName(j.Provider), userMessage(err))}
 	}
 	if snap.JobID != "" && snap.JobID != j.ID {
 		return job.Job{}, invalid("response_id", "response %s was created for another job (%s), not for %s", rid, snap.JobID, j.ID)

@@ -45,9 +45,9 @@ func (s *Service) Health() Health {
 		LastCheck:   w.LastCheck,
 		Webhooks:    s.hooks.health(s.Config().UseWebhooks),
 	}
-	if !s.hasKey("openai") {
+	if !s.anyKey() {
 		h.Provider = ProviderNoKey
-		h.Message = "No OpenAI API key: add one in Settings."
+		h.Message = "No API key: add one (OpenAI, Gemini, Perplexity or Azure OpenAI) in Settings."
 	}
 	return h
 }
@@ -160,3 +160,13 @@ func (s *Service) Wait(ctx context.Context, r WaitRequest) (job.Job, error) {
 // Settled reports whether waiting longer cannot change a job: it is final,
 // or unconfirmed (which waits for the user).
 func Settled(j job.Job) bool { return j.Status.Final() || j.Status == job.Unconfirmed }
+
+// anyKey reports whether any provider has a key.
+func (s *Service) anyKey() bool {
+	for _, sp := range s.specs {
+		if s.hasKey(sp.Name) {
+			return true
+		}
+	}
+	return false
+}

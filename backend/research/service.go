@@ -60,16 +60,14 @@ type Deps struct {
 	Config  config.Config
 	Reload  func() (config.Config, error) // re-reads every layer; nil: the config never changes
 	Secrets Secrets                       // nil: nothing saved outside the environment
-	// NewProvider builds a provider from the configuration and its resolved key.
-	NewProvider func(name string, cfg config.Config, key string) Provider
+	Providers []ProviderSpec // every provider, OpenAI first
 	Holder      string // lease holder name, e.g. "deepr worker (pid 12)"
 	Events      Events
 	Notifier    Notifier
 	Log         logrus.FieldLogger
 	Clock       worker.Clock // nil: the system clock
 
-	Models []ModelInfo                             // what the window offers; the first is the default
-	Cost   func(model string, u job.Usage) float64 // nil: costs stay 0
+	Cost func(model string, u job.Usage) float64 // nil: costs stay 0
 }
 
 // Service is the application service of one process. Create it with New.
@@ -78,12 +76,11 @@ type Service struct {
 	dirs     paths.Dirs
 	reload   func() (config.Config, error)
 	secrets  Secrets
-	build    func(name string, cfg config.Config, key string) Provider
 	events   Events
 	notifier Notifier
 	log      logrus.FieldLogger
 	clock    worker.Clock
-	models   []ModelInfo
+	specs    []ProviderSpec
 	worker   *worker.Worker
 	cfg      atomic.Pointer[config.Config]
 	healthSq atomic.Uint64
@@ -107,12 +104,11 @@ func New(d Deps) *Service {
 		dirs:      d.Dirs,
 		reload:    d.Reload,
 		secrets:   d.Secrets,
-		build:     d.NewProvider,
 		events:    d.Events,
 		notifier:  d.Notifier,
 		log:       d.Log,
 		clock:     d.Clock,
-		models:    d.Models,
+		specs:     d.Providers,
 		providers: map[string]Provider{},
 		keys:      map[string]keyState{},
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/deepr-desktop/deepr/backend/config"
-	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/secrets"
 )
 
@@ -32,6 +31,8 @@ type SettingsView struct {
 	LastWebhookAt       *time.Time `json:"last_webhook_at" ts_type:"string"`
 	MonthlyBudgetUSD    float64    `json:"monthly_budget_usd"` // 0: no limit
 	Prices              string     `json:"prices"`             // DEEPR_PRICES overrides (JSON), "" = the built-in prices
+	// Providers are every provider's key state, models and differences.
+	Providers []ProviderInfo `json:"providers"`
 	// Locked maps a field of SettingsInput (its JSON name) to the variable
 	// that fixes it from the environment or a .env file: saving cannot
 	// change it.
@@ -85,6 +86,7 @@ func (s *Service) Settings() SettingsView {
 		MonthlyBudgetUSD:    c.MonthlyBudgetUSD,
 		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
+		Providers:           s.Providers(),
 	}
 	if k.key != "" {
 		v.KeyHint = hint(k.key)
@@ -174,36 +176,6 @@ func (s *Service) applyConfig() {
 	s.emitHealth()
 }
 
-// secretNames are the saved-secret names of each provider's key.
-var secretNames = map[string]struct{ secret, env string }{
-	"openai": {secrets.OpenAIAPIKey, "OPENAI_API_KEY"},
-}
-
-// rebuildProviders resolves every provider's key and builds the providers.
-func (s *Service) rebuildProviders() {
-	cfg := s.Config()
-	keys := map[string]keyState{}
-	for name, n := range secretNames {
-		keys[name] = s.resolveKey(cfg, n.env, n.secret)
-	}
-	ps := map[string]Provider{}
-	if s.build != nil {
-		for name := range secretNames {
-			if p := s.build(name, cfg, keys[name].key); p != nil {
-				ps[name] = p
-			}
-		}
-	}
-	s.mu.Lock()
-	s.providers, s.keys = ps, keys
-	s.mu.Unlock()
-	if s.worker != nil {
-		for name, p := range ps {
-			s.worker.SetProvider(name, p)
-		}
-	}
-}
-
 func (s *Service) resolveKey(cfg config.Config, envName, secretName string) keyState {
 	if v := cfg.Get(envName); v != "" {
 		src := cfg.Source[envName]
@@ -235,34 +207,51 @@ type KeyResult struct {
 	Test     *KeyTest     `json:"test"`
 }
 
-// SetAPIKey saves the OpenAI key (keychain, or the 0600 fallback file),
-// applies it and tests it. The key never comes back.
+// SetAPIKey saves the OpenAI key; see SetKey.
 func (s *Service) SetAPIKey(ctx context.Context, key string) (KeyResult, error) {
+	return s.SetKey(ctx, "openai", key)
+}
+
+// SetKey saves a provider's key (keychain, or the 0600 fallback file),
+// applies it at once (lifting a "key rejected" pause) and tests it. The key
+// never comes back.
+func (s *Service) SetKey(ctx context.Context, provider, key string) (KeyResult, error) {
+	sp, ok := s.spec(provider)
+	if !ok {
+		return KeyResult{}, invalid("provider", "unknown provider %q: use one of %s", provider, s.providerNames())
+	}
 	key = strings.TrimSpace(key)
 	if err := secrets.ValidateAPIKey(key); err != nil {
-		return KeyResult{}, invalid("key", "%s", err.Error())
+		return KeyResult{}, invalid("key", "%s", strings.ReplaceAll(err.Error(), "platform.openai.com/api-keys", sp.KeyHelp))
 	}
 	if s.secrets == nil {
 		return KeyResult{}, errors.New("no place to save the key in this process")
 	}
-	if _, err := s.secrets.Set(secrets.OpenAIAPIKey, key); err != nil {
+	if _, err := s.secrets.Set(sp.SecretName, key); err != nil {
 		return KeyResult{}, fmt.Errorf("could not save the key: %w", err)
 	}
 	s.rebuildProviders()
-	s.worker.SetProvider("openai", s.provider("openai")) // lifts a "key rejected" pause
-	t := s.TestKey(ctx)
-	s.emitHealth()
-	res := KeyResult{Settings: s.Settings(), Test: &t}
-	if k := s.keyState("openai"); k.storage == "environment" || k.storage == config.SourceDotEnv || k.storage == config.SourceConfigEnv {
-		t.Message += " Note: OPENAI_API_KEY is set in the " + k.storage + " and is used instead of the saved key."
+	t := s.TestKeyOf(ctx, sp.Name)
+	if k := s.keyState(sp.Name); k.key != key {
+		t.Message += fmt.Sprintf(" Note: %s is set in the %s and is used instead of the saved key.", sp.KeyVariable, k.storage)
 	}
-	return res, nil
+	s.emitHealth()
+	return KeyResult{Settings: s.Settings(), Test: &t}, nil
 }
 
-// ClearAPIKey removes the saved key.
+// ClearAPIKey removes the saved OpenAI key.
 func (s *Service) ClearAPIKey(ctx context.Context) (SettingsView, error) {
+	return s.ClearKey(ctx, "openai")
+}
+
+// ClearKey removes a provider's saved key.
+func (s *Service) ClearKey(ctx context.Context, provider string) (SettingsView, error) {
+	sp, ok := s.spec(provider)
+	if !ok {
+		return SettingsView{}, invalid("provider", "unknown provider %q: use one of %s", provider, s.providerNames())
+	}
 	if s.secrets != nil {
-		if err := s.secrets.Delete(secrets.OpenAIAPIKey); err != nil {
+		if err := s.secrets.Delete(sp.SecretName); err != nil {
 			return SettingsView{}, fmt.Errorf("could not remove the key: %w", err)
 		}
 	}
@@ -278,22 +267,7 @@ type KeyTest struct {
 }
 
 // TestKey asks OpenAI whether the current key is accepted.
-func (s *Service) TestKey(ctx context.Context) KeyTest {
-	p := s.provider("openai")
-	if !s.hasKey("openai") || p == nil {
-		return KeyTest{false, "No API key is set. Paste one from platform.openai.com/api-keys and save it."}
-	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := p.CheckKey(ctx); err != nil {
-		var pe *provider.Error
-		if errors.As(err, &pe) {
-			return KeyTest{false, pe.Message}
-		}
-		return KeyTest{false, err.Error()}
-	}
-	return KeyTest{true, "OpenAI accepted the key."}
-}
+func (s *Service) TestKey(ctx context.Context) KeyTest { return s.TestKeyOf(ctx, "openai") }
 
 // SetWebhookSecret saves the webhook signing secret (whsec_...) like the
 // API key. It is never sent back.

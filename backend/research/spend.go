@@ -72,7 +72,7 @@ func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, err
 	if strings.TrimSpace(in.Prompt) == "" {
 		v.Prompt = ""
 	}
-	check, err := s.budgetCheck(ctx, providerOf(v.Model, s.models), v.Model, v.Prompt, optionsOf(v), in.MaxCostUSD)
+	check, err := s.budgetCheck(ctx, v.Provider, v.Model, v.Prompt, optionsOf(v), in.MaxCostUSD)
 	if err != nil {
 		return Decision{}, err
 	}
