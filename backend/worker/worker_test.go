@@ -167,8 +167,8 @@ func TestAuthPausesUntilIntervalOrSetProvider(t *testing.T) {
 	if got := e.get(q.ID); got.Status != job.Queued {
 		t.Errorf("queued job while paused: %s, want queued", describe(got))
 	}
-	if next := e.w.sleepFor(e.ctx, true, false); next <= 0 {
-		t.Errorf("sleep while everything due is paused = %s, want > 0 (no busy loop)", next)
+	if h := e.w.Health(); h.NextCheck == nil || !h.NextCheck.After(e.clock.Now()) {
+		t.Errorf("next check while everything due is paused = %v, want later than now (no busy loop)", h.NextCheck)
 	}
 
 	// The pause ends after one poll interval.
@@ -210,9 +210,12 @@ func TestMaxRunningSlots(t *testing.T) {
 	}
 	for _, q := range []job.Job{q1, q2} {
 		got := e.get(q.ID)
-		if got.Status != job.Queued || !got.NextPollAt.After(e.clock.Now()) {
-			t.Errorf("parked job: %s, want queued and not due now (no busy loop)", describe(got))
+		if got.Status != job.Queued || got.Version != q.Version {
+			t.Errorf("parked job: %s version %d, want queued and not written (version %d)", describe(got), got.Version, q.Version)
 		}
+	}
+	if h := e.w.Health(); h.NextCheck == nil || !h.NextCheck.Equal(e.clock.Now().Add(30*time.Second)) {
+		t.Errorf("next check with every slot used = %v, want a poll interval from now (no busy loop)", h.NextCheck)
 	}
 
 	// One running job ends: its slot goes to the oldest queued job.
@@ -362,15 +365,30 @@ func TestPollProgressEmitsOnlyChanges(t *testing.T) {
 	if n := len(e.rec.changedFor(j.ID)); n != 1 {
 		t.Fatalf("JobChanged after a progress change = %d, want 1", n)
 	}
-	// Same snapshot again: next_poll_at moves, nothing is emitted.
-	e.clock.Advance(30 * time.Second)
-	e.tick()
-	got = e.get(j.ID)
-	if want := e.clock.Now().Add(30 * time.Second); !got.NextPollAt.Equal(want) {
-		t.Errorf("next_poll_at = t0+%s, want t0+%s", got.NextPollAt.Sub(t0), want.Sub(t0))
+	// Same snapshot again: nothing is written or emitted, and the next
+	// check is a poll interval away.
+	for i := range 3 {
+		e.clock.Advance(30 * time.Second)
+		e.tick()
+		if _, f, _ := e.prov.calls(); f != i+2 {
+			t.Fatalf("fetches after %d more intervals = %d, want %d", i+1, f, i+2)
+		}
+		if again := e.get(j.ID); again.Version != got.Version {
+			t.Errorf("unchanged poll %d wrote the job: version %d -> %d", i+1, got.Version, again.Version)
+		}
+		if h := e.w.Health(); h.NextCheck == nil || !h.NextCheck.Equal(e.clock.Now().Add(30*time.Second)) {
+			t.Errorf("next check after unchanged poll %d = %v, want now + 30s", i+1, h.NextCheck)
+		}
 	}
 	if n := len(e.rec.changedFor(j.ID)); n != 1 {
-		t.Errorf("JobChanged after an unchanged poll = %d events, want still 1", n)
+		t.Errorf("JobChanged after unchanged polls = %d events, want still 1", n)
+	}
+	// A change is written again.
+	prog.Steps = 3
+	e.clock.Advance(30 * time.Second)
+	e.tick()
+	if again := e.get(j.ID); again.Version != got.Version+1 || again.Progress.Steps != 3 {
+		t.Errorf("changed progress: version %d steps %d, want version %d steps 3", again.Version, again.Progress.Steps, got.Version+1)
 	}
 }
 
@@ -656,8 +674,15 @@ func TestThousandRunningJobsInOneTick(t *testing.T) {
 	if got := sortedUnique(e.prov.fetches); len(got) != 1000 {
 		t.Errorf("distinct jobs fetched = %d, want 1000", len(got))
 	}
-	if due, err := e.st.DueJobs(e.ctx, e.clock.Now(), 0); err != nil || len(due) != 0 {
-		t.Errorf("jobs still due after the pass = %d (err %v), want 0", len(due), err)
+	// Nothing changed at the provider: nothing was written, and no job is
+	// checked again before a poll interval has passed.
+	if h := e.w.Health(); h.NextCheck == nil || !h.NextCheck.Equal(e.clock.Now().Add(30*time.Second)) {
+		t.Errorf("next check after the pass = %v, want now + 30s", h.NextCheck)
+	}
+	e.clock.Advance(29 * time.Second)
+	e.tick()
+	if _, f, _ := e.prov.calls(); f != 1000 {
+		t.Errorf("fetches 29s later = %d, want still 1000", f)
 	}
 }
 
@@ -709,37 +734,48 @@ func TestHeartbeatDuringLongPass(t *testing.T) {
 		<-release
 		return provider.Snapshot{ID: id, Status: "in_progress"}, nil
 	})
-	done := make(chan error)
-	go func() { done <- e.w.Tick(e.ctx) }()
+	stop := e.run()
 	<-entered
-	// Let three heartbeats pass while the provider call hangs; the lease
-	// must be renewed so no other process takes over.
-	for i := 1; i <= 3; i++ {
-		waitForTimer(t, e.clock)
-		e.clock.Advance(10 * time.Second)
-		want := t0.Add(time.Duration(i) * 10 * time.Second)
-		waitFor(t, "lease renewed", func() bool {
+	// The pass hangs in a provider call while three heartbeats pass: the
+	// elector has its own loop, so the lease stays fresh.
+	e.clock.waitTimers(t, 2) // elector and feed; the scheduler is in its pass
+	for i := 1; i <= 30; i++ {
+		e.clock.Advance(time.Second)
+		e.clock.waitTimers(t, 2)
+		if i%10 == 0 {
+			want := t0.Add(time.Duration(i) * time.Second)
 			l, ok, err := st2.CurrentLease(e.ctx)
-			return err == nil && ok && !l.Heartbeat.Before(want)
-		})
+			if err != nil || !ok || !l.Heartbeat.Equal(want) {
+				t.Fatalf("lease at t0+%ds = %+v, %v, %v; want renewed at t0+%ds", i, l, ok, err, i)
+			}
+		}
 	}
 	ok, err := st2.AcquireLease(e.ctx, "intruder", e.clock.Now(), 30*time.Second)
 	if err != nil || ok {
 		t.Errorf("AcquireLease by another holder during a long pass = %v, %v; want false (lease kept fresh)", ok, err)
 	}
 	close(release)
-	if err := <-done; err != nil {
-		t.Fatalf("Tick: %v", err)
-	}
+	stop()
 }
 
-// waitForTimer waits until some goroutine has asked the fake clock for a timer.
-func waitForTimer(t *testing.T, c *fakeClock) {
-	t.Helper()
-	select {
-	case <-c.added:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no timer was set on the fake clock within 5s")
+// run starts e.w.Run in the background and returns a function that stops
+// it and waits for it to return.
+func (e *env) run() (stop func()) {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.w.Run(ctx) }()
+	return func() {
+		e.t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				e.t.Errorf("Run = %v, want nil", err)
+			}
+		case <-time.After(5 * time.Second):
+			e.t.Fatal("Run did not return within 5s of cancel")
+		}
 	}
 }
 
@@ -760,9 +796,19 @@ func TestSetPollInterval(t *testing.T) {
 	j := e.mkJob(job.Running, nil)
 	e.w.SetPollInterval(2 * time.Minute)
 	e.tick()
-	if got := e.get(j.ID); !got.NextPollAt.Equal(t0.Add(2 * time.Minute)) {
-		t.Errorf("next_poll_at = t0+%s, want t0+2m after SetPollInterval", got.NextPollAt.Sub(t0))
+	if h := e.w.Health(); h.NextCheck == nil || !h.NextCheck.Equal(t0.Add(2*time.Minute)) {
+		t.Errorf("next check = %v, want t0+2m after SetPollInterval", h.NextCheck)
 	}
+	// A planned check moves with the interval at once.
+	e.w.SetPollInterval(time.Minute)
+	e.tick()
+	if h := e.w.Health(); h.NextCheck == nil || !h.NextCheck.Equal(t0.Add(time.Minute)) {
+		t.Errorf("next check = %v, want t0+1m after SetPollInterval(1m)", h.NextCheck)
+	}
+	if _, f, _ := e.prov.calls(); f != 1 {
+		t.Errorf("fetches = %d, want 1 (not due before t0+1m)", f)
+	}
+	_ = j
 }
 
 func TestRunWakeAndStop(t *testing.T) {
