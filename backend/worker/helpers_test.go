@@ -191,6 +191,7 @@ type recorder struct {
 	jobs     []job.Job
 	healths  []Health
 	finished []job.Job
+	deleted  []string
 	health   chan Health // every HealthChanged, when non-nil (buffered)
 }
 
@@ -211,6 +212,12 @@ func (r *recorder) HealthChanged(h Health) {
 		default:
 		}
 	}
+}
+
+func (r *recorder) JobDeleted(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deleted = append(r.deleted, id)
 }
 
 func (r *recorder) JobFinished(j job.Job) {
