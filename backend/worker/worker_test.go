@@ -897,6 +897,9 @@ func TestMirrorErrorKeepsJobCompleted(t *testing.T) {
 	if got.Status != job.Completed {
 		t.Errorf("job: %s, want completed despite the mirror error", describe(got))
 	}
+	if got.ReportPath != "" {
+		t.Errorf("report_path = %q after a failed mirror write, want empty (set only once written)", got.ReportPath)
+	}
 	if rep, err := e.st.GetReport(e.ctx, j.ID); err != nil || rep.Markdown != "Saved in the database" {
 		t.Errorf("GetReport = %q, %v; want the report in the database", rep.Markdown, err)
 	}
