@@ -145,8 +145,8 @@ func TestSplitOwnSources(t *testing.T) {
 			[]ownSource{{"A", "https://a.example"}, {"https://b.example", "https://b.example"}}},
 		{"Text.\n\n### Sources:\n1. First source, https://a.example/x.\n   continued here\n", "Text.",
 			[]ownSource{{"First source, continued here", "https://a.example/x"}}},
-		{"Text.\n\nSources\n", "Text.\n\nSources\n", nil},                                 // a heading with no entries
-		{"## Sources\n\nSome prose about sources.\n", "## Sources\n\nSome prose about sources.\n", nil}, // prose, not a list
+		{"Text.\n\nSources\n", "Text.\n\nSources\n", nil},                                                 // a heading with no entries
+		{"## Sources\n\nSome prose about sources.\n", "## Sources\n\nSome prose about sources.\n", nil},   // prose, not a list
 		{"Text.\n\n## Sources of caffeine\n\n- tea\n", "Text.\n\n## Sources of caffeine\n\n- tea\n", nil}, // another heading
 	}
 	for _, tt := range tests {
