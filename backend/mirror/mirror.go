@@ -1,18 +1,22 @@
 // Package mirror writes the human-readable on-disk copy of a finished
 // report: <data>/reports/YYYY-MM-DD_<slug>_<id8>/report.md and
 // metadata.json. The database is the source of truth; the mirror is written
-// after the commit, atomically, and can be rebuilt from the database.
+// after the commit, atomically, and Rebuild writes missing or damaged
+// folders again from the database. A job's report_path names its folder
+// only once the folder was written.
+//
+// report.md is the report as render.Markdown gives it (numbered citations,
+// one Sources list) under a short header; metadata.json is the job's JSON
+// object plus "title" and "citations".
 package mirror
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -20,6 +24,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/render"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
@@ -104,7 +109,9 @@ func asciiWord(s string) string {
 // Write writes report.md and metadata.json for j into
 // <dataDir>/RelDir(j), each atomically (temporary file in the same folder,
 // fsync, rename), so a reader never sees a partial file. Folders are
-// created with mode 0700, files with 0600. It returns the absolute folder.
+// created with mode 0700, files with 0600. It returns the absolute folder,
+// which metadata.json already names as report_path; the caller records it
+// in the database after Write succeeded.
 func Write(dataDir string, j job.Job, rep store.Report) (string, error) {
 	if dataDir == "" {
 		return "", errors.New("writing the report copy: no data folder given")
@@ -114,6 +121,7 @@ func Write(dataDir string, j job.Job, rep store.Report) (string, error) {
 		return "", fmt.Errorf("writing the report copy of job %s: %w", j.ID, err)
 	}
 	dir := filepath.Join(abs, RelDir(j))
+	j.ReportPath = dir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("writing the report copy of job %s: %w (check that %s is writable)", j.ID, err, abs)
 	}
@@ -196,73 +204,23 @@ func markdown(j job.Job, rep store.Report) []byte {
 		fmt.Fprintf(&b, "- Finished: %s\n", stamp(*j.FinishedAt))
 	}
 	b.WriteString("\n---\n\n")
-	b.WriteString(strings.TrimRight(rep.Markdown, "\n\r\t "))
-	b.WriteString("\n")
-	b.WriteString(SourcesMarkdown(rep.Citations))
+	b.WriteString(render.Markdown(rep.Markdown, rep.Citations))
 	return []byte(b.String())
 }
 
-// SourcesMarkdown is the "Sources" section for a report's citations, one
-// numbered line per source ("" when there are none). Only http(s) URLs
-// become links; titles are escaped, so a hostile title or URL stays text.
+// SourcesMarkdown is the "Sources" section for a report's citations, as
+// render.Markdown numbers them ("" when there are none).
+//
+// Deprecated: use render.Markdown, which numbers the markers in the text
+// and this list together and keeps a report to one list.
 func SourcesMarkdown(cs []job.Citation) string {
-	srcs := sources(cs)
-	if len(srcs) == 0 {
+	if len(cs) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString("\n## Sources\n\n")
-	for _, c := range srcs {
-		if isWebURL(c.URL) {
-			fmt.Fprintf(&b, "%d. [%s](<%s>)\n", c.Index, linkText(c), linkURL(c.URL))
-		} else {
-			fmt.Fprintf(&b, "%d. %s (not a web link: `%s`)\n", c.Index, linkText(c), strings.ReplaceAll(linkURL(c.URL), "`", "'"))
-		}
-	}
-	return b.String()
-}
-
-func isWebURL(u string) bool {
-	l := strings.ToLower(strings.TrimSpace(u))
-	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+	return "\n" + render.Markdown("", cs)
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-
-// sources is one citation per Index, in Index order.
-func sources(cs []job.Citation) []job.Citation {
-	seen := map[int]bool{}
-	var out []job.Citation
-	for _, c := range cs {
-		if !seen[c.Index] {
-			seen[c.Index] = true
-			out = append(out, c)
-		}
-	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].Index < out[b].Index })
-	return out
-}
-
-// linkText is a citation's title (its URL when untitled) with markdown
-// link brackets escaped, on one line.
-func linkText(c job.Citation) string {
-	t := strings.Join(strings.Fields(c.Title), " ")
-	if t == "" {
-		t = c.URL
-	}
-	return strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `<`, `\<`, `>`, `\>`, "`", "\\`").Replace(t)
-}
-
-// linkURL makes a URL safe inside <...>: no angle brackets or line breaks.
-func linkURL(u string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '<', '>', '\n', '\r', ' ':
-			return -1
-		}
-		return r
-	}, u)
-}
 
 // metadata is metadata.json: the job object plus title and citations.
 func metadata(j job.Job, rep store.Report) ([]byte, error) {
@@ -279,51 +237,4 @@ func metadata(j job.Job, rep store.Report) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
-}
-
-// Rebuild rewrites the mirror of every job that has a report and returns
-// how many it wrote. A job whose stored ReportPath is not its folder under
-// dataDir (the data folder moved) first gets its ReportPath updated. It goes
-// on after a failing job and returns all failures joined.
-func Rebuild(ctx context.Context, st *store.Store, dataDir string) (int, error) {
-	jobs, err := st.ListJobs(ctx, store.ListFilter{})
-	if err != nil {
-		return 0, fmt.Errorf("rebuilding the report copies: %w", err)
-	}
-	abs, err := filepath.Abs(dataDir)
-	if err != nil {
-		return 0, fmt.Errorf("rebuilding the report copies: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, j := range jobs {
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-		rep, err := st.GetReport(ctx, j.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if dir := filepath.Join(abs, RelDir(j)); j.ReportPath != dir {
-			updated, err := st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil })
-			if errors.Is(err, store.ErrNotFound) {
-				continue // deleted meanwhile
-			}
-			if err != nil {
-				errs = append(errs, fmt.Errorf("recording the report folder of job %s: %w", j.ID, err))
-				continue
-			}
-			j = updated
-		}
-		if _, err := Write(abs, j, rep); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		n++
-	}
-	return n, errors.Join(errs...)
 }

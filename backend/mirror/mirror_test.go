@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/render"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
@@ -102,14 +103,14 @@ func TestWrite(t *testing.T) {
 		}
 	}
 	md, _ := os.ReadFile(filepath.Join(dir, ReportFile))
-	wantMD := "# History of tea\n\n" +
+	header := "# History of tea\n\n" +
 		"- Job: k3j9x0qa7z (completed)\n- Model: o3-deep-research\n" +
-		"- Created: 2025-05-01 10:00 UTC\n- Finished: 2025-05-01 10:25 UTC\n\n---\n\n" +
-		"Tea came to Europe [1] and [2]; again [1].\n\n## Sources\n\n" +
-		"1. [https://a.example](<https://a.example>)\n" +
-		"2. [B \\[brackets\\]](<https://b.example/x?y=(1)>)\n"
-	if string(md) != wantMD {
-		t.Errorf("report.md:\n%s\nwant:\n%s", md, wantMD)
+		"- Created: 2025-05-01 10:00 UTC\n- Finished: 2025-05-01 10:25 UTC\n\n---\n\n"
+	if body, ok := strings.CutPrefix(string(md), header); !ok || body != render.Markdown(rep.Markdown, rep.Citations) {
+		t.Errorf("report.md:\n%s\nwant the header, then the report as render.Markdown numbers it", md)
+	}
+	if n := strings.Count(string(md), "## Sources"); n != 1 {
+		t.Errorf("report.md has %d Sources lists, want 1", n)
 	}
 	var meta struct {
 		job.Job
@@ -119,6 +120,9 @@ func TestWrite(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, MetadataFile))
 	if err := json.Unmarshal(b, &meta); err != nil {
 		t.Fatalf("metadata.json: %v\n%s", err, b)
+	}
+	if meta.ReportPath != dir {
+		t.Errorf("metadata.json report_path = %q, want the folder %q", meta.ReportPath, dir)
 	}
 	if meta.ID != j.ID || meta.Status != j.Status || meta.CostUSD != j.CostUSD || !meta.FinishedAt.Equal(*j.FinishedAt) ||
 		meta.Title != "History of tea" || !reflect.DeepEqual(meta.Citations, rep.Citations) {
@@ -139,7 +143,7 @@ func TestWriteAtomic(t *testing.T) {
 			t.Fatalf("Write %d: %v", i, err)
 		}
 		md, _ := os.ReadFile(filepath.Join(dir, ReportFile))
-		if !strings.Contains(string(md), rep.Markdown) || !strings.HasSuffix(string(md), "(<https://b.example/x?y=(1)>)\n") {
+		if !strings.HasSuffix(string(md), render.Markdown(rep.Markdown, rep.Citations)) || !strings.HasSuffix(string(md), "(<https://b.example/x?y=(1)>)\n") {
 			t.Fatalf("Write %d: report.md incomplete (%d bytes)", i, len(md))
 		}
 	}
@@ -209,17 +213,17 @@ func TestRebuild(t *testing.T) {
 		}
 		want = append(want, filepath.Join(data, RelDir(j)))
 	}
-	n, err := Rebuild(ctx, st, data)
-	if err != nil || n != 2 {
-		t.Fatalf("Rebuild = %d, %v; want 2, nil", n, err)
+	res, err := Rebuild(ctx, st, data, false)
+	if err != nil || res.Reports != 2 || res.Written != 2 || res.Moved != 2 || res.Missing != 2 {
+		t.Fatalf("Rebuild = %+v, %v; want 2 reports missing, written and moved", res, err)
 	}
 	// Delete the whole mirror; Rebuild brings it back.
 	if err := os.RemoveAll(filepath.Join(data, "reports")); err != nil {
 		t.Fatal(err)
 	}
-	n, err = Rebuild(ctx, st, data)
-	if err != nil || n != 2 {
-		t.Fatalf("Rebuild after deleting the folder = %d, %v; want 2, nil", n, err)
+	res, err = Rebuild(ctx, st, data, true)
+	if err != nil || res.Written != 2 || res.Missing != 2 || res.Moved != 0 {
+		t.Fatalf("Rebuild(onlyMissing) after deleting the folder = %+v, %v; want 2 missing and written", res, err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(data, "reports"))
 	if len(entries) != 2 {
@@ -265,5 +269,79 @@ func TestSourcesMarkdownKeepsHostileCitationsInert(t *testing.T) {
 	}
 	if SourcesMarkdown(nil) != "" {
 		t.Errorf("no citations should give no section")
+	}
+}
+
+func TestRebuildOnlyMissingOrDamaged(t *testing.T) {
+	ctx := t.Context()
+	tmp := t.TempDir()
+	st, err := store.Open(filepath.Join(tmp, "deepr.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	data := filepath.Join(tmp, "data")
+	var jobs []job.Job
+	for _, prompt := range []string{"Intact", "No report.md", "Broken metadata", "Empty report.md", "Never written"} {
+		j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		rep := store.Report{Markdown: "text of " + prompt}
+		j, err = st.Finish(ctx, j.ID, rep, func(c *job.Job) error { c.Status = job.Completed; c.FinishedAt = &now; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prompt != "Never written" {
+			dir, err := Write(data, j, rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j, err = st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		jobs = append(jobs, j)
+	}
+	dir := func(i int) string { return filepath.Join(data, RelDir(jobs[i])) }
+	// The intact folder was edited by hand: still complete, so kept.
+	if err := os.WriteFile(filepath.Join(dir(0), ReportFile), []byte("my notes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir(1), ReportFile))
+	os.WriteFile(filepath.Join(dir(2), MetadataFile), []byte(`{"id": "trunc`), 0o600)
+	os.WriteFile(filepath.Join(dir(3), ReportFile), nil, 0o600)
+
+	res, err := Rebuild(ctx, st, data, true)
+	want := RebuildResult{Reports: 5, Missing: 1, Damaged: 3, Written: 4, Moved: 1}
+	if err != nil || res != want {
+		t.Fatalf("Rebuild(onlyMissing) = %+v, %v; want %+v", res, err, want)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir(0), ReportFile)); string(b) != "my notes" {
+		t.Errorf("a complete folder was rewritten: report.md = %q", b)
+	}
+	for i := 1; i < len(jobs); i++ {
+		if check(dir(i)) != folderOK {
+			t.Errorf("%s: folder still incomplete after Rebuild", jobs[i].Prompt)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir(i), ReportFile))
+		if !strings.Contains(string(b), "text of "+jobs[i].Prompt) {
+			t.Errorf("%s: report.md = %q, want the report from the database", jobs[i].Prompt, b)
+		}
+	}
+	if got, _ := st.GetJob(ctx, jobs[4].ID); got.ReportPath != dir(4) {
+		t.Errorf("never-written job report_path = %q, want %q once written", got.ReportPath, dir(4))
+	}
+	// Nothing left to do: a second run writes nothing.
+	if res, err := Rebuild(ctx, st, data, true); err != nil || res.Written != 0 || res.Reports != 5 {
+		t.Errorf("second Rebuild(onlyMissing) = %+v, %v; want nothing written", res, err)
+	}
+	// Without onlyMissing every folder is written again.
+	if res, err := Rebuild(ctx, st, data, false); err != nil || res.Written != 5 {
+		t.Errorf("Rebuild(all) = %+v, %v; want 5 written", res, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir(0), ReportFile)); !strings.Contains(string(b), "text of Intact") {
+		t.Errorf("Rebuild(all) kept a hand-edited report.md: %q", b)
 	}
 }

@@ -1,10 +1,11 @@
 // Package store keeps every job, report and citation in one SQLite database
-// on disk, and the poller lease that lets only one process poll it.
+// on disk, the poller lease that lets only one process poll it, and a
+// change feed (Feed) that tells a process when another one committed.
 package store
 
 // This file holds the public types other packages code against (worker,
 // cli, app). The methods live in store.go (Open, Close), jobs.go, reports.go,
-// search.go and lease.go.
+// search.go, lease.go and changes.go (Feed, JobVersions, Schedule).
 
 import (
 	"database/sql"

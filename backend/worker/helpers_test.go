@@ -21,61 +21,6 @@ import (
 // t0 is the fake clock's start.
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// fakeClock is a manual clock: time moves only on Advance.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
-	added   chan struct{} // one send per After with d > 0
-}
-
-type fakeWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: t0, added: make(chan struct{}, 1024)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.waiters = append(c.waiters, fakeWaiter{c.now.Add(d), ch})
-	select {
-	case c.added <- struct{}{}:
-	default:
-	}
-	return ch
-}
-
-// Advance moves time forward and fires every timer that is due.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	keep := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(c.now) {
-			w.ch <- c.now
-		} else {
-			keep = append(keep, w)
-		}
-	}
-	c.waiters = keep
-}
-
 // fakeProvider is a scripted Provider that records every call.
 type fakeProvider struct {
 	mu       sync.Mutex
@@ -146,6 +91,7 @@ type recorder struct {
 	jobs     []job.Job
 	healths  []Health
 	finished []job.Job
+	deleted  []string
 	health   chan Health // every HealthChanged, when non-nil (buffered)
 }
 
@@ -166,6 +112,12 @@ func (r *recorder) HealthChanged(h Health) {
 		default:
 		}
 	}
+}
+
+func (r *recorder) JobDeleted(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deleted = append(r.deleted, id)
 }
 
 func (r *recorder) JobFinished(j job.Job) {

@@ -1,0 +1,116 @@
+package mirror
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/store"
+)
+
+// RebuildResult says what Rebuild found and did.
+type RebuildResult struct {
+	Reports int `json:"reports"` // jobs with a report (with onlyMissing: a complete, recorded folder counts as one)
+	Missing int `json:"missing"` // of those, folders that did not exist
+	Damaged int `json:"damaged"` // folders with report.md missing, empty or unreadable, or metadata.json missing or not JSON
+	Written int `json:"written"` // folders written
+	Moved   int `json:"moved"`   // report_path values updated (the data folder moved)
+	Failed  int `json:"failed"`  // jobs whose folder could not be written or recorded (see the error)
+}
+
+// Folder states found by check.
+const (
+	folderOK = iota
+	folderMissing
+	folderDamaged
+)
+
+// check tells whether dir holds a complete report copy: a readable,
+// non-empty report.md and a metadata.json that is valid JSON.
+func check(dir string) int {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return folderMissing
+	}
+	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err != nil || len(md) == 0 {
+		return folderDamaged
+	}
+	meta, err := os.ReadFile(filepath.Join(dir, MetadataFile))
+	if err != nil || !json.Valid(meta) {
+		return folderDamaged
+	}
+	return folderOK
+}
+
+// Rebuild writes report folders again from the database: with onlyMissing
+// set, only the folders that are missing or damaged (see RebuildResult);
+// otherwise every job's folder. A job whose report_path is not its folder
+// under dataDir (the data folder moved) gets report_path updated, and only
+// after its folder is complete. It goes on after a failing job and returns
+// all failures joined; it stops early only when ctx ends.
+func Rebuild(ctx context.Context, st *store.Store, dataDir string, onlyMissing bool) (RebuildResult, error) {
+	var res RebuildResult
+	if dataDir == "" {
+		return res, errors.New("rebuilding the report copies: no data folder given")
+	}
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return res, fmt.Errorf("rebuilding the report copies: %w", err)
+	}
+	jobs, err := st.ListJobs(ctx, store.ListFilter{})
+	if err != nil {
+		return res, fmt.Errorf("rebuilding the report copies: %w", err)
+	}
+	var errs []error
+	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		dir := filepath.Join(abs, RelDir(j))
+		state := check(dir)
+		if onlyMissing && state == folderOK && j.ReportPath == dir {
+			res.Reports++
+			continue // complete and recorded: nothing to read or write
+		}
+		rep, err := st.GetReport(ctx, j.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // no report: no folder
+		}
+		if err != nil {
+			errs = append(errs, err)
+			res.Failed++
+			continue
+		}
+		res.Reports++
+		switch state {
+		case folderMissing:
+			res.Missing++
+		case folderDamaged:
+			res.Damaged++
+		}
+		if state != folderOK || !onlyMissing {
+			if _, err := Write(abs, j, rep); err != nil {
+				errs = append(errs, err)
+				res.Failed++
+				continue
+			}
+			res.Written++
+		}
+		if j.ReportPath != dir {
+			_, err := st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil })
+			switch {
+			case errors.Is(err, store.ErrNotFound): // deleted meanwhile
+			case err != nil:
+				errs = append(errs, fmt.Errorf("recording the report folder of job %s: %w", j.ID, err))
+				res.Failed++
+			default:
+				res.Moved++
+			}
+		}
+	}
+	return res, errors.Join(errs...)
+}

@@ -1,0 +1,87 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+)
+
+// Markdown returns the report as markdown with the same citation numbers
+// as HTML: a marker "[n]" (a link to the source when it is a web URL)
+// after, or in place of, every cited span, and ONE "## Sources" list at
+// the end. When the provider's text already ends with its own list of
+// sources (a "Sources", "References", "Bibliography", ... heading followed
+// only by entries), that list is merged into Deepr's: entries naming a
+// cited URL are dropped as duplicates, the others are listed after the
+// cited sources. Without citations the text is returned as it is (with one
+// final newline), its own list included. Titles and URLs from the provider
+// are escaped, so a hostile one stays text.
+func Markdown(markdown string, citations []job.Citation) string {
+	p := prepare(markdown, citations)
+	out := strings.TrimRight(spell(p.text, p.markers, markerMarkdown), " \t\r\n")
+	list := sourcesMarkdown(p.sources)
+	switch {
+	case out == "" && list == "":
+		return ""
+	case out == "":
+		return list
+	case list == "":
+		return out + "\n"
+	}
+	return out + "\n\n" + list
+}
+
+// markerMarkdown spells one citation marker.
+func markerMarkdown(m marker) string {
+	n := strconv.Itoa(m.num)
+	if !webURL(m.url) {
+		return `\[` + n + `\]`
+	}
+	return "[\\[" + n + "\\]](<" + linkURL(m.url) + ">)"
+}
+
+// sourcesMarkdown spells the Sources list of prepare ("" when empty). The
+// numbers are dense from 1, so a markdown viewer's own list numbering
+// agrees with the markers.
+func sourcesMarkdown(src []job.Citation) string {
+	if len(src) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("## Sources\n\n")
+	for _, c := range src {
+		switch {
+		case webURL(c.URL):
+			fmt.Fprintf(&b, "%d. [%s](<%s>)\n", c.Index, linkText(c), linkURL(c.URL))
+		case strings.TrimSpace(c.URL) != "":
+			fmt.Fprintf(&b, "%d. %s (not a web link: `%s`)\n", c.Index, linkText(c), strings.ReplaceAll(linkURL(c.URL), "`", "'"))
+		default:
+			fmt.Fprintf(&b, "%d. %s\n", c.Index, linkText(c))
+		}
+	}
+	return b.String()
+}
+
+// linkText is a citation's title (its URL when untitled) with markdown
+// link brackets and inline markup escaped, on one line.
+func linkText(c job.Citation) string {
+	t := strings.Join(strings.Fields(c.Title), " ")
+	if t == "" {
+		t = strings.TrimSpace(c.URL)
+	}
+	return strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`, `<`, `\<`, `>`, `\>`, "`", "\\`", "*", `\*`, "_", `\_`).Replace(t)
+}
+
+// linkURL makes a URL safe inside <...>: no angle brackets, spaces or line
+// breaks.
+func linkURL(u string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '<', '>', '\n', '\r', ' ', '\t':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(u))
+}

@@ -1,0 +1,132 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// The elector keeps the one poller lease of a database. It has its own
+// loop and one cadence: every heartbeat a holder renews (one commit), and a
+// process on standby reads the lease and tries to take it only when it is
+// free, its own, or stale (three heartbeats without a renewal). The change
+// feed wakes it early when the lease may have been given up, so a resigned
+// lease is taken over at once instead of after a heartbeat.
+
+// electLoop runs election steps every heartbeat, or at once when woken,
+// until ctx is done.
+func (w *Worker) electLoop(ctx context.Context) {
+	for {
+		t := w.clock.NewTimer(w.cfg.Heartbeat)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-w.electCh:
+			t.Stop()
+		case <-t.C():
+		}
+		if _, err := w.elect(ctx); err != nil && ctx.Err() == nil {
+			w.log.WithError(err).Warn("keeping the poller lease failed; trying again at the next heartbeat")
+		}
+	}
+}
+
+// wakeElector asks the elector to look at the lease now. It never blocks.
+func (w *Worker) wakeElector() {
+	select {
+	case w.electCh <- struct{}{}:
+	default:
+	}
+}
+
+// elect makes one election step and reports whether this process holds
+// the lease afterwards. On a change of leadership it updates the health and
+// wakes the scheduler (which runs the takeover recovery).
+func (w *Worker) elect(ctx context.Context) (bool, error) {
+	now := w.clock.Now()
+	stale := 3 * w.cfg.Heartbeat
+	if !w.isLeading() {
+		l, found, err := w.st.CurrentLease(ctx)
+		if err != nil {
+			return false, fmt.Errorf("reading the poller lease: %w", err)
+		}
+		// Held by another process that renewed within three beats: stay on
+		// standby without writing anything.
+		if found && l.Holder != "" && l.Holder != w.cfg.Holder && !l.Heartbeat.Before(now.Add(-stale)) {
+			w.setLeading(false, l.Holder)
+			return false, nil
+		}
+	}
+	ok, err := w.st.AcquireLease(ctx, w.cfg.Holder, now, stale)
+	if err != nil {
+		// A leader whose renewals keep failing steps down before another
+		// process may take over, so two never poll at once.
+		if w.isLeading() && now.Sub(w.lastRenew) >= stale-w.cfg.Heartbeat {
+			w.setLeading(false, "")
+		}
+		return w.isLeading(), fmt.Errorf("taking the poller lease: %w", err)
+	}
+	if ok {
+		w.lastRenew = now
+		w.setLeading(true, w.cfg.Holder)
+		return true, nil
+	}
+	holder := ""
+	if l, found, err := w.st.CurrentLease(ctx); err == nil && found {
+		holder = l.Holder
+	}
+	w.setLeading(false, holder)
+	return false, nil
+}
+
+// setLeading records the election outcome, logs a change of leadership
+// and wakes the scheduler on one.
+func (w *Worker) setLeading(leading bool, holder string) {
+	w.mu.Lock()
+	was := w.leading
+	w.leading = leading
+	if leading {
+		w.health.Poller = PollerRunning
+		if !was {
+			w.recovered = false
+		}
+	} else {
+		w.health.Poller = PollerStandby
+		w.health.NextCheck = nil
+		w.parked = map[string][]string{}
+	}
+	w.health.LeaseHolder = holder
+	w.mu.Unlock()
+	switch {
+	case leading && !was:
+		w.log.WithField("holder", holder).Info("poller lease acquired; this process polls")
+	case !leading && was:
+		w.log.WithField("holder", holder).Warn("poller lease lost; standing by")
+	}
+	w.emitHealth()
+	if leading != was {
+		w.kick()
+	}
+}
+
+// stop resigns the lease with a context of its own (shutdown must not
+// keep the next process waiting for three heartbeats), makes a last try
+// at saving provider ids that could not be saved, and reports the poller
+// stopped.
+func (w *Worker) stop(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	w.retryLate(rctx, true)
+	if err := w.st.ReleaseLease(rctx, w.cfg.Holder); err != nil {
+		w.log.WithError(err).Warn("could not release the poller lease; another process takes over once it is stale")
+	}
+	w.mu.Lock()
+	w.leading = false
+	w.recovered = false
+	w.health.Poller = PollerStopped
+	w.health.LeaseHolder = ""
+	w.health.NextCheck = nil
+	w.mu.Unlock()
+	w.emitHealth()
+}

@@ -1,0 +1,163 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/store"
+)
+
+// The change feed notices what other processes (the CLI, a second window)
+// commit. Every FeedInterval it asks store.Feed whether another connection
+// committed, which is a read of a counter and costs no disk write; only
+// when one did does it compare job versions to find exactly what changed,
+// emit those jobs, wake the scheduler (a job may be due now) and, on
+// standby, the elector (the lease may have been given up).
+
+// feedLoop looks at the feed every FeedInterval until ctx is done.
+func (w *Worker) feedLoop(ctx context.Context, feed *store.Feed) {
+	for {
+		t := w.clock.NewTimer(w.cfg.FeedInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+		}
+		changed, err := feed.Changed(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				w.log.WithError(err).Warn("looking for database changes failed; trying again")
+			}
+			continue
+		}
+		if !changed {
+			continue
+		}
+		if !w.isLeading() {
+			w.wakeElector()
+		}
+		n, err := w.look(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.log.WithError(err).Warn("reading database changes failed; trying again at the next change")
+		}
+		if n > 0 {
+			w.kick()
+		}
+	}
+}
+
+// watch reports jobs changed by other processes (or by other code in this
+// one, like a CLI submission) since the last look. The first look only
+// records what exists.
+func (w *Worker) watch(ctx context.Context) error {
+	_, err := w.look(ctx)
+	return err
+}
+
+// look compares every job's version with the last one known here, emits
+// the jobs that are newer and reports how many jobs were created, changed
+// or deleted.
+func (w *Worker) look(ctx context.Context) (int, error) {
+	w.watchMu.Lock()
+	defer w.watchMu.Unlock()
+	// Only a job known before the read can have been deleted: one the
+	// poller wrote after the read is simply new.
+	w.mu.Lock()
+	before := make(map[string]bool, len(w.known))
+	for id := range w.known {
+		before[id] = true
+	}
+	w.mu.Unlock()
+	versions, err := w.st.JobVersions(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("watching the database for changes: %w", err)
+	}
+	var newer, gone []string
+	w.mu.Lock()
+	primed := w.primed
+	w.primed = true
+	for id, v := range versions {
+		if v > w.known[id] {
+			w.known[id] = v
+			if primed {
+				newer = append(newer, id)
+			}
+		}
+	}
+	for id := range before {
+		if _, ok := versions[id]; !ok {
+			delete(w.known, id)
+			delete(w.planned, id)
+			gone = append(gone, id)
+		}
+	}
+	w.mu.Unlock()
+
+	var errs []error
+	var news []job.Job
+	for _, id := range newer {
+		j, err := w.st.GetJob(ctx, id)
+		switch {
+		case err == nil:
+			news = append(news, j)
+		case errors.Is(err, store.ErrNotFound):
+			gone = append(gone, id) // deleted meanwhile
+		default:
+			errs = append(errs, err)
+		}
+	}
+	if w.emit != nil {
+		w.emitMu.Lock()
+		for _, j := range news {
+			w.emit.JobChanged(j)
+		}
+		if d, ok := w.emit.(interface{ JobDeleted(id string) }); ok {
+			for _, id := range gone {
+				d.JobDeleted(id)
+			}
+		}
+		w.emitMu.Unlock()
+	}
+	return len(newer) + len(gone), errors.Join(errs...)
+}
+
+// forwardWakes, on standby, hands woken jobs to the process that polls by
+// making them due now in the database. The write bumps the job's version
+// even when next_poll_at was already due, so a check the poller planned in
+// memory gives way to it (its change feed sees the write).
+func (w *Worker) forwardWakes(ctx context.Context) error {
+	ids := w.takeWoken()
+	now := w.clock.Now()
+	var errs []error
+	for _, id := range ids {
+		j, err := w.st.Update(ctx, id, func(c *job.Job) error {
+			if !c.Status.Active() {
+				return errSkip
+			}
+			c.NextPollAt = now
+			return nil
+		})
+		switch {
+		case err == nil:
+			w.noteVersion(j)
+		case errors.Is(err, errSkip), errors.Is(err, store.ErrNotFound):
+		default:
+			errs = append(errs, fmt.Errorf("marking job %s due: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (w *Worker) takeWoken() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ids := make([]string, 0, len(w.woken))
+	for id := range w.woken {
+		ids = append(ids, id)
+	}
+	clear(w.woken)
+	return ids
+}

@@ -1,0 +1,137 @@
+package worker
+
+import (
+	"errors"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/provider"
+)
+
+// Settings that change without a restart, and the per-provider pause after
+// a rejected key. Every setter takes effect at once and wakes the
+// scheduler; all are safe for concurrent use.
+
+// SetProvider replaces the provider registered as name (the API key
+// changed), lifts a "key rejected" pause and wakes the scheduler.
+func (w *Worker) SetProvider(name string, p Provider) {
+	w.mu.Lock()
+	w.providers[name] = p
+	_, wasPaused := w.pausedUntil[name]
+	delete(w.pausedUntil, name)
+	if wasPaused || w.health.Provider == ProviderKeyRejected {
+		w.health.Provider = ProviderUnknown
+		w.health.Message = "The API key changed; it is checked on the next poll."
+	}
+	w.mu.Unlock()
+	w.emitHealth()
+	w.kick()
+}
+
+// SetPollInterval changes the poll interval at once: checks planned with
+// the old interval are planned again with the new one. d <= 0 restores the
+// default.
+func (w *Worker) SetPollInterval(d time.Duration) {
+	if d <= 0 {
+		d = DefaultPollInterval
+	}
+	w.mu.Lock()
+	old := w.pollInterval
+	w.pollInterval = d
+	for id, p := range w.planned {
+		if p.every {
+			p.at = p.at.Add(d - old)
+			w.planned[id] = p
+		}
+	}
+	w.mu.Unlock()
+	w.kick()
+}
+
+// SetMaxRunning changes how many jobs per provider may be running or
+// submitting, at once: raising it lets parked jobs go on the next pass.
+// n <= 0 restores the default.
+func (w *Worker) SetMaxRunning(n int) {
+	if n <= 0 {
+		n = DefaultMaxRunning
+	}
+	w.mu.Lock()
+	w.maxRunning = n
+	w.unparkLocked("")
+	w.mu.Unlock()
+	w.kick()
+}
+
+// SetConcurrency changes how many provider calls a pass makes in parallel,
+// from the next pass on. n <= 0 restores the default.
+func (w *Worker) SetConcurrency(n int) {
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	w.mu.Lock()
+	w.concurrency = n
+	w.mu.Unlock()
+	w.kick()
+}
+
+// unparkLocked makes the jobs parked for a slot of prov ("" = every
+// provider) due on the next pass. w.mu must be held.
+func (w *Worker) unparkLocked(prov string) bool {
+	woke := false
+	for p, ids := range w.parked {
+		if prov != "" && p != prov {
+			continue
+		}
+		for _, id := range ids {
+			w.woken[id] = struct{}{}
+			woke = true
+		}
+		delete(w.parked, p)
+	}
+	return woke
+}
+
+func (w *Worker) interval() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.pollInterval
+}
+
+func (w *Worker) provider(name string) Provider {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.providers[name]
+}
+
+// paused reports whether calls to the named provider are paused because
+// its key was rejected.
+func (w *Worker) paused(name string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	until, ok := w.pausedUntil[name]
+	if !ok {
+		return false
+	}
+	if !w.clock.Now().Before(until) {
+		delete(w.pausedUntil, name)
+		return false
+	}
+	return true
+}
+
+// pause stops calls to a provider whose key was rejected until the next
+// poll interval or SetProvider.
+func (w *Worker) pause(name string, err error) {
+	until := w.clock.Now().Add(w.interval())
+	msg := displayName(name) + " rejected the API key"
+	var pe *provider.Error
+	if errors.As(err, &pe) && pe.Message != "" {
+		msg = pe.Message
+	}
+	w.mu.Lock()
+	w.pausedUntil[name] = until
+	w.health.Provider = ProviderKeyRejected
+	w.health.Message = msg + ". Polling is paused: set a new key in Settings or OPENAI_API_KEY; jobs stay as they are."
+	w.mu.Unlock()
+	w.log.WithError(err).WithField("provider", name).Warn("API key rejected; provider calls paused")
+	w.emitHealth()
+}
