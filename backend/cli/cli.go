@@ -73,6 +73,7 @@ var commands = []command{
 	{"search", "QUERY [--limit N] [--json]", "full-text search over saved reports", (*runner).search},
 	{"costs", "[--month YYYY-MM] [--json]", "this month's (or that month's) spending by model, against the budget", (*runner).costs},
 	{"key", "set|clear|test [--provider P]", "a provider's API key, OpenAI by default (set reads it from stdin)", (*runner).key},
+	{"mirror", "rebuild [--all]", "rewrite missing or damaged report folders from the database (--all: every folder)", (*runner).mirror},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},
 	{"version", "", "", nil}, // answered by Main itself

@@ -94,3 +94,29 @@ func (r *runner) doctor(ctx context.Context, args []string) error {
 	}
 	return nil
 }
+
+// mirror rewrites report folders from the database.
+func (r *runner) mirror(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("mirror", flag.ContinueOnError)
+	all := fs.Bool("all", false, "")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "rebuild" {
+		return usagef("mirror takes one subcommand: rebuild")
+	}
+	if err := r.open(""); err != nil {
+		return err
+	}
+	res, err := r.svc.RebuildMirror(ctx, *all)
+	fmt.Fprintf(r.env.Stdout, "%d reports: %d folders missing, %d damaged, %d written, %d moved, %d failed\n",
+		res.Reports, res.Missing, res.Damaged, res.Written, res.Moved, res.Failed)
+	if err != nil {
+		return err
+	}
+	if res.Failed > 0 {
+		return errSilent
+	}
+	return nil
+}

@@ -12,8 +12,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/deepr-desktop/deepr/backend/config"
-	"github.com/deepr-desktop/deepr/backend/cost"
-	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/provider/openai"
 	"github.com/deepr-desktop/deepr/backend/research"
@@ -99,18 +97,5 @@ func Open(o Options) (*research.Service, error) {
 		Notifier:  o.Notifier,
 		Log:       o.Log,
 		Clock:     o.Clock,
-		Cost:      priceOf,
 	}), nil
-}
-
-// priceOf prices a usage by model with the built-in table (the worker
-// uses it for the cost it stores).
-func priceOf(model string, u job.Usage) float64 {
-	t := cost.Defaults()
-	for _, prov := range []string{"openai", "gemini", "perplexity", "azure"} {
-		if p, ok := t.Lookup(prov, model); ok {
-			return cost.Cost(p, u)
-		}
-	}
-	return 0
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
-	"github.com/deepr-desktop/deepr/backend/mirror"
 	"github.com/deepr-desktop/deepr/backend/render"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
@@ -77,7 +76,7 @@ func (s *Service) RenderReport(ctx context.Context, id, format string) (string, 
 	if format == FormatHTML {
 		return render.HTML(rep.Markdown, rep.Citations), j, nil
 	}
-	return strings.TrimRight(rep.Markdown, "\n") + "\n" + mirror.SourcesMarkdown(rep.Citations), j, nil
+	return render.Markdown(rep.Markdown, rep.Citations), j, nil
 }
 
 // ReportData is a job with its raw report, for JSON output.

@@ -149,10 +149,12 @@ func (s *Service) Wait(ctx context.Context, r WaitRequest) (job.Job, error) {
 		if Settled(j) {
 			return j, nil
 		}
+		t := s.clock.NewTimer(500 * time.Millisecond)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return j, ctx.Err()
-		case <-s.clock.After(500 * time.Millisecond):
+		case <-t.C():
 		}
 	}
 }

@@ -55,19 +55,18 @@ type Notifier = worker.Notifier
 
 // Deps are what engine.Open wires together for one process.
 type Deps struct {
-	Store   *store.Store
-	Dirs    paths.Dirs
-	Config  config.Config
-	Reload  func() (config.Config, error) // re-reads every layer; nil: the config never changes
-	Secrets Secrets                       // nil: nothing saved outside the environment
-	Providers []ProviderSpec // every provider, OpenAI first
-	Holder      string // lease holder name, e.g. "deepr worker (pid 12)"
-	Events      Events
-	Notifier    Notifier
-	Log         logrus.FieldLogger
-	Clock       worker.Clock // nil: the system clock
+	Store     *store.Store
+	Dirs      paths.Dirs
+	Config    config.Config
+	Reload    func() (config.Config, error) // re-reads every layer; nil: the config never changes
+	Secrets   Secrets                       // nil: nothing saved outside the environment
+	Providers []ProviderSpec                // every provider, OpenAI first
+	Holder    string                        // lease holder name, e.g. "deepr worker (pid 12)"
+	Events    Events
+	Notifier  Notifier
+	Log       logrus.FieldLogger
+	Clock     worker.Clock // nil: the system clock
 
-	Cost func(model string, u job.Usage) float64 // nil: costs stay 0
 }
 
 // Service is the application service of one process. Create it with New.
@@ -135,15 +134,21 @@ func New(d Deps) *Service {
 		MaxRunning:   cfg.MaxRunning,
 		MaxJobAge:    cfg.MaxJobAge,
 		DataDir:      d.Dirs.Data,
-		Cost:         d.Cost,
-	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log})
+		Cost:         s.costOf,
+	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
+		OnLeaseGained: s.leaseGained})
 	return s
 }
 
 type realClock struct{}
 
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (realClock) Now() time.Time                        { return time.Now() }
+func (realClock) NewTimer(d time.Duration) worker.Timer { return realTimer{time.NewTimer(d)} }
+
+type realTimer struct{ t *time.Timer }
+
+func (t realTimer) C() <-chan time.Time { return t.t.C }
+func (t realTimer) Stop() bool          { return t.t.Stop() }
 
 // Config returns the configuration snapshot in force. It is never mutated.
 func (s *Service) Config() config.Config { return *s.cfg.Load() }
@@ -178,6 +183,13 @@ func (w workerEvents) JobChanged(j job.Job) {
 	}
 	if w.s.events != nil {
 		w.s.events.JobChanged(w.s.withActions(context.Background(), j))
+	}
+}
+
+// JobDeleted is told of deletions by other processes.
+func (w workerEvents) JobDeleted(id string) {
+	if w.s.events != nil {
+		w.s.events.JobDeleted(id)
 	}
 }
 

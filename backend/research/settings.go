@@ -172,6 +172,8 @@ func (s *Service) applyConfig() {
 	cfg := s.Config()
 	s.rebuildProviders()
 	s.worker.SetPollInterval(s.pollInterval(cfg))
+	s.worker.SetMaxRunning(cfg.MaxRunning)
+	s.worker.SetConcurrency(cfg.PollConcurrency)
 	s.hooks.configChanged()
 	s.emitHealth()
 }

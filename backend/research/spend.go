@@ -8,6 +8,7 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
@@ -97,6 +98,30 @@ func (s *Service) Costs(ctx context.Context, month string) (Spend, error) {
 // SpendMonths lists the months with spending, newest first.
 func (s *Service) SpendMonths(ctx context.Context) ([]MonthTotal, error) {
 	return s.st.SpendMonths(ctx)
+}
+
+// costOf prices a finished run: the cost the provider reports when it
+// reports one (Perplexity), else its usage at the prices the job was
+// submitted under, else at today's prices (a job from before prices were
+// stored). An Azure deployment that is not a model name is priced as the
+// model Azure reports.
+func (s *Service) costOf(j job.Job, snap provider.Snapshot) float64 {
+	if snap.CostUSD > 0 {
+		return snap.CostUSD
+	}
+	if ch, err := s.st.GetCharge(context.Background(), j.ID); err == nil && ch.Prices.Known() {
+		return cost.Cost(ch.Prices, snap.Usage)
+	}
+	t := s.Config().PriceTable()
+	for _, m := range []string{j.Model, snap.Model} {
+		if p, ok := t.Lookup(j.Provider, m); ok {
+			return cost.Cost(p, snap.Usage)
+		}
+		if p, ok := t.Lookup("openai", m); ok && j.Provider == "azure" {
+			return cost.Cost(p, snap.Usage)
+		}
+	}
+	return 0
 }
 
 // Noticer is an optional part of a Notifier: a plain notice (the budget

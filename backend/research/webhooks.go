@@ -11,6 +11,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/store"
 	"github.com/deepr-desktop/deepr/backend/webhook"
+	"github.com/deepr-desktop/deepr/backend/worker"
 )
 
 // WebhookHealth is the state of the optional webhook listener.
@@ -141,8 +142,14 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 		leading bool
 		lis     *listener
 		retry   <-chan time.Time
+		timer   worker.Timer
 	)
-	defer func() { lis.stop() }()
+	defer func() {
+		lis.stop()
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
 	for {
 		cfg := s.Config()
 		want := cfg.UseWebhooks && leading
@@ -181,7 +188,8 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 			}
 			s.log.WithError(err).Error("webhooks: listener stopped; polling continues at the normal interval")
 			s.hookState(WebhooksError, msg+" Polling continues at the normal interval; trying again in a minute.", "")
-			retry = s.clock.After(listenerRetry)
+			timer = s.clock.NewTimer(listenerRetry)
+			retry = timer.C()
 		case <-retry:
 			retry = nil
 		}

@@ -80,7 +80,7 @@ func TestCreateJobWithinBudget(t *testing.T) {
 	}
 	e.update(queued.ID, func(c *job.Job) { c.Status = job.Unconfirmed })
 	e.update(capped.ID, func(c *job.Job) { c.Status = job.Submitting })
-	e.update(capped.ID, func(c *job.Job) { c.Status = job.Running })
+	e.update(capped.ID, func(c *job.Job) { c.Status, c.ProviderJobID = job.Running, "resp_capped" })
 	if d, _ := e.st.CheckBudget(e.ctx, check(0, 0, 0)); d.ReservedUSD != 1.99 {
 		t.Errorf("reserved with one running, one unconfirmed = %v, want 1.99", d.ReservedUSD)
 	}

@@ -176,8 +176,8 @@ func testConfig(dir, holder string) Config {
 		MaxJobAge:    24 * time.Hour,
 		Heartbeat:    10 * time.Second,
 		DataDir:      filepath.Join(dir, "data"),
-		Cost: func(model string, u job.Usage) float64 {
-			return float64(u.InputTokens)/1e6*10 + float64(u.OutputTokens)/1e6*40
+		Cost: func(_ job.Job, s provider.Snapshot) float64 {
+			return float64(s.Usage.InputTokens)/1e6*10 + float64(s.Usage.OutputTokens)/1e6*40
 		},
 	}
 }

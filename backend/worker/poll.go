@@ -153,10 +153,12 @@ func (w *Worker) finish(ctx context.Context, j job.Job, s provider.Snapshot, o o
 		if s.Progress != (job.Progress{}) {
 			c.Progress = s.Progress
 		}
-		if s.Usage != (job.Usage{}) {
-			c.Usage = s.Usage
+		if s.Usage != (job.Usage{}) || s.CostUSD > 0 {
+			if s.Usage != (job.Usage{}) {
+				c.Usage = s.Usage
+			}
 			if w.cfg.Cost != nil {
-				c.CostUSD = w.cfg.Cost(c.Model, s.Usage)
+				c.CostUSD = w.cfg.Cost(*c, s)
 			}
 		}
 		c.FinishedAt = &now

@@ -43,6 +43,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 	cctx, cancel := context.WithTimeout(wctx, callTimeout)
 	id, err := p.Submit(cctx, provider.Request{
 		JobID:           j.ID,
+		Attempt:         j.Attempt,
 		Prompt:          j.Prompt,
 		Model:           j.Model,
 		WebSearch:       j.Options.WebSearch,

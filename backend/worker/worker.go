@@ -122,8 +122,10 @@ type Config struct {
 	FeedInterval time.Duration // how often the change feed asks whether another process committed (a read)
 	DataDir      string        // root of the report mirror; "" = no mirror
 
-	// Cost prices a run's usage in USD; nil leaves the cost at 0.
-	Cost func(model string, u job.Usage) float64
+	// Cost prices a run in USD from the job (its provider, model and the
+	// prices it was submitted under) and the provider's snapshot (its usage,
+	// or the cost the provider reports); nil leaves the cost at 0.
+	Cost func(j job.Job, s provider.Snapshot) float64
 }
 
 // Options are the worker's collaborators. All may be nil.

@@ -1,0 +1,29 @@
+package research
+
+import (
+	"context"
+
+	"github.com/deepr-desktop/deepr/backend/mirror"
+)
+
+// RebuildResult counts what a mirror rebuild found and wrote.
+type RebuildResult = mirror.RebuildResult
+
+// RebuildMirror rewrites the report folders (report.md + metadata.json)
+// from the database: only missing or damaged ones, or all when all is set.
+func (s *Service) RebuildMirror(ctx context.Context, all bool) (RebuildResult, error) {
+	return mirror.Rebuild(ctx, s.st, s.dirs.Data, !all)
+}
+
+// leaseGained runs when this process takes the poller lease: report folders
+// that went missing (deleted by hand, a restored database) are rewritten.
+func (s *Service) leaseGained(ctx context.Context) {
+	res, err := mirror.Rebuild(ctx, s.st, s.dirs.Data, true)
+	if err != nil {
+		s.log.WithError(err).Warn("could not check the report folders")
+		return
+	}
+	if res.Written > 0 {
+		s.log.WithField("written", res.Written).Info("rewrote missing report folders from the database")
+	}
+}
