@@ -63,6 +63,14 @@ func Providers() []research.ProviderSpec {
 				return out
 			},
 			Accepts: func(_ config.Config, m string) bool { return openai.ValidDeployment(m) },
+			// A deployment is billed as the model behind it: o4-mini when its
+			// name says so, else o3 (the dearer one, so the budget holds).
+			PriceAs: func(m string) string {
+				if strings.Contains(strings.ToLower(m), "o4-mini") {
+					return "o4-mini-deep-research"
+				}
+				return "o3-deep-research"
+			},
 			Ready: func(cfg config.Config) string {
 				if cfg.AzureEndpoint == "" {
 					return "no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT (https://RESOURCE.openai.azure.com)"

@@ -32,6 +32,9 @@ type ProviderSpec struct {
 	// Ready says whether it can be used without a key (a missing endpoint,
 	// say); "" means ready once a key is set.
 	Ready func(cfg config.Config) string
+	// PriceAs names the priced model a model is billed as, when the price
+	// table has no entry of its own (an Azure deployment name); nil: none.
+	PriceAs func(model string) string
 	// New builds it from the configuration and its resolved key.
 	New func(cfg config.Config, key string) Provider
 }

@@ -35,6 +35,9 @@ func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt strin
 		return store.BudgetCheck{}, invalid("max_cost_usd", "the cost cap must be a positive number of dollars, like 5 or 12.50")
 	}
 	p, ok := cfg.PriceTable().Lookup(provider, model)
+	if sp, found := s.spec(provider); !ok && found && sp.PriceAs != nil {
+		p, ok = cfg.PriceTable().Lookup(provider, sp.PriceAs(model))
+	}
 	if !ok {
 		return store.BudgetCheck{}, invalid("model", "no price is known for %s/%s, so its cost cannot be estimated or limited: add it to %s (see docs/costs.md)", provider, model, cost.PricesSetting)
 	}
