@@ -1,8 +1,7 @@
 package research_test
 
-// Helpers of the service tests: a service over a real SQLite file with a
-// scripted provider and in-memory secrets (unit tests), and a recorder of
-// the service's events that lets a test wait for a signal instead of
+// Helpers of the service tests: a service over a real SQLite file with the
+// fakes of fakes_test.go (unit tests), and a recorder of the service's events that lets a test wait for a signal instead of
 // sleeping. The tests that run a whole process through engine.Open and the
 // fake OpenAI server have their own helpers in process_helpers_test.go.
 
@@ -20,104 +19,11 @@ import (
 	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/research"
+	"github.com/deepr-desktop/deepr/backend/secrets"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
 const testKey = "sk-service-test-key-000111"
-
-// t0 is the time of the unit tests' fixed clock.
-var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-
-// fixedClock never moves; its timers never fire (no unit test waits on one).
-type fixedClock struct{}
-
-func (fixedClock) Now() time.Time                       { return t0 }
-func (fixedClock) After(time.Duration) <-chan time.Time { return nil }
-
-// fakeProvider is a scripted provider that records every call.
-type fakeProvider struct {
-	mu        sync.Mutex
-	snaps     map[string]provider.Snapshot // Fetch answers; others get 404
-	cancelErr error
-	checkErr  error
-	fetchErr  error // when set, every Fetch fails with it
-	cancels   []string
-	fetches   []string
-	keys      []string // the key of every build
-}
-
-func newFakeProvider() *fakeProvider {
-	return &fakeProvider{snaps: map[string]provider.Snapshot{}}
-}
-
-func (p *fakeProvider) Name() string { return "openai" }
-
-func (p *fakeProvider) Submit(context.Context, provider.Request) (string, error) {
-	return "", errors.New("the unit tests never submit")
-}
-
-func (p *fakeProvider) Fetch(_ context.Context, id string) (provider.Snapshot, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.fetches = append(p.fetches, id)
-	if p.fetchErr != nil {
-		return provider.Snapshot{}, p.fetchErr
-	}
-	s, ok := p.snaps[id]
-	if !ok {
-		return provider.Snapshot{}, &provider.Error{Kind: provider.KindNotFound, Op: "get", HTTPStatus: 404,
-			Message: "No response found with id '" + id + "'."}
-	}
-	return s, nil
-}
-
-func (p *fakeProvider) Cancel(_ context.Context, id string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cancels = append(p.cancels, id)
-	return p.cancelErr
-}
-
-func (p *fakeProvider) CheckKey(context.Context) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.checkErr
-}
-
-func (p *fakeProvider) cancelled() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.cancels...)
-}
-
-// fakeSecrets keeps secrets in memory, like a keychain that always works.
-type fakeSecrets struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (f *fakeSecrets) Get(name string) (string, string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if v := f.m[name]; v != "" {
-		return v, "keychain", nil
-	}
-	return "", "", nil
-}
-
-func (f *fakeSecrets) Set(name, value string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.m[name] = value
-	return "keychain", nil
-}
-
-func (f *fakeSecrets) Delete(name string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.m, name)
-	return nil
-}
 
 // recorder implements research.Events and lets a test wait for an event.
 type recorder struct {
@@ -158,22 +64,30 @@ func (r *recorder) HealthChanged(h research.Health) {
 	r.signal()
 }
 
-// waitFor waits until cond (called with the recorder locked) is true.
-func (r *recorder) waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
+// await waits until cond (called with the recorder locked) is true, and
+// reports false when it is still false after within.
+func (r *recorder) await(within time.Duration, cond func() bool) bool {
 	deadline := time.After(within)
 	for {
 		r.mu.Lock()
 		ok := cond()
 		r.mu.Unlock()
 		if ok {
-			return
+			return true
 		}
 		select {
 		case <-r.ch:
 		case <-deadline:
-			t.Fatalf("timed out after %s waiting for %s", within, what)
+			return false
 		}
+	}
+}
+
+// waitFor is await that fails the test on a timeout.
+func (r *recorder) waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	if !r.await(within, cond) {
+		t.Fatalf("timed out after %s waiting for %s", within, what)
 	}
 }
 
@@ -273,13 +187,18 @@ func newUnit(t *testing.T, env map[string]string) *unit {
 		secrets: &fakeSecrets{m: map[string]string{}}, rec: newRecorder(), dirs: dirs}
 	u.svc = research.New(research.Deps{
 		Store: st, Dirs: dirs, Config: cfg, Reload: load, Secrets: u.secrets,
-		NewProvider: func(_ string, _ config.Config, key string) research.Provider {
-			u.prov.mu.Lock()
-			u.prov.keys = append(u.prov.keys, key)
-			u.prov.mu.Unlock()
-			return u.prov
-		},
-		Holder: "service unit test", Events: u.rec, Clock: fixedClock{}, Models: testModels,
+		Providers: []research.ProviderSpec{{
+			Name: "openai", Display: "OpenAI", KeyVariable: "OPENAI_API_KEY", SecretName: secrets.OpenAIAPIKey,
+			KeyHelp: "platform.openai.com/api-keys", CanCancel: true,
+			Models: func(config.Config) []research.ModelInfo { return testModels },
+			New: func(_ config.Config, key string) research.Provider {
+				u.prov.mu.Lock()
+				u.prov.keys = append(u.prov.keys, key)
+				u.prov.mu.Unlock()
+				return u.prov
+			},
+		}},
+		Holder: "service unit test", Events: u.rec, Clock: fixedClock{},
 	})
 	t.Cleanup(func() { _ = u.svc.Close() })
 	return u

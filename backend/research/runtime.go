@@ -86,6 +86,22 @@ func (s *Service) pollInterval(cfg config.Config) time.Duration {
 	return cfg.PollInterval
 }
 
+// setPollInterval applies a poll interval. When it got shorter, running
+// jobs planned at the longer one are pulled in first, so none waits for a
+// check that the new interval would have made long ago.
+func (s *Service) setPollInterval(d time.Duration) {
+	s.mu.Lock()
+	old := s.interval
+	s.interval = d
+	s.mu.Unlock()
+	if old > 0 && d < old {
+		if _, err := s.st.PullInPolls(context.Background(), s.now().Add(d)); err != nil {
+			s.log.WithError(err).Warn("could not move the next checks to the new interval")
+		}
+	}
+	s.worker.SetPollInterval(d)
+}
+
 // Run runs the poller until ctx ends and, when webhooks are on, the
 // webhook listener while this process holds the poller lease. The listener
 // is supervised apart: whatever goes wrong with it, polling goes on at the

@@ -88,7 +88,9 @@ type Service struct {
 	providers map[string]Provider
 	keys      map[string]keyState // provider -> where its key comes from
 
-	hooks hookState // the webhook listener, supervised in runtime.go
+	interval time.Duration // the poll interval in force (setPollInterval)
+
+	hooks hookState // the webhook listener, supervised in webhooks.go
 }
 
 type keyState struct {
@@ -127,6 +129,7 @@ func New(d Deps) *Service {
 	for n, p := range s.providers {
 		wp[n] = p
 	}
+	s.interval = cfg.PollInterval
 	s.worker = worker.New(d.Store, wp, worker.Config{
 		Holder:       d.Holder,
 		PollInterval: cfg.PollInterval,

@@ -92,12 +92,21 @@ func (s *Service) Settings() SettingsView {
 		v.KeyHint = hint(k.key)
 	}
 	for _, sv := range settingVars {
-		switch c.Source[sv.name] {
-		case config.SourceEnv, config.SourceDotEnv, config.SourceConfigEnv:
+		if s.locked(sv.name) {
 			v.Locked[sv.field] = sv.name
 		}
 	}
 	return v
+}
+
+// locked reports whether a variable is fixed by the environment or a .env
+// file, so saving cannot change it.
+func (s *Service) locked(name string) bool {
+	switch s.Config().Source[name] {
+	case config.SourceEnv, config.SourceDotEnv, config.SourceConfigEnv:
+		return true
+	}
+	return false
 }
 
 func hint(key string) string {
@@ -113,7 +122,7 @@ func hint(key string) string {
 // settings (SettingsView.Locked names them). Webhooks cannot be switched on
 // without a signing secret.
 func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsView, error) {
-	if in.UseWebhooks && s.webhookSecret() == "" {
+	if in.UseWebhooks && s.webhookSecret() == "" && !s.locked("DEEPR_USE_WEBHOOKS") {
 		return SettingsView{}, invalid("use_webhooks", "webhooks need a signing secret first: create a webhook endpoint in the OpenAI dashboard (Settings, Webhooks), copy its signing secret (whsec_...) and save it here, or set OPENAI_WEBHOOK_SECRET")
 	}
 	m, err := config.LoadSettings(s.dirs.Config)
@@ -171,7 +180,7 @@ func (s *Service) Reload(ctx context.Context) error {
 func (s *Service) applyConfig() {
 	cfg := s.Config()
 	s.rebuildProviders()
-	s.worker.SetPollInterval(s.pollInterval(cfg))
+	s.setPollInterval(s.pollInterval(cfg))
 	s.worker.SetMaxRunning(cfg.MaxRunning)
 	s.worker.SetConcurrency(cfg.PollConcurrency)
 	s.hooks.configChanged()

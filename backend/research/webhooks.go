@@ -165,8 +165,12 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 		case want && lis == nil && retry == nil:
 			var err error
 			if lis, err = s.startListener(ctx); err != nil {
+				// A settings problem: said once; tried again when the settings
+				// change, or in a minute (a secret saved by another process).
 				s.log.WithError(err).Error("webhooks: not listening; polling continues at the normal interval")
 				s.hookState(WebhooksError, err.Error()+". Polling continues at the normal interval.", "")
+				timer = s.clock.NewTimer(listenerRetry)
+				retry = timer.C()
 			}
 		}
 		var done chan error
@@ -180,6 +184,9 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 		case <-s.hooks.changed:
 			lis.stop()
 			lis, retry = nil, nil
+			if timer != nil {
+				timer.Stop()
+			}
 		case err := <-done:
 			lis = nil
 			msg := "the webhook listener stopped"
@@ -199,7 +206,7 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 // hookState records the listener state and applies the interval it implies.
 func (s *Service) hookState(state, msg, addr string) {
 	if s.hooks.set(state, msg, addr) {
-		s.worker.SetPollInterval(s.pollInterval(s.Config()))
+		s.setPollInterval(s.pollInterval(s.Config()))
 		s.emitHealth()
 	}
 }
