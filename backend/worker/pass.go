@@ -13,10 +13,10 @@ import (
 
 // Messages stored on jobs the worker could not confirm.
 const (
-	msgCrashed = "Deepr stopped while sending this job to OpenAI, so it may or may not have been created there. " +
-		"It was not sent again, to avoid paying twice: check the OpenAI dashboard, then resubmit or dismiss it."
-	msgAmbiguous = "The request may have reached OpenAI (%s), but no response id came back. " +
-		"It was not retried, to avoid paying twice: check the OpenAI dashboard, then resubmit or dismiss it."
+	msgCrashed = "Deepr stopped while sending this job to %[1]s, so it may or may not have been created there. " +
+		"It was not sent again, to avoid paying twice: look for it in the %[1]s dashboard and track its response id, or resubmit or dismiss it."
+	msgAmbiguous = "The request may have reached %[1]s (%[2]s), but no response id came back. " +
+		"It was not retried, to avoid paying twice: look for it in the %[1]s dashboard and track its response id, or resubmit or dismiss it."
 )
 
 // recover runs once after this process takes the lease (at start or on a
@@ -67,7 +67,7 @@ func (w *Worker) orphan(ctx context.Context, j job.Job) error {
 			return errSkip
 		}
 		c.Status = job.Unconfirmed
-		c.Error = msgCrashed
+		c.Error = fmt.Sprintf(msgCrashed, displayName(c.Provider))
 		return nil
 	})
 }

@@ -137,7 +137,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 				return errSkip
 			}
 			c.Status = job.Unconfirmed
-			c.Error = fmt.Sprintf(msgAmbiguous, ambiguousDetail(pe))
+			c.Error = fmt.Sprintf(msgAmbiguous, displayName(c.Provider), ambiguousDetail(pe))
 			return nil
 		}
 	}

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -264,7 +265,7 @@ func TestSubmitIdArrivesAfterTakeover(t *testing.T) {
 	j := e.mkJob(job.Queued, nil)
 	e.prov.setSubmit(func(r provider.Request) (string, error) {
 		// Meanwhile another process decided this attempt was lost.
-		e.update(r.JobID, func(c *job.Job) { c.Status = job.Unconfirmed; c.Error = msgCrashed })
+		e.update(r.JobID, func(c *job.Job) { c.Status = job.Unconfirmed; c.Error = fmt.Sprintf(msgCrashed, "OpenAI") })
 		return "resp_late", nil
 	})
 	e.tick()

@@ -372,6 +372,12 @@ func displayName(p string) string {
 	switch p {
 	case "openai", "":
 		return "OpenAI"
+	case "azure":
+		return "Azure OpenAI"
+	case "gemini":
+		return "Gemini"
+	case "perplexity":
+		return "Perplexity"
 	}
 	return p
 }
