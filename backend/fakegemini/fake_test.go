@@ -88,10 +88,10 @@ func TestAuthAndValidation(t *testing.T) {
 	if s.Creates() != 0 {
 		t.Errorf("invalid creates stored %d interactions", s.Creates())
 	}
-	code, it := do(t, s, "POST", "/v1beta/interactions", key, create)
+	created, it := do(t, s, "POST", "/v1beta/interactions", key, create)
 	id := it["id"].(string)
 	if code, c := do(t, s, "POST", "/v1beta/interactions/"+id+"/cancel", key, "{}"); code != 200 || c["status"] != "cancelled" {
-		t.Errorf("cancel: %d %v (create %d)", code, c["status"], code)
+		t.Errorf("cancel: %d %v (create %d)", code, c["status"], created)
 	}
 	if code, _ := do(t, s, "DELETE", "/v1beta/interactions/"+id, key, ""); code != 200 {
 		t.Errorf("delete: %d", code)

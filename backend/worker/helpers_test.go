@@ -304,10 +304,6 @@ func (e *env) tick() {
 	}
 }
 
-func pe(kind provider.Kind, msg string) *provider.Error {
-	return &provider.Error{Kind: kind, Op: "create", Message: msg}
-}
-
 func sortedUnique(ss []string) []string {
 	m := map[string]bool{}
 	for _, s := range ss {
