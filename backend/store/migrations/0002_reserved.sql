@@ -1,0 +1,2 @@
+-- 0002: reserved for another branch's migration (delete this file when that one is merged).
+SELECT 1;
