@@ -290,6 +290,7 @@ func TestPlainText(t *testing.T) {
 		{"raw <b>html</b> here\n\n> quoted", "raw html here\nquoted"},
 		{"![alt text](http://img.example/x.png)", "alt text"},
 		{"- [x] done", "done"},
+		{`Escaped \*stars\* \[1\] &amp; &#x41; ` + "`\\*raw*`", `Escaped *stars* [1] & A \*raw*`},
 	}
 	for _, tt := range tests {
 		if got := PlainText(tt.in); got != tt.want {

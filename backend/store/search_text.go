@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/deepr-desktop/deepr/backend/job"
@@ -196,7 +197,11 @@ func PlainText(md string) string {
 		switch n := n.(type) {
 		case *ast.Text:
 			if entering {
-				b.Write(n.Segment.Value(src))
+				v := n.Segment.Value(src)
+				if !n.IsRaw() {
+					v = util.UnescapePunctuations(util.ResolveNumericReferences(util.ResolveEntityNames(v)))
+				}
+				b.Write(v)
 				if n.HardLineBreak() {
 					b.WriteByte('\n')
 				} else if n.SoftLineBreak() {
