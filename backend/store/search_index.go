@@ -61,7 +61,7 @@ func (s *Store) reindexStale(ctx context.Context) (int, error) {
 				return err
 			}
 			type stale struct {
-				seq                       int64
+				seq                         int64
 				id, prompt, title, markdown string
 			}
 			var batch []stale

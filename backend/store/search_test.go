@@ -129,6 +129,8 @@ func TestSearchSnippets(t *testing.T) {
 		{"研究", "中文\x02研究\x03显示，氢能源很重要。"},
 		{"example.jp", "Agency outlook www.\x02example\x03.\x02jp\x03"},
 		{"health", "Green tea \x02health\x03 effects"},
+		{"muller", "Black tea was traded along the Silk Road. \x02Müller\x03 studied it."},
+		{"tea prices", "Coffee \x02prices\x03 rose; \x02tea\x03 \x02prices\x03 fell. 中文 資料 included."},
 		{"prices", "Coffee \x02prices\x03 rose; tea \x02prices\x03 fell. 中文 資料 included."},
 	}
 	for _, tt := range tests {

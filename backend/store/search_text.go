@@ -25,6 +25,9 @@ import (
 // isCJK reports whether r is written without spaces between words: Han,
 // Hiragana, Katakana (with its prolonged sound mark) and Hangul.
 func isCJK(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
 		r == 'ー' || r == '々' || r == '〆'
 }
@@ -32,6 +35,9 @@ func isCJK(r rune) bool {
 // isTokenRune reports whether r belongs to a word for the search tokenizer
 // (FTS5 unicode61 keeps letters, numbers and private-use characters).
 func isTokenRune(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) ||
 		unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Co, r)
 }
