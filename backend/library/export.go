@@ -57,7 +57,10 @@ type ExportResult struct {
 // ExportAll writes every job that has a report into dir (created with mode
 // 0700 when missing): one folder per report exactly as the mirror writes it
 // (dir/reports/<date>_<slug>_<id>/report.md and metadata.json), plus
-// index.json and index.md listing them. Existing files of the same names
+// index.json and index.md listing them. Two jobs whose folders would have
+// the same name (same day, title and first 8 characters of the id: never
+// for ids Deepr made) cannot both be written: the first is, and the error
+// names the others once everything else is written. Existing files of the same names
 // are replaced (report folders atomically, as the mirror writes them);
 // nothing else in dir is touched. The index is stamped with st.Now.
 func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, error) {
@@ -79,6 +82,8 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 		return ExportResult{}, fmt.Errorf("exporting the library: %w", err)
 	}
 	res := ExportResult{Dir: abs, Reports: []IndexEntry{}}
+	folders := map[string]string{} // folder -> job id
+	var clash []string
 	for _, j := range jobs {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -90,6 +95,12 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 		if err != nil {
 			return res, fmt.Errorf("exporting the library: %w", err)
 		}
+		folder := filepath.ToSlash(mirror.RelDir(j))
+		if other, ok := folders[folder]; ok {
+			clash = append(clash, fmt.Sprintf("jobs %s and %s share the folder %s", other, j.ID, folder))
+			continue
+		}
+		folders[folder] = j.ID
 		if _, err := mirror.Write(abs, j, rep); err != nil {
 			return res, fmt.Errorf("exporting the library: %w", err)
 		}
@@ -97,7 +108,7 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 		if title == "" {
 			title = j.Title()
 		}
-		res.Reports = append(res.Reports, IndexEntry{ID: j.ID, Title: title, Folder: filepath.ToSlash(mirror.RelDir(j)),
+		res.Reports = append(res.Reports, IndexEntry{ID: j.ID, Title: title, Folder: folder,
 			Status: j.Status, Provider: j.Provider, Model: j.Model, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt, CostUSD: j.CostUSD})
 	}
 	now := time.Now
@@ -106,6 +117,9 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 	}
 	if err := writeIndex(abs, Index{Format: 1, ExportedAt: now().UTC(), Reports: res.Reports}); err != nil {
 		return res, fmt.Errorf("exporting the library: %w (check free space and permissions of %s)", err, abs)
+	}
+	if len(clash) > 0 {
+		return res, fmt.Errorf("exporting the library: %s; the first of each was exported, export the others one by one with deepr export ID", strings.Join(clash, "; "))
 	}
 	return res, nil
 }
