@@ -7,7 +7,8 @@
 //
 // report.md is the report as render.Markdown gives it (numbered citations,
 // one Sources list) under a short header; metadata.json is the job's JSON
-// object plus "title" and "citations".
+// object plus "title", "citations" and "report_markdown" (the stored text
+// the citation offsets point into, so an import gets it back exactly).
 package mirror
 
 import (
@@ -232,7 +233,11 @@ func metadata(j job.Job, rep store.Report) ([]byte, error) {
 		job.Job
 		Title     string         `json:"title"`
 		Citations []job.Citation `json:"citations"`
-	}{j, title(j, rep), cs}, "", "  ")
+		// ReportMarkdown is the report text exactly as stored, which the
+		// citation offsets point into (report.md shows it numbered, with
+		// one Sources list): what an import takes back.
+		ReportMarkdown string `json:"report_markdown"`
+	}{j, title(j, rep), cs, rep.Markdown}, "", "  ")
 	if err != nil {
 		return nil, err
 	}

@@ -85,3 +85,24 @@ func linkURL(u string) string {
 		return r
 	}, strings.TrimSpace(u))
 }
+
+// CitedMarkdown returns the report markdown with every citation marker
+// exactly where Markdown and HTML put it, and without the Sources list
+// (exports write their own from NumberedSources).
+func CitedMarkdown(markdown string, citations []job.Citation) string {
+	p := prepare(markdown, citations)
+	return strings.TrimRight(spell(p.text, p.markers, markerMarkdown), " \t\r\n") + "\n"
+}
+
+// NumberedSources is the Sources list that Markdown, HTML and CitedMarkdown
+// number against: one entry per source, dense from 1.
+func NumberedSources(citations []job.Citation) []job.Citation {
+	return prepare("", citations).sources
+}
+
+// IsWebURL reports whether u is an absolute http or https URL, the only
+// kind of source that is linked.
+func IsWebURL(u string) bool { return webURL(u) }
+
+// MarkdownURL makes a URL safe as a markdown link destination inside <...>.
+func MarkdownURL(u string) string { return linkURL(u) }

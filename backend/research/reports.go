@@ -168,6 +168,10 @@ func (s *Service) Search(ctx context.Context, r SearchRequest) (SearchResult, er
 		o.Until = o.Until.Add(24*time.Hour - time.Nanosecond)
 	}
 	hits, err := s.st.Search(ctx, r.Query, o)
+	var qe *store.QueryError
+	if errors.As(err, &qe) {
+		return SearchResult{}, &Error{Kind: ErrInvalid, Field: "query", Msg: qe.Msg, Err: err}
+	}
 	if err != nil {
 		return SearchResult{}, err
 	}

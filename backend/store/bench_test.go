@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -82,55 +81,6 @@ func BenchmarkGetJob(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkSearch searches 10,000 reports of about 3-4 KB each.
-func BenchmarkSearch(b *testing.B) {
-	e := setup(b)
-	r := rand.New(rand.NewPCG(3, 4))
-	now := e.clock.Now()
-	// Load in one transaction through the same code Finish uses.
-	err := e.st.write(e.ctx, func(tx *sql.Tx) error {
-		for i := range 10000 {
-			fin := now.Add(-time.Duration(i) * time.Minute)
-			j := job.Job{ID: fmt.Sprintf("j%05d", i), Status: job.Completed, Provider: "openai", Model: "o3-deep-research",
-				Prompt: randomText(r, 12), CreatedAt: fin, UpdatedAt: fin, NextPollAt: fin, FinishedAt: &fin, Attempt: 1, Version: 1}
-			args, err := jobArgs(j)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(`INSERT INTO jobs (`+jobCols+`) VALUES (`+strings.Repeat("?, ", len(args)-1)+`?)`, args...); err != nil {
-				return err
-			}
-			if err := e.st.putReportTx(e.ctx, tx, j, Report{Markdown: randomText(r, 550)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, bc := range []struct {
-		name, q string
-		o       SearchOptions
-	}{
-		{"two-words", "word17 word123", SearchOptions{}},
-		{"common-word", "word1", SearchOptions{}},
-		{"prefix", "word12*", SearchOptions{}},
-		{"by-date", "word17", SearchOptions{Sort: "date"}},
-		{"empty-query", "", SearchOptions{}},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				hits, err := e.st.Search(e.ctx, bc.q, bc.o)
-				if err != nil || len(hits) == 0 {
-					b.Fatalf("Search(%q) = %d hits, %v", bc.q, len(hits), err)
-				}
-			}
-		})
-	}
 }
 
 // randomText is n words from a Zipf-distributed vocabulary of 5,000.

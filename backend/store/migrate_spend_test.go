@@ -30,7 +30,6 @@ func v1Store(t *testing.T, e *env) (map[string]job.Job, map[string]Report) {
 	if _, err := db.Exec("PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
-	old := &Store{Now: e.clock.Now, db: db}
 	now := e.clock.Now().UTC()
 	sub, fin := now.Add(time.Minute), now.Add(time.Hour)
 	jobs := map[string]job.Job{}
@@ -53,7 +52,7 @@ func v1Store(t *testing.T, e *env) (map[string]job.Job, map[string]Report) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := old.putReportTx(e.ctx, tx, j, *rep); err != nil {
+			if err := putReportV1(tx, j, *rep); err != nil {
 				t.Fatalf("v1 report of %s: %v", j.ID, err)
 			}
 			if err := tx.Commit(); err != nil {
@@ -169,4 +168,26 @@ func (e *env) runAttemptFromRunning(id string, usd float64) {
 	}); err != nil {
 		e.t.Fatalf("Finish(%s): %v", id, err)
 	}
+}
+
+// putReportV1 writes a report as schema version 1 did: the report row, its
+// citations and one search row (prompt, title, body).
+func putReportV1(tx *sql.Tx, j job.Job, r Report) error {
+	created, err := toNanos(r.CreatedAt)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO reports (job_id, title, markdown, raw, created_at) VALUES (?, ?, ?, ?, ?)`,
+		j.ID, r.Title, r.Markdown, r.Raw, created); err != nil {
+		return err
+	}
+	for i, c := range r.Citations {
+		if _, err := tx.Exec(`INSERT INTO citations (job_id, pos, idx, url, title, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			j.ID, i, c.Index, c.URL, c.Title, c.Start, c.End); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(`INSERT INTO search (rowid, prompt, title, body) SELECT seq, ?, ?, ? FROM jobs WHERE id = ?`,
+		j.Prompt, r.Title, r.Markdown, j.ID)
+	return err
 }

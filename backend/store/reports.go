@@ -76,14 +76,7 @@ func (s *Store) putReportTx(ctx context.Context, tx *sql.Tx, j job.Job, rep Repo
 	if err := tx.QueryRowContext(ctx, `SELECT seq FROM jobs WHERE id = ?`, j.ID).Scan(&seq); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, seq); err != nil {
-		return fmt.Errorf("updating the search index: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, prompt, title, body) VALUES (?, ?, ?, ?)`,
-		seq, j.Prompt, rep.Title, rep.Markdown); err != nil {
-		return fmt.Errorf("updating the search index: %w", err)
-	}
-	return nil
+	return indexTx(ctx, tx, seq, j.Prompt, rep.Title, rep.Markdown, rep.Citations)
 }
 
 // GetReport returns the report of a job (ErrNotFound if it has none). The

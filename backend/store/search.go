@@ -5,47 +5,24 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 )
-
-// bm25 weights of the search columns: prompt, title, body.
-const bm25Weights = "4.0, 8.0, 1.0"
 
 // previewRunes is the length of the snippet of an empty-query hit.
 const previewRunes = 240
 
-// ftsQuery turns user text into a safe FTS5 query: each whitespace-separated
-// word becomes a quoted string ("word", inner quotes doubled) and the words
-// are ANDed. A trailing '*' on the last word keeps prefix search for
-// search-as-you-type. Words with no letter or digit are dropped (the
-// tokenizer would drop them too); ok is false when nothing is left.
-func ftsQuery(q string) (string, bool) {
-	words := strings.Fields(q)
-	var parts []string
-	for i, w := range words {
-		prefix := false
-		if i == len(words)-1 && strings.HasSuffix(w, "*") {
-			prefix = true
-		}
-		w = strings.TrimRight(w, "*")
-		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
-			continue
-		}
-		p := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-		if prefix {
-			p += "*"
-		}
-		parts = append(parts, p)
-	}
-	return strings.Join(parts, " "), len(parts) > 0
-}
-
-// Search runs a full-text query over prompt, title and report text of jobs
-// that have a report. Any user text is accepted: it is quoted into FTS5
-// syntax so punctuation never causes a syntax error, and text without a
-// letter or digit finds nothing. An empty query lists finished reports,
-// newest first, with the start of each report as the snippet. Dates filter
-// and sort on finished_at (created_at when the job has none).
+// Search runs a full-text query over the prompt, title, report text and
+// cited sources (titles and domains) of jobs that have a report; see
+// search_query.go for the query language. Word forms match ("price" finds
+// "prices"), the last word is completed as one types unless a space
+// follows it ("hydro" finds "hydrogen"), and Chinese, Japanese and Korean
+// words are found inside sentences. A query Search cannot understand (an
+// unclosed quote, a lone "-", a dangling AND) is a *QueryError wrapping
+// ErrBadQuery, whose message is meant for the user; text with nothing
+// searchable in it (punctuation, emoji) finds nothing. An empty query lists
+// finished reports, newest first, with the start of each report as the
+// snippet. Snippets are plain text (no markdown) with the matched words
+// wrapped in \x02 ... \x03. Dates filter and sort on finished_at (created_at
+// when the job has none).
 func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hit, error) {
 	if o.Limit <= 0 {
 		o.Limit = 50
@@ -55,9 +32,13 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	default:
 		return nil, fmt.Errorf("searching: sort must be relevance or date, not %q", o.Sort)
 	}
-	empty := strings.TrimSpace(query) == ""
-	match, ok := ftsQuery(query)
-	if !empty && !ok {
+	pq, err := parseQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	match := pq.fts()
+	empty := match == ""
+	if empty && strings.TrimSpace(query) != "" {
 		return []Hit{}, nil
 	}
 
@@ -89,11 +70,9 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 	}
 	cond := strings.Join(where, " AND ")
 
-	// Pick the page first, then read columns and snippets for its rows
-	// only: computing snippet() or carrying report text through the sort for
-	// every match costs more than the search itself (about half the time
-	// over 10,000 reports). The second MATCH is joined, not seeked by rowid:
-	// FTS5 re-expands a prefix query on every rowid seek.
+	// Pick the page first, then read the job rows and the indexed plain
+	// text of its rows only (by rowid, without a second MATCH); snippets
+	// are cut in Go from that text.
 	var q string
 	if empty {
 		q = `WITH page AS (
@@ -101,9 +80,9 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 				FROM jobs j JOIN reports r ON r.job_id = j.id
 				WHERE ` + cond + `
 				ORDER BY at DESC, jid DESC` + limitOffset(o.Limit, o.Offset) + `)
-			SELECT ` + jobColsJ + `, substr(r.markdown, 1, ` + fmt.Sprint(2*previewRunes) + `), 0.0
-			FROM page CROSS JOIN jobs j CROSS JOIN reports r
-			WHERE j.seq = page.seq AND r.job_id = j.id
+			SELECT ` + jobColsJ + `, coalesce(substr(s.body, 1, ` + fmt.Sprint(2*previewRunes) + `), ''), '', 0.0
+			FROM page CROSS JOIN jobs j LEFT JOIN search s ON s.rowid = page.seq
+			WHERE j.seq = page.seq
 			ORDER BY page.at DESC, page.jid DESC`
 	} else {
 		inner, outer := "score, at DESC, jid DESC", "page.score, page.at DESC, page.jid DESC"
@@ -115,33 +94,59 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) ([]Hi
 				FROM search JOIN jobs j ON j.seq = search.rowid
 				WHERE ` + cond + `
 				ORDER BY ` + inner + limitOffset(o.Limit, o.Offset) + `)
-			SELECT ` + jobColsJ + `, snippet(search, -1, char(2), char(3), '…', 24), page.score
-			FROM page JOIN search ON search.rowid = page.seq JOIN jobs j ON j.seq = page.seq
-			WHERE search MATCH ?
+			SELECT ` + jobColsJ + `, s.body, s.sources, page.score
+			FROM page CROSS JOIN jobs j CROSS JOIN search s
+			WHERE j.seq = page.seq AND s.rowid = page.seq
 			ORDER BY ` + outer
-		args = append(args, match)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("searching for %q: %w", query, err)
+		return nil, searchErr(query, err)
 	}
 	defer rows.Close()
+	var m *matcher
+	if !empty {
+		m = newMatcher(pq)
+	}
 	hits := []Hit{}
 	for rows.Next() {
 		var h Hit
-		h.Job, err = scanJob(rows, &h.Snippet, &h.Rank)
+		var body, sources string
+		h.Job, err = scanJob(rows, &body, &sources, &h.Rank)
 		if err != nil {
-			return nil, fmt.Errorf("searching for %q: %w", query, err)
+			return nil, searchErr(query, err)
 		}
-		if empty {
-			h.Snippet = preview(h.Snippet)
-		}
+		h.Snippet = hitSnippet(m, h.Job.Prompt, body, sources)
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("searching for %q: %w", query, err)
+		return nil, searchErr(query, err)
 	}
 	return hits, nil
+}
+
+// hitSnippet is the snippet of one hit: around the first match in the
+// report text, else in its sources, else in the prompt, else the start of
+// the report. m is nil for an empty query.
+func hitSnippet(m *matcher, prompt, body, sources string) string {
+	if m != nil {
+		for _, t := range []string{body, sources, prompt} {
+			if sn, ok := m.snippet(t); ok {
+				return sn
+			}
+		}
+	}
+	return preview(body)
+}
+
+// searchErr wraps a database error of Search. FTS5 syntax errors cannot
+// come from a parsed query; should one appear anyway it is reported as a
+// query the user can rephrase, not as a crash.
+func searchErr(query string, err error) error {
+	if strings.Contains(err.Error(), "fts5") {
+		return badQuery(query, "This search could not be run (%v): try fewer or simpler words.", err)
+	}
+	return fmt.Errorf("searching for %q: %w", query, err)
 }
 
 // preview is the start of a report as one line: whitespace collapsed,

@@ -51,6 +51,10 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("preparing the database %s: %w", abs, err)
 	}
+	if _, err := s.reindexStale(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("preparing the database %s: %w", abs, err)
+	}
 	return s, nil
 }
 

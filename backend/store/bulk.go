@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+)
+
+// ErrExists is wrapped by InsertFinished's error for a job already in the
+// database (by id, or by the provider's response id).
+var ErrExists = errors.New("already in the library")
+
+// Finished is a finished job with its report, for InsertFinished.
+type Finished struct {
+	Job    job.Job
+	Report Report
+}
+
+// bulkBatch is how many jobs one InsertFinished transaction holds.
+const bulkBatch = 500
+
+// InsertFinished adds finished jobs (completed or incomplete) with their
+// reports and citations, as they are: ids, prompts, times, usage and cost
+// are kept, Version becomes 1 and UpdatedAt Now() (so a process watching
+// for changes sees them at once). Each report is indexed for search in the
+// same transaction as its job. Jobs are written bulkBatch to a transaction,
+// each inside its own savepoint, so one bad item never takes others with
+// it.
+//
+// It returns one error per item, in order: nil when the job was added, an
+// error wrapping ErrExists when a job with its id (or its provider response
+// id) is already there, another error when the item was refused. A
+// non-nil second result stopped the call (the context ended, the database
+// failed): the transaction it happened in was rolled back, and the entries
+// of that batch and every later one are nil but were not written.
+func (s *Store) InsertFinished(ctx context.Context, items []Finished) ([]error, error) {
+	out := make([]error, len(items))
+	now := s.now()
+	for start := 0; start < len(items); start += bulkBatch {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		end := min(start+bulkBatch, len(items))
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			for i := start; i < end; i++ {
+				out[i] = nil
+				err := s.insertFinishedTx(ctx, tx, items[i], now)
+				if err != nil && isDBFailure(err) {
+					return err
+				}
+				out[i] = err
+			}
+			return nil
+		})
+		if err != nil {
+			for i := start; i < end; i++ {
+				out[i] = nil
+			}
+			return out, fmt.Errorf("adding reports to the database: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// dbFailure marks an error that must abort the whole transaction.
+type dbFailure struct{ err error }
+
+func (d dbFailure) Error() string { return d.err.Error() }
+func (d dbFailure) Unwrap() error { return d.err }
+
+func isDBFailure(err error) bool {
+	var d dbFailure
+	return errors.As(err, &d)
+}
+
+// insertFinishedTx writes one item inside a savepoint of tx.
+func (s *Store) insertFinishedTx(ctx context.Context, tx *sql.Tx, f Finished, now time.Time) error {
+	j := f.Job
+	switch {
+	case strings.TrimSpace(j.ID) == "":
+		return errors.New("the job has no id")
+	case j.Status != job.Completed && j.Status != job.Incomplete:
+		return fmt.Errorf("job %s is %q: only completed or incomplete jobs carry a report to add", j.ID, j.Status)
+	case f.Report.JobID != "" && f.Report.JobID != j.ID:
+		return fmt.Errorf("the report of job %s belongs to job %s", j.ID, f.Report.JobID)
+	}
+	if j.Attempt == 0 {
+		j.Attempt = 1
+	}
+	j.Version = 1
+	j.UpdatedAt = now
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = now
+	}
+	if j.NextPollAt.IsZero() {
+		j.NextPollAt = j.CreatedAt
+	}
+	args, err := jobArgs(j)
+	if err != nil {
+		return fmt.Errorf("job %s: %w", j.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT item`); err != nil {
+		return dbFailure{err}
+	}
+	undo := func(cause error) error {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO item; RELEASE item`); err != nil {
+			return dbFailure{err}
+		}
+		return cause
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO jobs (`+jobCols+`) VALUES (`+
+		strings.Repeat("?, ", len(args)-1)+`?) ON CONFLICT (id) DO NOTHING`, args...)
+	if isUniqueViolation(err, "jobs.provider_job_id") {
+		var other string
+		_ = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE provider_job_id = ?`, j.ProviderJobID).Scan(&other)
+		return undo(fmt.Errorf("job %s: %w as job %s (the same provider response %s)", j.ID, ErrExists, other, j.ProviderJobID))
+	}
+	if err != nil {
+		return undo(fmt.Errorf("job %s: %w", j.ID, err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return undo(fmt.Errorf("job %s: %w", j.ID, ErrExists))
+	}
+	if err := s.putReportTx(ctx, tx, normalize(j), f.Report); err != nil {
+		return undo(fmt.Errorf("the report of job %s: %w", j.ID, err))
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE item`); err != nil {
+		return dbFailure{err}
+	}
+	return nil
+}
