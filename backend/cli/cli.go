@@ -71,6 +71,8 @@ var commands = []command{
 	{"delete", "ID", "delete a job that is not running, with its report and folder", (*runner).delete},
 	{"show", "ID [--format md|html|json]", "the report", (*runner).show},
 	{"search", "QUERY [--limit N] [--json]", "full-text search over saved reports", (*runner).search},
+	{"export", "ID --format md|html|pdf|docx --output FILE | --all --output DIR", "a report as a file, or the whole library as folders", (*runner).export},
+	{"import", "DIR [--json]", "take report folders (an export, a mirror) into the library", (*runner).importDir},
 	{"costs", "[--month YYYY-MM] [--json]", "this month's (or that month's) spending by model, against the budget", (*runner).costs},
 	{"key", "set|clear|test [--provider P]", "a provider's API key, OpenAI by default (set reads it from stdin)", (*runner).key},
 	{"mirror", "rebuild [--all]", "rewrite missing or damaged report folders from the database (--all: every folder)", (*runner).mirror},

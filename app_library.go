@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/deepr-desktop/deepr/backend/research"
+)
+
+// The window's library calls: a native dialog picks the file or folder,
+// then one service use case does the work. Bound calls run off the UI
+// thread, so a large export does not freeze the window; "" as the path
+// means the user cancelled the dialog.
+
+// ExportReport asks where to save a report in format, then writes it.
+func (a *App) ExportReport(id, format string) (research.ExportResult, error) {
+	return call(a, func(s *research.Service, ctx context.Context) (research.ExportResult, error) {
+		name, err := s.ExportFileName(ctx, id, format)
+		if err != nil {
+			return research.ExportResult{}, err
+		}
+		path, err := wruntime.SaveFileDialog(a.ctx, wruntime.SaveDialogOptions{
+			Title: "Export report", DefaultFilename: name, CanCreateDirectories: true,
+			Filters: []wruntime.FileFilter{{DisplayName: strings.ToUpper(format), Pattern: "*." + strings.ToLower(format)}},
+		})
+		if err != nil || path == "" {
+			return research.ExportResult{}, err
+		}
+		return s.ExportReport(ctx, research.ExportRequest{ID: id, Format: format, Output: path})
+	})
+}
+
+// ExportLibrary asks for a folder, then writes every report into it.
+func (a *App) ExportLibrary() (research.LibraryExport, error) {
+	return call(a, func(s *research.Service, ctx context.Context) (research.LibraryExport, error) {
+		dir, err := wruntime.OpenDirectoryDialog(a.ctx, wruntime.OpenDialogOptions{Title: "Export the library into a folder", CanCreateDirectories: true})
+		if err != nil || dir == "" {
+			return research.LibraryExport{}, err
+		}
+		return s.ExportLibrary(ctx, dir)
+	})
+}
+
+// ImportLibrary asks for a folder of reports, then imports them.
+func (a *App) ImportLibrary() (research.ImportResult, error) {
+	return call(a, func(s *research.Service, ctx context.Context) (research.ImportResult, error) {
+		dir, err := wruntime.OpenDirectoryDialog(a.ctx, wruntime.OpenDialogOptions{Title: "Import reports from a folder"})
+		if err != nil || dir == "" {
+			return research.ImportResult{}, err
+		}
+		return s.ImportLibrary(ctx, dir)
+	})
+}
