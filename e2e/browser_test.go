@@ -108,12 +108,13 @@ func eval[T any](s *session, js string) T {
 	return v
 }
 
-// waitJS polls a boolean JavaScript expression until it is true.
+// waitJS polls a boolean JavaScript expression (or a promise of one) until
+// it is true.
 func (s *session) waitJS(within time.Duration, what, js string) {
 	s.t.Helper()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
-		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](js))
+		v, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise))
 		if err == nil && v {
 			return
 		}
@@ -183,7 +184,7 @@ func TestBrowserResearchFlow(t *testing.T) {
 	jobID := eval[string](s, row+`.dataset.jobId`)
 
 	// Open the report: numbered citations, only http(s) links.
-	s.do(chromedp.Click(chromedp.CSS(`[data-testid="job-row"] [data-testid="open-report"]`)))
+	s.do(chromedp.Click(chromedp.CSS(`[data-testid="job-row"] [data-action="open"]`)))
 	s.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="report-body"]`)))
 	s.waitJS(10*time.Second, "numbered citations", `[...document.querySelectorAll('[data-testid="report-body"] a')].some(a => a.textContent.trim() === '[1]')`)
 	bad := eval[[]string](s, `[...document.querySelectorAll('[data-testid="report-body"] a[href]')].map(a => a.getAttribute('href')).filter(h => !/^https?:\/\//.test(h) && !h.startsWith('#'))`)
@@ -209,10 +210,10 @@ func TestBrowserResearchFlow(t *testing.T) {
 
 func TestBrowserHostileReportIsInert(t *testing.T) {
 	s := newSession(t, true)
-	id := eval[string](s, `window.go.main.App.Submit({prompt: "[[fake:hostile]] tell me about XSS", model: "", web_search: true, code_interpreter: false, max_tool_calls: 10}).then(j => j.id)`)
+	id := eval[string](s, `window.go.main.App.Submit({prompt: "[[fake:hostile]] tell me about XSS", model: "", web_search: true, code_interpreter: false, max_tool_calls: 10}).then(r => r.job.id)`)
 	s.waitJS(40*time.Second, "the hostile job to complete",
 		`!!document.querySelector('[data-testid="job-row"][data-job-id="`+id+`"][data-status="completed"]')`)
-	s.do(chromedp.Click(chromedp.CSS(`[data-testid="job-row"][data-job-id="` + id + `"] [data-testid="open-report"]`)))
+	s.do(chromedp.Click(chromedp.CSS(`[data-testid="job-row"][data-job-id="` + id + `"] [data-action="open"]`)))
 	s.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="report-body"]`)))
 	time.Sleep(500 * time.Millisecond) // give any injected handler a chance to run
 	if eval[bool](s, `window.__pwned !== undefined`) {

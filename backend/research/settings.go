@@ -129,6 +129,10 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsV
 	if err != nil {
 		return SettingsView{}, err
 	}
+	prev := make(map[string]string, len(m))
+	for k, v := range m {
+		prev[k] = v
+	}
 	m["DEEPR_POLL_INTERVAL"] = strconv.Itoa(in.PollIntervalSeconds)
 	m["DEEPR_MAX_RUNNING"] = strconv.Itoa(in.MaxRunning)
 	m["DEEPR_MODEL"] = strings.TrimSpace(in.DefaultModel)
@@ -142,6 +146,17 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsV
 	}
 	setOrDelete(m, "DEEPR_MONTHLY_BUDGET", budget)
 	setOrDelete(m, "DEEPR_PRICES", in.Prices)
+	// A value fixed by the environment or a .env file is not written: the
+	// form sends it back as shown, and it must not outlive its variable.
+	for _, sv := range settingVars {
+		if s.locked(sv.name) {
+			if old, ok := prev[sv.name]; ok {
+				m[sv.name] = old
+			} else {
+				delete(m, sv.name)
+			}
+		}
+	}
 	if err := config.SaveSettings(s.dirs.Config, m); err != nil {
 		return SettingsView{}, &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
 	}

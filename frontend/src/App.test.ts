@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import * as apiModule from './lib/api';
-import { makeHealth, makeJob } from './tests/fixtures';
+import { makeHealth, makeJob, makeWebhooks } from './tests/fixtures';
 import type { FakeApi } from './tests/fakeApi';
 import App from './App.svelte';
 
@@ -27,9 +27,25 @@ describe('App shell', () => {
     expect(screen.getByRole('heading', { name: 'Queue' })).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('poller-state').textContent).toContain('held by deepr worker on srv'));
     expect(screen.getByTestId('health-provider').textContent).toContain('OpenAI reachable');
-    api.emit('health:updated', makeHealth({ provider: 'key_rejected', poller: 'running' }));
+    api.emit('health:updated', makeHealth({ seq: 2, provider: 'key_rejected', poller: 'running' }));
     await waitFor(() => expect(screen.getByTestId('health-provider').textContent).toContain('API key rejected'));
     expect(screen.getByTestId('poller-state').textContent).toContain('polling here');
+  });
+
+  it('shows a webhook error in the status bar, and nothing for webhooks that are off', async () => {
+    api.GetHealth.mockResolvedValue(makeHealth({ seq: 1, webhooks: makeWebhooks({ state: 'off' }) }));
+    await setup();
+    await waitFor(() => expect(screen.getByTestId('poller-state').textContent).toContain('polling here'));
+    expect(screen.queryByTestId('webhook-state'), 'webhooks off').toBeNull();
+    api.emit(
+      'health:updated',
+      makeHealth({ seq: 2, webhooks: makeWebhooks({ state: 'error', message: 'no webhook signing secret is set' }) }),
+    );
+    const hooks = await screen.findByTestId('webhook-state');
+    expect(hooks.dataset.state).toBe('error');
+    expect(hooks.textContent).toMatch(/Webhooks failed: no webhook signing secret is set \(polling continues\)/);
+    api.emit('health:updated', makeHealth({ seq: 1, webhooks: makeWebhooks({ state: 'off' }) }));
+    expect(screen.getByTestId('webhook-state').dataset.state, 'after an older health').toBe('error');
   });
 
   it('counts active jobs in the sidebar', async () => {
@@ -64,15 +80,38 @@ describe('App shell', () => {
     expect(screen.getByTestId('prompt-input')).toBeInTheDocument();
   });
 
-  it('goes to the Queue after a submission and shows the new job', async () => {
+  it('goes to the Queue after a submission and shows the new job with its notes', async () => {
     const job = makeJob({ id: 'n1', status: 'queued', version: 1 });
-    api.Submit.mockResolvedValue(job);
+    api.Submit.mockResolvedValue({ job, notes: [{ code: 'no_poller', message: 'No poller is running for this database, so the job is not sent yet.' }] });
     await setup();
     await fireEvent.click(screen.getByTestId('nav-new'));
     await fireEvent.input(await screen.findByTestId('prompt-input'), { target: { value: 'question' } });
     await fireEvent.click(screen.getByTestId('submit-button'));
     await waitFor(() => expect(document.querySelector('[data-testid="job-row"][data-job-id="n1"]')).not.toBeNull());
     expect(screen.getByRole('heading', { name: 'Queue' })).toBeInTheDocument();
+    expect(screen.getByTestId('submit-notes').textContent).toContain('No poller is running');
+    // The notes belong to that submission: they do not come back on the next visit.
+    await fireEvent.click(screen.getByTestId('nav-library'));
+    await fireEvent.click(screen.getByTestId('nav-queue'));
+    await screen.findByRole('heading', { name: 'Queue' });
+    expect(screen.queryByTestId('submit-notes')).toBeNull();
+  });
+
+  it('"Edit as new" opens the New research form filled with the job\'s request', async () => {
+    api.ListJobs.mockResolvedValue([
+      makeJob({ id: 'f', status: 'failed', prompt: 'Failed question', model: 'o3-deep-research', options: { web_search: true, code_interpreter: true, max_tool_calls: 9 } }),
+    ]);
+    await setup();
+    await fireEvent.click(await screen.findByRole('button', { name: 'Edit as new' }));
+    const prompt = (await screen.findByTestId('prompt-input')) as HTMLTextAreaElement;
+    expect(prompt.value).toBe('Failed question');
+    expect((screen.getByLabelText('Max tool calls') as HTMLInputElement).value).toBe('9');
+    expect((screen.getByLabelText(/Code interpreter/) as HTMLInputElement).checked).toBe(true);
+    // New research from the sidebar starts empty again.
+    await fireEvent.click(screen.getByTestId('nav-queue'));
+    await fireEvent.click(screen.getByTestId('nav-new'));
+    expect(((await screen.findByTestId('prompt-input')) as HTMLTextAreaElement).value).toBe('');
+    expect(screen.queryByTestId('draft-notice')).toBeNull();
   });
 
   it('opens the report named by app:open-report (a clicked notification)', async () => {

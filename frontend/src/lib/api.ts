@@ -1,6 +1,7 @@
 // Package-like module api is the ONLY place that imports the Wails-generated
-// bindings (frontend/wailsjs). Components and stores import from here, and
-// tests replace this module with vi.mock('…/lib/api').
+// code (frontend/wailsjs): the bindings, the runtime and the model types,
+// which it re-exports for types.ts. Components and stores import from here,
+// and tests replace this module with vi.mock('…/lib/api').
 //
 // Every method returns a Promise; a Go error rejects it with a string message
 // (use errorMessage to show it).
@@ -8,10 +9,15 @@
 import * as App from '../../wailsjs/go/main/App';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import type {
+  AdoptRequest,
+  CancelResult,
+  CheckResult,
+  Data,
   EventName,
   EventPayloads,
   Health,
   Job,
+  KeyResult,
   KeyTest,
   ListJobsRequest,
   ModelInfo,
@@ -21,16 +27,21 @@ import type {
   Settings,
   SettingsInput,
   SubmitRequest,
+  SubmitResult,
 } from './types';
+
+export type { job, research } from '../../wailsjs/go/models';
 
 /** Backend is the typed surface of the bound Go struct App. */
 export interface Backend {
   ListJobs(req: ListJobsRequest): Promise<Job[]>;
   GetJob(id: string): Promise<Job>;
-  Submit(req: SubmitRequest): Promise<Job>;
-  Cancel(id: string): Promise<Job>;
+  Submit(req: SubmitRequest): Promise<SubmitResult>;
+  Cancel(id: string): Promise<CancelResult>;
   Resubmit(id: string): Promise<Job>;
-  CheckNow(id: string): Promise<void>;
+  Dismiss(id: string): Promise<Job>;
+  Adopt(req: AdoptRequest): Promise<Job>;
+  CheckNow(id: string): Promise<CheckResult>;
   DeleteJob(id: string): Promise<void>;
   GetReport(id: string): Promise<ReportView>;
   SearchReports(req: SearchRequest): Promise<SearchResult>;
@@ -39,7 +50,7 @@ export interface Backend {
   OpenDataFolder(): Promise<void>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: SettingsInput): Promise<Settings>;
-  SetAPIKey(key: string): Promise<Settings>;
+  SetAPIKey(key: string): Promise<KeyResult>;
   ClearAPIKey(): Promise<Settings>;
   TestAPIKey(): Promise<KeyTest>;
   SetWebhookSecret(secret: string): Promise<Settings>;
@@ -49,9 +60,22 @@ export interface Backend {
   Version(): Promise<string>;
 }
 
-// The generated signatures take Wails model classes; the JSON shapes in
-// types.ts are what actually crosses the bridge, so one cast here keeps every
-// caller type-checked against types.ts.
+// Backend must agree with the generated bindings: every method exists in
+// App, what it passes is what App takes, and what it returns refines the
+// plain data App returns. A method renamed or retyped in Go fails
+// `npm run check` here (a compile-time check only: no code).
+type Generated = typeof App;
+type Method<K> = K extends keyof Generated ? Generated[K] : never;
+type GoParams = { [K in keyof Backend]: Parameters<Method<K>> };
+type GoResults = { [K in keyof Backend]: Data<Awaited<ReturnType<Method<K>>>> };
+type Refines<P extends GoParams, R extends GoResults> = [P, R];
+export type CheckedBackend = Refines<
+  { [K in keyof Backend]: Parameters<Backend[K]> },
+  { [K in keyof Backend]: Awaited<ReturnType<Backend[K]>> }
+>;
+
+// The one cast: the bindings are typed with the model classes, whose string
+// fields types.ts narrows (status, actions, ...).
 const go = App as unknown as Backend;
 
 export const ListJobs = (req: ListJobsRequest) => go.ListJobs(req);
@@ -59,6 +83,8 @@ export const GetJob = (id: string) => go.GetJob(id);
 export const Submit = (req: SubmitRequest) => go.Submit(req);
 export const Cancel = (id: string) => go.Cancel(id);
 export const Resubmit = (id: string) => go.Resubmit(id);
+export const Dismiss = (id: string) => go.Dismiss(id);
+export const Adopt = (req: AdoptRequest) => go.Adopt(req);
 export const CheckNow = (id: string) => go.CheckNow(id);
 export const DeleteJob = (id: string) => go.DeleteJob(id);
 export const GetReport = (id: string) => go.GetReport(id);

@@ -7,7 +7,7 @@
 
 import { vi, type Mock } from 'vitest';
 import type { Backend } from '../lib/api';
-import type { Health, Job, ReportView, SearchResult, Settings } from '../lib/types';
+import type { CancelResult, CheckResult, Health, Job, KeyResult, ReportView, SearchResult, Settings, SubmitResult } from '../lib/types';
 import { makeHealth, makeSettings } from './fixtures';
 
 export function fakeApi() {
@@ -19,16 +19,24 @@ export function fakeApi() {
     GetJob: async (): Promise<Job> => {
       throw 'not found';
     },
-    Submit: async (): Promise<Job> => {
+    Submit: async (): Promise<SubmitResult> => {
       throw 'not mocked';
     },
-    Cancel: async (): Promise<Job> => {
+    Cancel: async (): Promise<CancelResult> => {
       throw 'not mocked';
     },
     Resubmit: async (): Promise<Job> => {
       throw 'not mocked';
     },
-    CheckNow: async () => {},
+    Dismiss: async (): Promise<Job> => {
+      throw 'not mocked';
+    },
+    Adopt: async (): Promise<Job> => {
+      throw 'not mocked';
+    },
+    CheckNow: async (): Promise<CheckResult> => {
+      throw 'not mocked';
+    },
     DeleteJob: async () => {},
     GetReport: async (): Promise<ReportView> => {
       throw 'not mocked';
@@ -39,15 +47,17 @@ export function fakeApi() {
     OpenDataFolder: async () => {},
     GetSettings: async (): Promise<Settings> => makeSettings(),
     SaveSettings: async (): Promise<Settings> => makeSettings(),
-    SetAPIKey: async (): Promise<Settings> => makeSettings(),
+    SetAPIKey: async (): Promise<KeyResult> => ({ settings: makeSettings(), test: { ok: true, message: 'OpenAI accepted the key.' } }),
     ClearAPIKey: async (): Promise<Settings> => makeSettings({ key_set: false, key_hint: '', key_storage: '' }),
     TestAPIKey: async () => ({ ok: true, message: 'OpenAI accepted the key.' }),
     SetWebhookSecret: async (): Promise<Settings> => makeSettings({ webhook_secret_set: true }),
     ClearWebhookSecret: async (): Promise<Settings> => makeSettings({ webhook_secret_set: false }),
     GetHealth: async (): Promise<Health> => makeHealth(),
     Models: async () => [
-      { id: 'o3-deep-research', label: 'o3 deep research', description: 'Most thorough' },
-      { id: 'o4-mini-deep-research', label: 'o4-mini deep research', description: 'Faster, cheaper' },
+      { id: 'o3-deep-research', provider: 'openai', label: 'o3 deep research', description: 'Most thorough' },
+      { id: 'o4-mini-deep-research', provider: 'openai', label: 'o4-mini deep research', description: 'Faster, cheaper' },
+      // The same model id from another provider (an Azure deployment).
+      { id: 'o3-deep-research', provider: 'azure', label: 'o3-deep-research (Azure deployment)', description: 'Your Azure deployment' },
     ],
     Version: async () => '0.1.0-test',
   };

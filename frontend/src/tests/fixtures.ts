@@ -1,11 +1,29 @@
 // Builders for the values the Go side sends, with overridable fields.
 
-import type { Health, Job, Settings } from '../lib/types';
+import type { Health, Job, JobAction, JobStatus, Settings, WebhookHealth } from '../lib/types';
 
+/**
+ * The actions Go sends with a job in each status (backend/job/actions.go,
+ * with report text for completed and incomplete), as sample data: the
+ * frontend itself never derives them.
+ */
+export const sampleActions: Record<JobStatus, JobAction[]> = {
+  queued: ['check', 'cancel', 'delete'],
+  submitting: [],
+  running: ['check', 'cancel'],
+  completed: ['open', 'edit', 'delete'],
+  incomplete: ['open', 'edit', 'delete'],
+  failed: ['resubmit', 'edit', 'delete'],
+  cancelled: ['resubmit', 'edit', 'delete'],
+  unconfirmed: ['resubmit', 'edit', 'adopt', 'dismiss', 'delete'],
+};
+
+/** makeJob builds a job; its actions follow its status unless given. */
 export function makeJob(over: Partial<Job> = {}): Job {
+  const status = over.status ?? 'running';
   return {
     id: 'j1',
-    status: 'running',
+    status,
     provider: 'openai',
     model: 'o3-deep-research',
     prompt: 'How do heat pumps perform in cold climates?\nFocus on Nordic data.',
@@ -25,6 +43,7 @@ export function makeJob(over: Partial<Job> = {}): Job {
     poll_errors: 0,
     report_path: '',
     version: 1,
+    actions: sampleActions[status],
     ...over,
   };
 }
@@ -45,20 +64,30 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     webhook_url: '',
     webhook_secret_set: false,
     last_webhook_at: null,
+    monthly_budget_usd: 0,
+    prices: '',
+    providers: [],
+    locked: {},
     ...over,
   };
 }
 
 export function makeHealth(over: Partial<Health> = {}): Health {
   return {
+    seq: 1,
     provider: 'ok',
     message: '',
     poller: 'running',
     lease_holder: 'desktop-1',
     next_check: null,
     last_check: null,
+    webhooks: makeWebhooks(),
     ...over,
   };
+}
+
+export function makeWebhooks(over: Partial<WebhookHealth> = {}): WebhookHealth {
+  return { state: 'off', message: '', addr: '', last_at: null, ...over };
 }
 
 /** deferred returns a promise with its resolve/reject, to control when a call answers. */

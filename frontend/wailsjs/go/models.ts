@@ -1,3 +1,70 @@
+export namespace cost {
+	
+	export class Range {
+	    low_usd: number;
+	    high_usd: number;
+	    basis: string;
+	    samples: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Range(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.low_usd = source["low_usd"];
+	        this.high_usd = source["high_usd"];
+	        this.basis = source["basis"];
+	        this.samples = source["samples"];
+	    }
+	}
+	export class Decision {
+	    month: string;
+	    budget_usd?: number;
+	    spent_usd: number;
+	    reserved_usd: number;
+	    estimate: Range;
+	    max_cost_usd?: number;
+	    allowed: boolean;
+	    refusal?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Decision(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.month = source["month"];
+	        this.budget_usd = source["budget_usd"];
+	        this.spent_usd = source["spent_usd"];
+	        this.reserved_usd = source["reserved_usd"];
+	        this.estimate = this.convertValues(source["estimate"], Range);
+	        this.max_cost_usd = source["max_cost_usd"];
+	        this.allowed = source["allowed"];
+	        this.refusal = source["refusal"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace job {
 	
 	export class Citation {
@@ -151,6 +218,141 @@ export namespace job {
 
 }
 
+export namespace library {
+	
+	export class Entry {
+	    folder: string;
+	    job_id?: string;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Entry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.folder = source["folder"];
+	        this.job_id = source["job_id"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class IndexEntry {
+	    id: string;
+	    title: string;
+	    folder: string;
+	    status: string;
+	    provider: string;
+	    model: string;
+	    // Go type: time
+	    created_at: any;
+	    // Go type: time
+	    finished_at?: any;
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new IndexEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.folder = source["folder"];
+	        this.status = source["status"];
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.created_at = this.convertValues(source["created_at"], null);
+	        this.finished_at = this.convertValues(source["finished_at"], null);
+	        this.cost_usd = source["cost_usd"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ExportResult {
+	    dir: string;
+	    reports: IndexEntry[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.dir = source["dir"];
+	        this.reports = this.convertValues(source["reports"], IndexEntry);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ImportResult {
+	    imported: Entry[];
+	    skipped: Entry[];
+	    damaged: Entry[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.imported = this.convertValues(source["imported"], Entry);
+	        this.skipped = this.convertValues(source["skipped"], Entry);
+	        this.damaged = this.convertValues(source["damaged"], Entry);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace research {
 	
 	export class AdoptRequest {
@@ -231,6 +433,22 @@ export namespace research {
 		    return a;
 		}
 	}
+	export class ExportResult {
+	    path: string;
+	    format: string;
+	    bytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.format = source["format"];
+	        this.bytes = source["bytes"];
+	    }
+	}
 	export class WebhookHealth {
 	    state: string;
 	    message: string;
@@ -307,6 +525,72 @@ export namespace research {
 	        this.message = source["message"];
 	    }
 	}
+	export class ModelInfo {
+	    id: string;
+	    provider: string;
+	    label: string;
+	    description: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.provider = source["provider"];
+	        this.label = source["label"];
+	        this.description = source["description"];
+	    }
+	}
+	export class ProviderInfo {
+	    name: string;
+	    display: string;
+	    key_set: boolean;
+	    key_hint: string;
+	    key_storage: string;
+	    ready: boolean;
+	    reason: string;
+	    can_cancel: boolean;
+	    note: string;
+	    models: ModelInfo[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.display = source["display"];
+	        this.key_set = source["key_set"];
+	        this.key_hint = source["key_hint"];
+	        this.key_storage = source["key_storage"];
+	        this.ready = source["ready"];
+	        this.reason = source["reason"];
+	        this.can_cancel = source["can_cancel"];
+	        this.note = source["note"];
+	        this.models = this.convertValues(source["models"], ModelInfo);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SettingsView {
 	    key_set: boolean;
 	    key_hint: string;
@@ -322,7 +606,10 @@ export namespace research {
 	    webhook_url: string;
 	    webhook_secret_set: boolean;
 	    last_webhook_at?: string;
-	    locked: {[key: string]: string};
+	    monthly_budget_usd: number;
+	    prices: string;
+	    providers: ProviderInfo[];
+	    locked: Record<string, string>;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -344,8 +631,29 @@ export namespace research {
 	        this.webhook_url = source["webhook_url"];
 	        this.webhook_secret_set = source["webhook_secret_set"];
 	        this.last_webhook_at = source["last_webhook_at"];
+	        this.monthly_budget_usd = source["monthly_budget_usd"];
+	        this.prices = source["prices"];
+	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.locked = source["locked"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class KeyResult {
 	    settings: SettingsView;
@@ -394,24 +702,7 @@ export namespace research {
 	        this.limit = source["limit"];
 	    }
 	}
-	export class ModelInfo {
-	    id: string;
-	    provider: string;
-	    label: string;
-	    description: string;
 	
-	    static createFrom(source: any = {}) {
-	        return new ModelInfo(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.provider = source["provider"];
-	        this.label = source["label"];
-	        this.description = source["description"];
-	    }
-	}
 	export class Note {
 	    code: string;
 	    message: string;
@@ -426,6 +717,7 @@ export namespace research {
 	        this.message = source["message"];
 	    }
 	}
+	
 	export class ReportView {
 	    job: job.Job;
 	    html: string;
@@ -562,6 +854,8 @@ export namespace research {
 	    use_webhooks: boolean;
 	    webhook_listen: string;
 	    webhook_url: string;
+	    monthly_budget_usd: number;
+	    prices: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsInput(source);
@@ -576,6 +870,8 @@ export namespace research {
 	        this.use_webhooks = source["use_webhooks"];
 	        this.webhook_listen = source["webhook_listen"];
 	        this.webhook_url = source["webhook_url"];
+	        this.monthly_budget_usd = source["monthly_budget_usd"];
+	        this.prices = source["prices"];
 	    }
 	}
 	
@@ -585,6 +881,8 @@ export namespace research {
 	    web_search: boolean;
 	    code_interpreter: boolean;
 	    max_tool_calls: number;
+	    max_cost_usd: number;
+	    provider: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SubmitRequest(source);
@@ -597,6 +895,8 @@ export namespace research {
 	        this.web_search = source["web_search"];
 	        this.code_interpreter = source["code_interpreter"];
 	        this.max_tool_calls = source["max_tool_calls"];
+	        this.max_cost_usd = source["max_cost_usd"];
+	        this.provider = source["provider"];
 	    }
 	}
 	export class SubmitResult {
@@ -611,6 +911,136 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.job = this.convertValues(source["job"], job.Job);
 	        this.notes = this.convertValues(source["notes"], Note);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace store {
+	
+	export class JobSpend {
+	    job_id: string;
+	    title: string;
+	    provider: string;
+	    model: string;
+	    status: string;
+	    cost_usd: number;
+	    attempts: number;
+	    // Go type: time
+	    finished_at: any;
+	    deleted: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new JobSpend(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.job_id = source["job_id"];
+	        this.title = source["title"];
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.status = source["status"];
+	        this.cost_usd = source["cost_usd"];
+	        this.attempts = source["attempts"];
+	        this.finished_at = this.convertValues(source["finished_at"], null);
+	        this.deleted = source["deleted"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ModelSpend {
+	    provider: string;
+	    model: string;
+	    spent_usd: number;
+	    job_count: number;
+	    attempts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelSpend(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.spent_usd = source["spent_usd"];
+	        this.job_count = source["job_count"];
+	        this.attempts = source["attempts"];
+	    }
+	}
+	export class MonthTotal {
+	    month: string;
+	    spent_usd: number;
+	    job_count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MonthTotal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.month = source["month"];
+	        this.spent_usd = source["spent_usd"];
+	        this.job_count = source["job_count"];
+	    }
+	}
+	export class Spend {
+	    month: string;
+	    spent_usd: number;
+	    reserved_usd: number;
+	    budget_usd?: number;
+	    jobs: JobSpend[];
+	    by_model: Record<string, ModelSpend>;
+	    top: JobSpend[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Spend(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.month = source["month"];
+	        this.spent_usd = source["spent_usd"];
+	        this.reserved_usd = source["reserved_usd"];
+	        this.budget_usd = source["budget_usd"];
+	        this.jobs = this.convertValues(source["jobs"], JobSpend);
+	        this.by_model = this.convertValues(source["by_model"], ModelSpend, true);
+	        this.top = this.convertValues(source["top"], JobSpend);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -45,7 +45,7 @@ describe('Library', () => {
   });
 
   it('shows highlighted hits, loads more, and opens one', async () => {
-    const hit = (id: string) => ({ job: makeJob({ id, status: 'completed' }), snippet_html: `about <mark>heat</mark> ${id}` });
+    const hit = (id: string) => ({ job: makeJob({ id, status: 'completed' }), snippet: `about heat ${id}`, snippet_html: `about <mark>heat</mark> ${id}` });
     api.SearchReports.mockResolvedValueOnce({ hits: [hit('a'), hit('b')], has_more: true });
     api.SearchReports.mockResolvedValueOnce({ hits: [hit('c')], has_more: false });
     const onopen = vi.fn();

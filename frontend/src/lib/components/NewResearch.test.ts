@@ -4,6 +4,7 @@ import * as apiModule from '../api';
 import { makeJob, makeSettings } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createSettingsStore } from '../stores/settings';
+import type { Draft } from '../types';
 import NewResearch from './NewResearch.svelte';
 
 vi.mock('../api', async () => (await import('../../tests/fakeApi')).fakeApi());
@@ -11,39 +12,41 @@ const api = apiModule as unknown as FakeApi;
 
 beforeEach(() => api.reset());
 
-async function setup(settingsOver = {}) {
+async function setup(settingsOver = {}, draft: Draft | null = null) {
   api.GetSettings.mockResolvedValue(makeSettings(settingsOver));
   const settings = createSettingsStore();
   await settings.load();
   const onsubmitted = vi.fn();
   const onsettings = vi.fn();
-  render(NewResearch, { settings, onsubmitted, onsettings });
+  render(NewResearch, { settings, draft, onsubmitted, onsettings });
   return { onsubmitted, onsettings };
 }
 
 describe('NewResearch', () => {
   it('submits with Ctrl+Enter and sends the form values', async () => {
-    const job = makeJob({ id: 'new1', status: 'queued' });
-    api.Submit.mockResolvedValue(job);
+    const res = { job: makeJob({ id: 'new1', status: 'queued' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
     const { onsubmitted } = await setup();
     const prompt = screen.getByTestId('prompt-input');
     await fireEvent.input(prompt, { target: { value: 'Compare heat pump COP below -20 °C' } });
     await fireEvent.click(screen.getByLabelText(/Code interpreter/));
     await fireEvent.input(screen.getByLabelText('Max tool calls'), { target: { value: '12' } });
     await fireEvent.keyDown(prompt, { key: 'Enter', ctrlKey: true });
-    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(job));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
     expect(api.Submit).toHaveBeenCalledTimes(1);
     expect(api.Submit).toHaveBeenCalledWith({
       prompt: 'Compare heat pump COP below -20 °C',
+      provider: 'openai',
       model: 'o4-mini-deep-research', // the default from settings
       web_search: true,
       code_interpreter: true,
       max_tool_calls: 12,
+      max_cost_usd: 0,
     });
   });
 
   it('Cmd+Enter submits too; plain Enter does not', async () => {
-    api.Submit.mockResolvedValue(makeJob());
+    api.Submit.mockResolvedValue({ job: makeJob(), notes: [] });
     await setup();
     const prompt = screen.getByTestId('prompt-input');
     await fireEvent.input(prompt, { target: { value: 'question' } });
@@ -87,6 +90,36 @@ describe('NewResearch', () => {
     await fireEvent.click(screen.getByTestId('submit-button'));
     expect(await screen.findByText(/Monthly budget/)).toBeInTheDocument();
     expect(onsubmitted).not.toHaveBeenCalled();
+  });
+
+  it('starts filled from a draft ("Edit as new") and submits it as a new job', async () => {
+    const draft: Draft = { prompt: 'Old question\nwith detail', provider: 'azure', model: 'o3-deep-research', web_search: true, code_interpreter: true, max_tool_calls: 7 };
+    const res = { job: makeJob({ id: 'copy', status: 'queued' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    const { onsubmitted } = await setup({}, draft);
+    expect(screen.getByTestId('draft-notice').textContent).toMatch(/A copy of “Old question”.*new job/);
+    expect((screen.getByTestId('prompt-input') as HTMLTextAreaElement).value).toBe('Old question\nwith detail');
+    const select = screen.getByLabelText('Model') as HTMLSelectElement;
+    expect(select.selectedOptions[0]?.textContent, 'the draft model and provider, not the default').toBe('o3-deep-research (Azure deployment)');
+    expect((screen.getByLabelText(/Code interpreter/) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('Max tool calls') as HTMLInputElement).value).toBe('7');
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'Old question, sharper' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Submit).toHaveBeenCalledWith({
+      prompt: 'Old question, sharper',
+      provider: 'azure',
+      model: 'o3-deep-research',
+      web_search: true,
+      code_interpreter: true,
+      max_tool_calls: 7,
+      max_cost_usd: 0,
+    });
+  });
+
+  it('falls back to the default model when the draft model is no longer offered', async () => {
+    await setup({}, { prompt: 'q', provider: 'openai', model: 'gone-model', web_search: true, code_interpreter: false, max_tool_calls: 40 });
+    expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe('openai/o4-mini-deep-research');
   });
 
   it('explains how to add a key instead of showing the form when none is set', async () => {

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { get } from 'svelte/store';
 import * as apiModule from '../api';
 import { makeJob } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createJobsStore } from '../stores/jobs';
-import type { Job } from '../types';
+import type { Job, SubmitResult } from '../types';
 import Queue from './Queue.svelte';
 
 vi.mock('../api', async () => (await import('../../tests/fakeApi')).fakeApi());
@@ -16,15 +17,21 @@ afterEach(() => stops.splice(0).forEach((s) => s()));
 
 const now = Date.parse('2026-03-01T10:05:05Z');
 
-async function setup(jobs: Job[]) {
+async function setup(jobs: Job[], submitted: SubmitResult | null = null) {
   api.ListJobs.mockResolvedValue(jobs);
   const store = createJobsStore(document);
   stops.push(store.start());
   const onopen = vi.fn();
   const onnew = vi.fn();
-  render(Queue, { jobs: store, now, onopen, onnew });
+  const onedit = vi.fn();
+  render(Queue, { jobs: store, now, submitted, onopen, onnew, onedit });
   if (jobs.length > 0) await screen.findAllByTestId('job-row');
-  return { store, onopen, onnew };
+  return { store, onopen, onnew, onedit };
+}
+
+/** buttons lists the labels of a row's action buttons, in order. */
+function buttons(el: HTMLElement): string[] {
+  return [...el.querySelectorAll<HTMLButtonElement>('button[data-action]')].map((b) => b.textContent?.trim() ?? '');
 }
 
 function row(id: string): HTMLElement {
@@ -41,11 +48,13 @@ describe('Queue', () => {
     expect(onnew).toHaveBeenCalled();
   });
 
-  it('shows each job with status, progress, time and the actions its status allows', async () => {
+  it('shows each job with status, progress, time and exactly the actions Go sent', async () => {
     await setup([
       makeJob({ id: 'run', status: 'running', created_at: '2026-03-01T10:00:00Z' }),
       makeJob({ id: 'done', status: 'completed', created_at: '2026-02-01T10:00:00Z', finished_at: '2026-02-01T10:30:00Z', progress: { steps: 0, searches: 0, pages: 0, summary: '' } }),
       makeJob({ id: 'unc', status: 'unconfirmed', created_at: '2026-01-01T10:00:00Z', error: 'connection reset after sending' }),
+      // An incomplete run without text: Go sends no "open", so there is no Open button.
+      makeJob({ id: 'inc', status: 'incomplete', created_at: '2025-12-01T10:00:00Z', actions: ['edit', 'delete'] }),
     ]);
     const r = row('run');
     expect(r.dataset.status).toBe('running');
@@ -53,57 +62,150 @@ describe('Queue', () => {
     expect(within(r).getByText('How do heat pumps perform in cold climates?')).toBeInTheDocument();
     expect(within(r).getByTestId('job-progress').textContent).toMatch(/3 steps.*2 searches.*5 pages.*Now: Reading field studies/);
     expect(within(r).getByText(/submitted 5 min ago/)).toBeInTheDocument();
-    expect(within(r).getByTestId('cancel-button')).toBeInTheDocument();
-    expect(within(r).queryByTestId('open-report')).toBeNull();
-
-    expect(within(row('done')).getByTestId('open-report')).toBeInTheDocument();
-    expect(within(row('done')).queryByTestId('cancel-button')).toBeNull();
 
     const u = row('unc');
     expect(within(u).getByText('connection reset after sending')).toBeInTheDocument();
-    expect(within(u).getByText(/Check your OpenAI dashboard/)).toBeInTheDocument();
-    expect(within(u).getByRole('button', { name: 'Resubmit' })).toBeInTheDocument();
-    expect(within(u).getByRole('button', { name: 'Dismiss' })).toBeInTheDocument();
+    expect(within(u).getByText(/Look for it in the provider's dashboard/)).toBeInTheDocument();
+
+    const want: Record<string, string[]> = {
+      run: ['Check now', 'Cancel'],
+      done: ['Open report', 'Edit as new', 'Delete'],
+      unc: ['Resubmit', 'Edit as new', 'Track a response id', 'Dismiss', 'Delete'],
+      inc: ['Edit as new', 'Delete'],
+    };
+    for (const [id, labels] of Object.entries(want)) {
+      expect(buttons(row(id)), `buttons of ${id}`).toEqual(labels);
+    }
   });
 
-  it('updates a row live from job:updated', async () => {
-    await setup([makeJob({ id: 'a', version: 1, status: 'running' })]);
-    api.emit('job:updated', makeJob({ id: 'a', version: 2, status: 'completed', finished_at: '2026-03-01T10:05:00Z' }));
+  it('follows the actions of each update, never the status', async () => {
+    await setup([makeJob({ id: 'a', version: 1, status: 'running', actions: ['check', 'cancel'] })]);
+    api.emit('job:updated', makeJob({ id: 'a', version: 2, status: 'running', actions: ['check'] }));
+    await waitFor(() => expect(buttons(row('a'))).toEqual(['Check now']));
+    api.emit('job:updated', makeJob({ id: 'a', version: 3, status: 'completed', finished_at: '2026-03-01T10:05:00Z' }));
     await waitFor(() => expect(row('a').dataset.status).toBe('completed'));
-    expect(within(row('a')).getByTestId('open-report')).toBeInTheDocument();
+    expect(buttons(row('a'))).toEqual(['Open report', 'Edit as new', 'Delete']);
+    api.emit('job:updated', makeJob({ id: 'a', version: 4, status: 'completed', actions: [] }));
+    await waitFor(() => expect(buttons(row('a')), 'no actions, no buttons').toEqual([]));
   });
 
   it('cancels only after confirmation', async () => {
     await setup([makeJob({ id: 'a', version: 1 })]);
-    api.Cancel.mockResolvedValue(makeJob({ id: 'a', version: 2, status: 'cancelled' }));
-    await fireEvent.click(within(row('a')).getByTestId('cancel-button'));
+    api.Cancel.mockResolvedValue({ job: makeJob({ id: 'a', version: 2, status: 'cancelled' }), warning: '' });
+    await fireEvent.click(within(row('a')).getByTestId('action-cancel'));
     const dialog = screen.getByRole('dialog');
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it running' }));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(api.Cancel).not.toHaveBeenCalled();
 
-    await fireEvent.click(within(row('a')).getByTestId('cancel-button'));
+    await fireEvent.click(within(row('a')).getByTestId('action-cancel'));
     await fireEvent.click(screen.getByTestId('confirm-button'));
     await waitFor(() => expect(row('a').dataset.status).toBe('cancelled'));
     expect(api.Cancel).toHaveBeenCalledWith('a');
+    expect(screen.queryByTestId('notice'), 'a notice after a clean cancel').toBeNull();
   });
 
-  it('resubmits, dismisses and checks now', async () => {
+  it('shows the warning of a cancel the provider could not be told about', async () => {
+    await setup([makeJob({ id: 'a', version: 1 })]);
+    const warning = 'Cancelled here, but OpenAI could not be told (connection refused): the run may still finish and bill.';
+    api.Cancel.mockResolvedValue({ job: makeJob({ id: 'a', version: 2, status: 'cancelled' }), warning });
+    await fireEvent.click(within(row('a')).getByTestId('action-cancel'));
+    await fireEvent.click(screen.getByTestId('confirm-button'));
+    const notice = await screen.findByTestId('notice');
+    expect(notice.dataset.tone).toBe('warn');
+    expect(notice.getAttribute('role')).toBe('alert');
+    expect(notice.textContent).toContain(warning);
+    expect(notice.textContent).toContain('How do heat pumps perform in cold climates?');
+    await fireEvent.click(within(notice).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId('notice'), 'notice after closing it').toBeNull();
+  });
+
+  it('resubmits, dismisses and checks now, saying what the check did', async () => {
     await setup([
       makeJob({ id: 'f', status: 'failed', error: 'boom', created_at: '2026-03-01T09:00:00Z' }),
       makeJob({ id: 'u', status: 'unconfirmed', created_at: '2026-03-01T08:00:00Z' }),
       makeJob({ id: 'r', status: 'running', created_at: '2026-03-01T07:00:00Z' }),
     ]);
     api.Resubmit.mockResolvedValue(makeJob({ id: 'f', status: 'queued', version: 2 }));
-    api.Cancel.mockResolvedValue(makeJob({ id: 'u', status: 'cancelled', version: 2 }));
+    api.Dismiss.mockResolvedValue(makeJob({ id: 'u', status: 'cancelled', version: 2 }));
+    api.CheckNow.mockResolvedValue({ job: makeJob({ id: 'r', status: 'running', version: 2 }), message: 'Checking with OpenAI now.' });
     await fireEvent.click(within(row('f')).getByRole('button', { name: 'Resubmit' }));
     await fireEvent.click(within(row('u')).getByRole('button', { name: 'Dismiss' }));
     await fireEvent.click(within(row('r')).getByRole('button', { name: 'Check now' }));
     await waitFor(() => expect(row('u').dataset.status).toBe('cancelled'));
     expect(api.Resubmit).toHaveBeenCalledWith('f');
-    expect(api.Cancel).toHaveBeenCalledWith('u');
+    expect(api.Dismiss).toHaveBeenCalledWith('u');
+    expect(api.Cancel, 'Dismiss is not a cancel').not.toHaveBeenCalled();
     expect(api.CheckNow).toHaveBeenCalledWith('r');
     expect(row('f').dataset.status).toBe('queued');
+    const notice = await screen.findByTestId('notice');
+    expect(notice.dataset.tone).toBe('info');
+    expect(notice.textContent).toContain('Checking with OpenAI now.');
+  });
+
+  it('tracks a response id for an unconfirmed job, showing a refusal in the dialog', async () => {
+    await setup([makeJob({ id: 'u', status: 'unconfirmed', provider_job_id: '' })]);
+    api.Adopt.mockRejectedValueOnce('OpenAI has no response with id resp_nope: check the id');
+    api.Adopt.mockResolvedValueOnce(makeJob({ id: 'u', status: 'running', version: 2, provider_job_id: 'resp_123' }));
+    await fireEvent.click(within(row('u')).getByRole('button', { name: 'Track a response id' }));
+    const dialog = screen.getByTestId('adopt-dialog');
+    expect(dialog.textContent, 'the dialog explains where the id comes from').toMatch(/OpenAI dashboard/);
+    expect(dialog.textContent).toContain('deepr_job_id: u');
+    const input = within(dialog).getByTestId('adopt-input') as HTMLInputElement;
+    expect(document.activeElement, 'focus on the id field').toBe(input);
+
+    await fireEvent.click(within(dialog).getByTestId('adopt-submit'));
+    expect(within(dialog).getByTestId('adopt-error').textContent).toMatch(/Paste the response id first/);
+    expect(api.Adopt, 'Adopt with an empty id').not.toHaveBeenCalled();
+
+    await fireEvent.input(input, { target: { value: ' resp_nope ' } });
+    await fireEvent.click(within(dialog).getByTestId('adopt-submit'));
+    expect(await within(dialog).findByText(/no response with id resp_nope/)).toBeInTheDocument();
+    expect(api.Adopt).toHaveBeenCalledWith({ id: 'u', response_id: 'resp_nope' });
+    expect(screen.getByTestId('adopt-dialog'), 'dialog stays open after a refusal').toBeInTheDocument();
+
+    await fireEvent.input(input, { target: { value: 'resp_123' } });
+    await fireEvent.click(within(dialog).getByTestId('adopt-submit'));
+    await waitFor(() => expect(screen.queryByTestId('adopt-dialog')).toBeNull());
+    expect(row('u').dataset.status).toBe('running');
+    expect((await screen.findByTestId('notice')).textContent).toContain('Tracking resp_123');
+  });
+
+  it('deletes only after confirmation', async () => {
+    const { store } = await setup([makeJob({ id: 'f', status: 'failed' }), makeJob({ id: 'g', status: 'failed' })]);
+    await fireEvent.click(within(row('f')).getByRole('button', { name: 'Delete' }));
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.DeleteJob).not.toHaveBeenCalled();
+    await fireEvent.click(within(row('f')).getByRole('button', { name: 'Delete' }));
+    await fireEvent.click(screen.getByTestId('confirm-button'));
+    await waitFor(() => expect(document.querySelector('[data-job-id="f"]')).toBeNull());
+    expect(api.DeleteJob).toHaveBeenCalledWith('f');
+    expect(get(store).jobs.map((j) => j.id)).toEqual(['g']);
+  });
+
+  it('hands "Edit as new" and "Open report" to the app', async () => {
+    const { onopen, onedit } = await setup([makeJob({ id: 'c', status: 'completed' })]);
+    await fireEvent.click(within(row('c')).getByRole('button', { name: 'Edit as new' }));
+    expect(onedit).toHaveBeenCalledWith(expect.objectContaining({ id: 'c' }));
+    await fireEvent.click(within(row('c')).getByRole('button', { name: 'Open report' }));
+    expect(onopen).toHaveBeenCalledWith('c');
+  });
+
+  it('shows the notes of the submission that led here', async () => {
+    const job = makeJob({ id: 'n', status: 'queued' });
+    await setup([job], {
+      job,
+      notes: [
+        { code: 'no_key', message: 'No OpenAI API key is set: the job waits until one is added.' },
+        { code: 'no_poller', message: 'No poller is running for this database, so the job is not sent yet.' },
+      ],
+    });
+    const notes = screen.getByTestId('submit-notes');
+    expect([...notes.querySelectorAll('li')].map((li) => li.dataset.code)).toEqual(['no_key', 'no_poller']);
+    expect(notes.textContent).toContain('No poller is running');
+    await fireEvent.click(within(notes).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId('submit-notes')).toBeNull();
   });
 
   it('moves the selection with the arrow keys and opens a report with Enter', async () => {
@@ -124,6 +226,14 @@ describe('Queue', () => {
     onopen.mockClear();
     await fireEvent.keyDown(document.activeElement!, { key: 'Enter' });
     expect(onopen, 'Enter on a running job').not.toHaveBeenCalled();
+  });
+
+  it('opens with Enter only a job whose actions include open', async () => {
+    const { onopen } = await setup([makeJob({ id: 'c', status: 'completed', actions: ['edit', 'delete'] })]);
+    await fireEvent.keyDown(window, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(row('c'));
+    await fireEvent.keyDown(document.activeElement!, { key: 'Enter' });
+    expect(onopen, 'Enter on a completed job without text').not.toHaveBeenCalled();
   });
 
   it('shows an action error', async () => {

@@ -27,9 +27,15 @@ beforeEach(() => {
 async function setup() {
   const onback = vi.fn();
   const ondeleted = vi.fn();
-  render(Report, { id: 'r1', onback, ondeleted });
+  const onedit = vi.fn();
+  render(Report, { id: 'r1', onback, ondeleted, onedit });
   const body = await screen.findByTestId('report-body');
-  return { body, onback, ondeleted };
+  return { body, onback, ondeleted, onedit };
+}
+
+/** toolbarActions lists the job action buttons of the reader, in order. */
+function toolbarActions(): string[] {
+  return [...document.querySelectorAll<HTMLButtonElement>('.toolbar button[data-action]')].map((b) => b.textContent?.trim() ?? '');
 }
 
 function click(el: Element): boolean {
@@ -98,9 +104,53 @@ describe('Report', () => {
     expect(api.DeleteJob).toHaveBeenCalledWith('r1');
   });
 
+  it('offers exactly the job actions Go sent, except open', async () => {
+    const { onedit } = await setup();
+    expect(toolbarActions()).toEqual(['Edit as new', 'Delete']);
+    await fireEvent.click(screen.getByRole('button', { name: 'Edit as new' }));
+    expect(onedit).toHaveBeenCalledWith(expect.objectContaining({ id: 'r1' }));
+  });
+
+  it('offers no Delete when the job actions do not include it', async () => {
+    api.GetReport.mockResolvedValue({
+      job: makeJob({ id: 'r1', status: 'completed', actions: ['open'] }),
+      html: '<p>x</p>',
+      markdown: 'x',
+      citations: [],
+    });
+    await setup();
+    expect(toolbarActions()).toEqual([]);
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+  });
+
+  it('shows "Show in folder" only when the report has a folder', async () => {
+    await setup();
+    expect(screen.queryByRole('button', { name: 'Show in folder' }), 'without report_path').toBeNull();
+    api.GetReport.mockResolvedValue({
+      job: makeJob({ id: 'r2', status: 'completed', report_path: '/data/reports/2026-03-01_heat_r2' }),
+      html: '<p>x</p>',
+      markdown: 'x',
+      citations: [],
+    });
+    render(Report, { id: 'r2', onback: vi.fn(), ondeleted: vi.fn(), onedit: vi.fn() });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Show in folder' }));
+    expect(api.RevealReport).toHaveBeenCalledWith('r2');
+  });
+
+  it('shows why a delete failed', async () => {
+    api.DeleteJob.mockRejectedValue('job r1 is running: cancel it first');
+    const { ondeleted } = await setup();
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await fireEvent.click(screen.getByTestId('confirm-button'));
+    const notice = await screen.findByTestId('notice');
+    expect(notice.dataset.tone).toBe('error');
+    expect(notice.textContent).toMatch(/Delete failed.*cancel it first/);
+    expect(ondeleted).not.toHaveBeenCalled();
+  });
+
   it('says so when the report cannot be opened', async () => {
     api.GetReport.mockRejectedValue('not found');
-    render(Report, { id: 'zz', onback: vi.fn(), ondeleted: vi.fn() });
+    render(Report, { id: 'zz', onback: vi.fn(), ondeleted: vi.fn(), onedit: vi.fn() });
     expect(await screen.findByText(/Could not open this report: not found/)).toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
-// The health store: GetHealth snapshot plus health:updated events. An event
-// that arrives while the snapshot is in flight wins over the snapshot, which
-// may have been read before it.
+// The health store: GetHealth snapshot plus health:updated events. Every
+// Health carries seq, which the Go side increases each time it builds one:
+// a snapshot or an event older than what is held (a lower seq) is ignored,
+// so an event that arrives while the snapshot is in flight wins over it.
 
 import { writable, type Readable } from 'svelte/store';
 import * as api from '../api';
@@ -22,26 +23,28 @@ export interface HealthStore extends Readable<HealthState> {
 export function createHealthStore(doc: Document | undefined = globalThis.document): HealthStore {
   let health: Health | null = null;
   let error = '';
-  let eventSinceFetch = false;
   let fetchGen = 0;
   const state = writable<HealthState>({ health, error });
   const publish = () => state.set({ health, error });
 
-  function onEvent(h: Health) {
-    if (!h) return;
+  /** hold keeps h unless what is held is newer; it reports whether h was kept. */
+  function hold(h: Health | null | undefined): boolean {
+    if (!h || (health && h.seq < health.seq)) return false;
     health = h;
     error = '';
-    eventSinceFetch = true;
-    publish();
+    return true;
+  }
+
+  function onEvent(h: Health) {
+    if (hold(h)) publish();
   }
 
   async function refresh() {
     const gen = ++fetchGen;
-    eventSinceFetch = false;
     try {
       const h = await api.GetHealth();
-      if (gen !== fetchGen || eventSinceFetch) return;
-      health = h;
+      if (gen !== fetchGen) return;
+      hold(h);
       error = '';
     } catch (err) {
       if (gen !== fetchGen) return;

@@ -18,8 +18,16 @@ export function ClearAPIKey() {
   return window['go']['main']['App']['ClearAPIKey']();
 }
 
+export function ClearProviderKey(arg1) {
+  return window['go']['main']['App']['ClearProviderKey'](arg1);
+}
+
 export function ClearWebhookSecret() {
   return window['go']['main']['App']['ClearWebhookSecret']();
+}
+
+export function Costs(arg1) {
+  return window['go']['main']['App']['Costs'](arg1);
 }
 
 export function DeleteJob(arg1) {
@@ -28,6 +36,18 @@ export function DeleteJob(arg1) {
 
 export function Dismiss(arg1) {
   return window['go']['main']['App']['Dismiss'](arg1);
+}
+
+export function Estimate(arg1) {
+  return window['go']['main']['App']['Estimate'](arg1);
+}
+
+export function ExportLibrary() {
+  return window['go']['main']['App']['ExportLibrary']();
+}
+
+export function ExportReport(arg1, arg2) {
+  return window['go']['main']['App']['ExportReport'](arg1, arg2);
 }
 
 export function GetHealth() {
@@ -46,6 +66,10 @@ export function GetSettings() {
   return window['go']['main']['App']['GetSettings']();
 }
 
+export function ImportLibrary() {
+  return window['go']['main']['App']['ImportLibrary']();
+}
+
 export function ListJobs(arg1) {
   return window['go']['main']['App']['ListJobs'](arg1);
 }
@@ -60,6 +84,10 @@ export function OpenDataFolder() {
 
 export function OpenURL(arg1) {
   return window['go']['main']['App']['OpenURL'](arg1);
+}
+
+export function Providers() {
+  return window['go']['main']['App']['Providers']();
 }
 
 export function Resubmit(arg1) {
@@ -82,8 +110,16 @@ export function SetAPIKey(arg1) {
   return window['go']['main']['App']['SetAPIKey'](arg1);
 }
 
+export function SetProviderKey(arg1, arg2) {
+  return window['go']['main']['App']['SetProviderKey'](arg1, arg2);
+}
+
 export function SetWebhookSecret(arg1) {
   return window['go']['main']['App']['SetWebhookSecret'](arg1);
+}
+
+export function SpendMonths() {
+  return window['go']['main']['App']['SpendMonths']();
 }
 
 export function Submit(arg1) {
@@ -92,6 +128,10 @@ export function Submit(arg1) {
 
 export function TestAPIKey() {
   return window['go']['main']['App']['TestAPIKey']();
+}
+
+export function TestProviderKey(arg1) {
+  return window['go']['main']['App']['TestProviderKey'](arg1);
 }
 
 export function Version() {
