@@ -47,19 +47,20 @@ func main() {
 
 func runDesktop() int {
 	app := NewApp(version)
+	cfg, dirs, cfgErr := engine.LoadConfig(engine.Options{})
 	err := wails.Run(&options.App{
 		Title:            "Deepr",
 		Width:            1240,
 		Height:           800,
 		MinWidth:         860,
 		MinHeight:        560,
-		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 255},
+		BackgroundColour: background(cfg.Theme),
 		AssetServer:      &assetserver.Options{Assets: assets},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		Bind:             []interface{}{app},
 		SingleInstanceLock: &options.SingleInstanceLock{
-			UniqueId:               instanceID(),
+			UniqueId:               instanceID(dirs.Data, cfgErr),
 			OnSecondInstanceLaunch: app.onSecondInstance,
 		},
 		Linux:   &linux.Options{ProgramName: "deepr", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
@@ -76,12 +77,21 @@ func runDesktop() int {
 // instanceID is unique per data folder: a second launch on the same
 // database focuses the running window, while a portable install with its
 // own DEEPR_DATA_DIR can run beside it.
-func instanceID() string {
-	_, dirs, err := engine.LoadConfig(engine.Options{})
-	key := dirs.Data
+func instanceID(data string, err error) string {
+	key := data
 	if err != nil || key == "" {
 		key = "default"
 	}
 	sum := sha256.Sum256([]byte(key))
 	return "io.deepr.desktop." + hex.EncodeToString(sum[:6])
+}
+
+// background is the window's colour before the page paints, so a dark
+// theme opens without a white flash. "system" follows the light default:
+// the page switches at once from prefers-color-scheme.
+func background(theme string) *options.RGBA {
+	if theme == "dark" {
+		return &options.RGBA{R: 24, G: 24, B: 27, A: 255}
+	}
+	return &options.RGBA{R: 250, G: 250, B: 250, A: 255}
 }

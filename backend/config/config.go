@@ -45,7 +45,8 @@ type Config struct {
 	DataDir   string // DEEPR_DATA_DIR, default LoadOptions.DefaultDataDir
 	ConfigDir string // DEEPR_CONFIG_DIR, default LoadOptions.DefaultConfigDir
 
-	Notifications bool // DEEPR_NOTIFICATIONS, default true
+	Notifications bool   // DEEPR_NOTIFICATIONS, default true
+	Theme         string // DEEPR_THEME: system | light | dark, default system
 
 	UseWebhooks             bool          // DEEPR_USE_WEBHOOKS, default false
 	WebhookListen           string        // DEEPR_WEBHOOK_LISTEN, host:port, default "127.0.0.1:8787"
@@ -101,7 +102,7 @@ type spec struct {
 
 // specs is the whole list of settings, in the order they are documented.
 func specs() []spec {
-	return append(append(coreSpecs(), spendSpecs()...), providerSpecs()...)
+	return append(append(append(coreSpecs(), spendSpecs()...), providerSpecs()...), uiSpecs()...)
 }
 
 // coreSpecs are the settings of OpenAI and of Deepr itself.

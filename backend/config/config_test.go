@@ -113,7 +113,7 @@ func TestLoadDefaults(t *testing.T) {
 	want := Config{
 		Model: "o3-deep-research", PollInterval: 30 * time.Second, PollConcurrency: 4, MaxRunning: 3,
 		MaxJobAge: 24 * time.Hour, DataDir: o.DefaultDataDir, ConfigDir: o.DefaultConfigDir,
-		Notifications: true, WebhookListen: "127.0.0.1:8787", WebhookFallbackInterval: 300 * time.Second,
+		Notifications: true, Theme: "system", WebhookListen: "127.0.0.1:8787", WebhookFallbackInterval: 300 * time.Second,
 		GeminiBaseURL: "https://generativelanguage.googleapis.com", PerplexityBaseURL: "https://api.perplexity.ai",
 		AzureDeployment: "o3-deep-research",
 	}
@@ -559,8 +559,8 @@ func TestVariablesAreComplete(t *testing.T) {
 			t.Errorf("Variables(): %s has no description or accepted values", v.Name)
 		}
 	}
-	if len(seen) != 26 {
-		t.Errorf("Variables() has %d names, want 26 (one per Config field)", len(seen))
+	if len(seen) != 27 {
+		t.Errorf("Variables() has %d names, want 27 (one per Config field)", len(seen))
 	}
 }
 

@@ -173,6 +173,9 @@ type Options struct {
 	WebSearch       bool `json:"web_search"`
 	CodeInterpreter bool `json:"code_interpreter"`
 	MaxToolCalls    int  `json:"max_tool_calls"`
+	// EditedFrom is the job this one was edited from ("Edit and
+	// resubmit"), "" for a new request.
+	EditedFrom string `json:"edited_from,omitempty"`
 }
 
 // Job is one research request and everything known about it. Its JSON form
@@ -199,6 +202,10 @@ type Job struct {
 	PollErrors     int        `json:"poll_errors"` // consecutive transient errors, for backoff
 	ReportPath     string     `json:"report_path"`
 	Version        int64      `json:"version"`
+
+	// Waiting says, for a queued job, why it has not been sent yet and
+	// when it is tried next ("" otherwise). Derived like Actions.
+	Waiting string `json:"waiting"`
 
 	// Actions are what the user can do with the job now (see ActionsFor).
 	// They are derived, never stored: the research service fills them in

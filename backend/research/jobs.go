@@ -34,6 +34,9 @@ type SubmitRequest struct {
 	MaxCostUSD float64 `json:"max_cost_usd"`
 	// Provider names the provider ("" : the one whose model this is).
 	Provider string `json:"provider"`
+	// EditedFrom links the new job to the job it was edited from ("Edit
+	// and resubmit"); "" for a new request.
+	EditedFrom string `json:"edited_from"`
 }
 
 // Validate normalises and checks a submission, returning what will be stored.
@@ -55,6 +58,11 @@ func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 	var err error
 	if in.Provider, in.Model, err = s.pickProvider(in.Provider, strings.TrimSpace(in.Model)); err != nil {
 		return in, err
+	}
+	if in.EditedFrom = strings.TrimSpace(in.EditedFrom); in.EditedFrom != "" {
+		if _, err := s.st.GetJob(context.Background(), in.EditedFrom); err != nil {
+			return in, invalid("edited_from", "the job %q this was edited from does not exist", in.EditedFrom)
+		}
 	}
 	if in.MaxToolCalls == 0 {
 		in.MaxToolCalls = DefaultMaxToolCalls
@@ -196,18 +204,19 @@ func (s *Service) get(ctx context.Context, id string) (job.Job, error) {
 	return j, err
 }
 
-// withActions fills j.Actions from the state table and whether a report
-// text is saved.
+// withActions fills j.Actions (and Waiting) from the state table and
+// whether a report text is saved.
 func (s *Service) withActions(ctx context.Context, j job.Job) job.Job {
-	hasText := j.Status == job.Completed
-	if j.Status == job.Incomplete {
-		m, err := s.st.HasReports(ctx, []string{j.ID})
-		hasText = err == nil && m[j.ID]
+	out, err := s.withActionsAll(ctx, []job.Job{j})
+	if err != nil || len(out) != 1 {
+		j.Actions = job.ActionsFor(j.Status, j.Status == job.Completed)
+		return j
 	}
-	j.Actions = job.ActionsFor(j.Status, hasText)
-	return j
+	return out[0]
 }
 
+// withActionsAll fills Actions and Waiting of every job, with one lookup
+// of the saved reports for the incomplete ones.
 func (s *Service) withActionsAll(ctx context.Context, jobs []job.Job) ([]job.Job, error) {
 	var partial []string
 	for _, j := range jobs {
@@ -222,9 +231,11 @@ func (s *Service) withActionsAll(ctx context.Context, jobs []job.Job) ([]job.Job
 			return nil, err
 		}
 	}
+	w := s.newWaits(ctx)
 	out := make([]job.Job, len(jobs))
 	for i, j := range jobs {
 		j.Actions = job.ActionsFor(j.Status, j.Status == job.Completed || has[j.ID])
+		j.Waiting = w.reason(j)
 		out[i] = j
 	}
 	return out, nil

@@ -133,4 +133,3 @@ func (s *Service) ImportLibrary(ctx context.Context, dir string) (ImportResult, 
 	}
 	return res, nil
 }
-

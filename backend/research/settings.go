@@ -30,6 +30,7 @@ type SettingsView struct {
 	WebhookSecretSet    bool       `json:"webhook_secret_set"`
 	LastWebhookAt       *time.Time `json:"last_webhook_at" ts_type:"string"`
 	MonthlyBudgetUSD    float64    `json:"monthly_budget_usd"` // 0: no limit
+	Theme               string     `json:"theme"`              // system | light | dark
 	Prices              string     `json:"prices"`             // DEEPR_PRICES overrides (JSON), "" = the built-in prices
 	// Providers are every provider's key state, models and differences.
 	Providers []ProviderInfo `json:"providers"`
@@ -51,6 +52,7 @@ type SettingsInput struct {
 	// MonthlyBudgetUSD is the monthly budget in dollars; 0 removes it.
 	MonthlyBudgetUSD float64 `json:"monthly_budget_usd"`
 	Prices           string  `json:"prices"` // DEEPR_PRICES overrides (JSON); "" = the built-in prices
+	Theme            string  `json:"theme"`  // system | light | dark; "" = system
 }
 
 // settingVars maps SettingsInput fields to their variables.
@@ -64,6 +66,7 @@ var settingVars = []struct{ field, name string }{
 	{"webhook_url", "DEEPR_WEBHOOK_URL"},
 	{"monthly_budget_usd", "DEEPR_MONTHLY_BUDGET"},
 	{"prices", "DEEPR_PRICES"},
+	{"theme", "DEEPR_THEME"},
 }
 
 // Settings describes the settings in force.
@@ -84,6 +87,7 @@ func (s *Service) Settings() SettingsView {
 		WebhookSecretSet:    s.webhookSecret() != "",
 		LastWebhookAt:       s.hooks.lastEvent(),
 		MonthlyBudgetUSD:    c.MonthlyBudgetUSD,
+		Theme:               c.Theme,
 		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
 		Providers:           s.Providers(),
@@ -146,6 +150,7 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsV
 	}
 	setOrDelete(m, "DEEPR_MONTHLY_BUDGET", budget)
 	setOrDelete(m, "DEEPR_PRICES", in.Prices)
+	setOrDelete(m, "DEEPR_THEME", in.Theme)
 	// A value fixed by the environment or a .env file is not written: the
 	// form sends it back as shown, and it must not outlive its variable.
 	for _, sv := range settingVars {

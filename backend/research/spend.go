@@ -84,7 +84,7 @@ func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, err
 }
 
 func optionsOf(in SubmitRequest) job.Options {
-	return job.Options{WebSearch: in.WebSearch, CodeInterpreter: in.CodeInterpreter, MaxToolCalls: in.MaxToolCalls}
+	return job.Options{WebSearch: in.WebSearch, CodeInterpreter: in.CodeInterpreter, MaxToolCalls: in.MaxToolCalls, EditedFrom: in.EditedFrom}
 }
 
 // Costs returns a month's spending ("YYYY-MM"; "" = this month) with the

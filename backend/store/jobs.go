@@ -446,7 +446,7 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, id string, fn func(*jo
 	if err := job.CheckMove(cur.Status, next); err != nil {
 		return job.Job{}, fmt.Errorf("job %s: %w", id, err)
 	}
-	next.Actions = nil // derived by the research service, never stored
+	next.Actions, next.Waiting = nil, "" // derived by the research service, never stored
 	if err := checkNewAttempt(cur, next); err != nil {
 		return job.Job{}, err
 	}
