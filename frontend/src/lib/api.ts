@@ -13,6 +13,13 @@ import type {
   CancelResult,
   CheckResult,
   Data,
+  Decision,
+  ExportResult,
+  ImportResult,
+  LibraryExport,
+  MonthTotal,
+  ProviderInfo,
+  Spend,
   EventName,
   EventPayloads,
   Health,
@@ -30,7 +37,7 @@ import type {
   SubmitResult,
 } from './types';
 
-export type { job, research } from '../../wailsjs/go/models';
+export type { cost, job, library, research, store } from '../../wailsjs/go/models';
 
 /** Backend is the typed surface of the bound Go struct App. */
 export interface Backend {
@@ -58,6 +65,16 @@ export interface Backend {
   GetHealth(): Promise<Health>;
   Models(): Promise<ModelInfo[]>;
   Version(): Promise<string>;
+  Providers(): Promise<ProviderInfo[]>;
+  SetProviderKey(provider: string, key: string): Promise<KeyResult>;
+  ClearProviderKey(provider: string): Promise<Settings>;
+  TestProviderKey(provider: string): Promise<KeyTest>;
+  Estimate(req: SubmitRequest): Promise<Decision>;
+  Costs(month: string): Promise<Spend>;
+  SpendMonths(): Promise<MonthTotal[]>;
+  ExportReport(id: string, format: string): Promise<ExportResult>;
+  ExportLibrary(): Promise<LibraryExport>;
+  ImportLibrary(): Promise<ImportResult>;
 }
 
 // Backend must agree with the generated bindings: every method exists in
@@ -102,6 +119,19 @@ export const ClearWebhookSecret = () => go.ClearWebhookSecret();
 export const GetHealth = () => go.GetHealth();
 export const Models = () => go.Models();
 export const Version = () => go.Version();
+export const Providers = () => go.Providers();
+export const SetProviderKey = (provider: string, key: string) => go.SetProviderKey(provider, key);
+export const ClearProviderKey = (provider: string) => go.ClearProviderKey(provider);
+export const TestProviderKey = (provider: string) => go.TestProviderKey(provider);
+export const Estimate = (req: SubmitRequest) => go.Estimate(req);
+export const Costs = (month: string) => go.Costs(month);
+export const SpendMonths = () => go.SpendMonths();
+/** ExportReport opens a save dialog, then writes the report; a cancelled dialog gives an empty path. */
+export const ExportReport = (id: string, format: string) => go.ExportReport(id, format);
+/** ExportLibrary opens a folder dialog, then writes every report into it. */
+export const ExportLibrary = () => go.ExportLibrary();
+/** ImportLibrary opens a folder dialog, then imports the report folders in it. */
+export const ImportLibrary = () => go.ImportLibrary();
 
 /**
  * on subscribes to a backend event and returns the function that cancels

@@ -4,7 +4,7 @@
 // fails `npm run check`. Only what Go cannot express (string unions for its
 // string constants, event names) and what is frontend-only is written here.
 
-import type { job, research } from './api';
+import type { cost, job, library, research, store } from './api';
 
 /**
  * Data is the plain JSON shape of a generated model class: its methods
@@ -94,6 +94,20 @@ export type WebhookHealth = Refine<Data<research.WebhookHealth>, { state: Webhoo
 export type Health = Refine<Data<research.Health>, { provider: ProviderHealth; poller: PollerState; webhooks: WebhookHealth }>;
 
 export type ModelInfo = Data<research.ModelInfo>;
+export type ProviderInfo = Refine<Data<research.ProviderInfo>, { key_storage: KeyStorage }>;
+
+// Spend control.
+export type Estimate = Data<cost.Range>;
+export type Decision = Data<cost.Decision>;
+export type Spend = Data<store.Spend>;
+export type JobSpend = Data<store.JobSpend>;
+export type ModelSpend = Data<store.ModelSpend>;
+export type MonthTotal = Data<store.MonthTotal>;
+
+// The library in and out.
+export type ExportResult = Data<research.ExportResult>;
+export type LibraryExport = Data<library.ExportResult>;
+export type ImportResult = Data<library.ImportResult>;
 
 // --- Frontend-only ---
 

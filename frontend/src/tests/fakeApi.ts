@@ -60,6 +60,17 @@ export function fakeApi() {
       { id: 'o3-deep-research', provider: 'azure', label: 'o3-deep-research (Azure deployment)', description: 'Your Azure deployment' },
     ],
     Version: async () => '0.1.0-test',
+    Providers: async () => [],
+    SetProviderKey: async () => ({ settings: makeSettings(), test: { ok: true, message: 'accepted' } }),
+    ClearProviderKey: async () => makeSettings(),
+    TestProviderKey: async () => ({ ok: true, message: 'accepted' }),
+    Estimate: async () => ({ month: '2026-12', budget_usd: null, spent_usd: 0, reserved_usd: 0,
+      estimate: { low_usd: 0.5, high_usd: 4, basis: 'documented ranges', samples: 0 }, max_cost_usd: null, allowed: true, refusal: '' }),
+    Costs: async () => ({ month: '2026-12', spent_usd: 0, reserved_usd: 0, budget_usd: null, jobs: [], by_model: {}, top: [] }),
+    SpendMonths: async () => [],
+    ExportReport: async () => ({ path: '', format: 'md', bytes: 0 }),
+    ExportLibrary: async () => ({ dir: '', reports: [] }),
+    ImportLibrary: async () => ({ imported: [], skipped: [], damaged: [] }),
   };
   const fns = Object.fromEntries(Object.entries(defaults).map(([k, impl]) => [k, vi.fn(impl)])) as unknown as {
     [K in keyof Backend]: Mock<Backend[K]>;

@@ -44,6 +44,7 @@ export function makeJob(over: Partial<Job> = {}): Job {
     report_path: '',
     version: 1,
     actions: sampleActions[status],
+    waiting: '',
     ...over,
   };
 }
@@ -66,6 +67,7 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     last_webhook_at: null,
     monthly_budget_usd: 0,
     prices: '',
+    theme: 'system',
     providers: [],
     locked: {},
     ...over,

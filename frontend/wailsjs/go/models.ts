@@ -129,6 +129,7 @@ export namespace job {
 	    web_search: boolean;
 	    code_interpreter: boolean;
 	    max_tool_calls: number;
+	    edited_from?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Options(source);
@@ -139,6 +140,7 @@ export namespace job {
 	        this.web_search = source["web_search"];
 	        this.code_interpreter = source["code_interpreter"];
 	        this.max_tool_calls = source["max_tool_calls"];
+	        this.edited_from = source["edited_from"];
 	    }
 	}
 	export class Job {
@@ -163,6 +165,7 @@ export namespace job {
 	    poll_errors: number;
 	    report_path: string;
 	    version: number;
+	    waiting: string;
 	    actions: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -192,6 +195,7 @@ export namespace job {
 	        this.poll_errors = source["poll_errors"];
 	        this.report_path = source["report_path"];
 	        this.version = source["version"];
+	        this.waiting = source["waiting"];
 	        this.actions = source["actions"];
 	    }
 	
@@ -607,6 +611,7 @@ export namespace research {
 	    webhook_secret_set: boolean;
 	    last_webhook_at?: string;
 	    monthly_budget_usd: number;
+	    theme: string;
 	    prices: string;
 	    providers: ProviderInfo[];
 	    locked: Record<string, string>;
@@ -632,6 +637,7 @@ export namespace research {
 	        this.webhook_secret_set = source["webhook_secret_set"];
 	        this.last_webhook_at = source["last_webhook_at"];
 	        this.monthly_budget_usd = source["monthly_budget_usd"];
+	        this.theme = source["theme"];
 	        this.prices = source["prices"];
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.locked = source["locked"];
@@ -856,6 +862,7 @@ export namespace research {
 	    webhook_url: string;
 	    monthly_budget_usd: number;
 	    prices: string;
+	    theme: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsInput(source);
@@ -872,6 +879,7 @@ export namespace research {
 	        this.webhook_url = source["webhook_url"];
 	        this.monthly_budget_usd = source["monthly_budget_usd"];
 	        this.prices = source["prices"];
+	        this.theme = source["theme"];
 	    }
 	}
 	
@@ -883,6 +891,7 @@ export namespace research {
 	    max_tool_calls: number;
 	    max_cost_usd: number;
 	    provider: string;
+	    edited_from: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SubmitRequest(source);
@@ -897,6 +906,7 @@ export namespace research {
 	        this.max_tool_calls = source["max_tool_calls"];
 	        this.max_cost_usd = source["max_cost_usd"];
 	        this.provider = source["provider"];
+	        this.edited_from = source["edited_from"];
 	    }
 	}
 	export class SubmitResult {

@@ -42,6 +42,7 @@ describe('NewResearch', () => {
       code_interpreter: true,
       max_tool_calls: 12,
       max_cost_usd: 0,
+      edited_from: '',
     });
   });
 
@@ -114,6 +115,7 @@ describe('NewResearch', () => {
       code_interpreter: true,
       max_tool_calls: 7,
       max_cost_usd: 0,
+      edited_from: '',
     });
   });
 

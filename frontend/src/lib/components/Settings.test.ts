@@ -102,6 +102,7 @@ describe('Settings', () => {
       webhook_url: '',
       monthly_budget_usd: 0,
       prices: '',
+      theme: 'system',
     });
   });
 
