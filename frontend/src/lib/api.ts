@@ -30,6 +30,7 @@ import type {
   ModelInfo,
   ReportView,
   SearchRequest,
+  SearchHit,
   SearchResult,
   Settings,
   SettingsInput,
@@ -75,6 +76,7 @@ export interface Backend {
   ExportReport(id: string, format: string): Promise<ExportResult>;
   ExportLibrary(): Promise<LibraryExport>;
   ImportLibrary(): Promise<ImportResult>;
+  Similar(prompt: string): Promise<SearchHit[]>;
 }
 
 // Backend must agree with the generated bindings: every method exists in
@@ -132,6 +134,8 @@ export const ExportReport = (id: string, format: string) => go.ExportReport(id, 
 export const ExportLibrary = () => go.ExportLibrary();
 /** ImportLibrary opens a folder dialog, then imports the report folders in it. */
 export const ImportLibrary = () => go.ImportLibrary();
+/** Similar lists up to three saved reports on the subject of a prompt being typed. */
+export const Similar = (prompt: string) => go.Similar(prompt);
 
 /**
  * on subscribes to a backend event and returns the function that cancels

@@ -118,6 +118,10 @@ export function SetWebhookSecret(arg1) {
   return window['go']['main']['App']['SetWebhookSecret'](arg1);
 }
 
+export function Similar(arg1) {
+  return window['go']['main']['App']['Similar'](arg1);
+}
+
 export function SpendMonths() {
   return window['go']['main']['App']['SpendMonths']();
 }
