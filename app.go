@@ -27,6 +27,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/research"
 	"github.com/deepr-desktop/deepr/backend/secrets"
 	"github.com/deepr-desktop/deepr/backend/store"
+	"github.com/deepr-desktop/deepr/backend/weblink"
 	"github.com/deepr-desktop/deepr/backend/worker"
 )
 
@@ -322,7 +323,7 @@ func (a *App) OpenURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("not opening %q: only http and https links are opened", raw)
 	}
-	wruntime.BrowserOpenURL(a.ctx, u.String())
+	wruntime.BrowserOpenURL(a.ctx, weblink.Encode(u)) // Wails refuses ( ) ~ ! * ...
 	return nil
 }
 
