@@ -8,6 +8,12 @@ APP   := deepr
 BIN   := build/bin/$(APP)
 WAILS := $(GO) tool -modfile=tools/go.mod wails
 
+# One source of truth for the version: the VERSION file. It goes into
+# `deepr version` (-X main.version), wails.json (productVersion, read by the
+# Wails CLI for Info.plist and the Windows resources) and the packages.
+VERSION := $(shell cat VERSION)
+LDFLAGS := -w -s -X main.version=$(VERSION)
+
 # Same SQLite tag everywhere, so go-sqlite3's C code compiles once (toolchain.md, trap 4).
 # WebKitGTK 4.1 needs the webkit2_41 tag; 4.0 needs none.
 # `tags` is evaluated lazily, i.e. after `deps` may have installed WebKit.
@@ -17,7 +23,7 @@ XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench vet deps deps-test \
-        frontend-deps frontend bindings clean
+        frontend-deps frontend bindings clean version-sync
 
 all: build
 
@@ -39,8 +45,12 @@ frontend: frontend-deps
 	cd frontend && npm run build
 
 ## ---- build & run ----
-build: deps bindings frontend
-	$(GO) build -tags desktop,production,$(tags) -trimpath -ldflags "-w -s" -o $(BIN) .
+## Writes VERSION into wails.json (a test fails when they differ).
+version-sync:
+	@tools/sync-version.sh
+
+build: deps bindings frontend version-sync
+	$(GO) build -tags desktop,production,$(tags) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 	@echo "built $(BIN)"
 
 run: build
