@@ -23,7 +23,8 @@ XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench vet deps deps-test \
-        frontend-deps frontend bindings clean version-sync
+        frontend-deps frontend bindings clean version-sync \
+        package-linux package-linux-check
 
 all: build
 
@@ -53,6 +54,15 @@ build: deps bindings frontend version-sync
 	$(GO) build -tags desktop,production,$(tags) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 	@echo "built $(BIN)"
 
+## ---- packages (artifacts in build/bin/) ----
+## Linux: a .deb and a .tar.gz with the same files (tools/package-linux.sh).
+package-linux: build
+	tools/package-linux.sh build $(VERSION) $(BIN)
+
+## Installs the .deb with apt-get, runs `deepr version`, removes it (make test runs it).
+package-linux-check: package-linux
+	tools/package-linux.sh check $(VERSION)
+
 run: build
 	./$(BIN)
 
@@ -75,7 +85,7 @@ smoke e2e: build
 	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
 test: deps deps-test frontend-deps
-	$(MAKE) vet test-go test-frontend e2e
+	$(MAKE) vet test-go test-frontend e2e package-linux-check
 
 bench:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...
