@@ -24,7 +24,7 @@ export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench vet deps deps-test \
         frontend-deps frontend bindings clean version-sync \
-        package-linux package-linux-check
+        package-linux package-linux-check package-windows deps-package
 
 all: build
 
@@ -33,6 +33,8 @@ deps:
 	@tools/install-deps.sh build
 deps-test:
 	@tools/install-deps.sh test
+deps-package:
+	@tools/install-deps.sh package
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
@@ -56,12 +58,17 @@ build: deps bindings frontend version-sync
 
 ## ---- packages (artifacts in build/bin/) ----
 ## Linux: a .deb and a .tar.gz with the same files (tools/package-linux.sh).
-package-linux: build
+package-linux: deps-package build
 	tools/package-linux.sh build $(VERSION) $(BIN)
 
 ## Installs the .deb with apt-get, runs `deepr version`, removes it (make test runs it).
 package-linux-check: package-linux
 	tools/package-linux.sh check $(VERSION)
+
+## Windows: deepr.exe cross-built with mingw-w64 and its NSIS installer
+## (tools/package-windows.sh); make test runs it so a broken Windows build fails.
+package-windows: deps-package frontend version-sync
+	tools/package-windows.sh $(VERSION)
 
 run: build
 	./$(BIN)
@@ -86,6 +93,7 @@ smoke e2e: build
 
 test: deps deps-test frontend-deps
 	$(MAKE) vet test-go test-frontend e2e package-linux-check
+	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
 
 bench:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...
