@@ -9,6 +9,12 @@ BIN   := build/bin/$(APP)
 WAILS := $(GO) tool -modfile=tools/go.mod wails
 STATICCHECK := $(GO) tool -modfile=tools/lint/go.mod staticcheck
 
+# One source of truth for the version: the VERSION file. It goes into
+# `deepr version` (-X main.version), wails.json (productVersion, read by the
+# Wails CLI for Info.plist and the Windows resources) and the packages.
+VERSION := $(shell cat VERSION)
+LDFLAGS := -w -s -X main.version=$(VERSION)
+
 # Same SQLite tag everywhere, so go-sqlite3's C code compiles once (toolchain.md, trap 4).
 # WebKitGTK 4.1 needs the webkit2_41 tag; 4.0 needs none.
 # `tags` is evaluated lazily, i.e. after `deps` may have installed WebKit.
@@ -18,7 +24,8 @@ XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench vet lint deps deps-test \
-        frontend-deps frontend bindings clean
+        frontend-deps frontend bindings clean version-sync \
+        package-linux package-linux-check package-windows deps-package
 
 all: build
 
@@ -27,6 +34,8 @@ deps:
 	@tools/install-deps.sh build
 deps-test:
 	@tools/install-deps.sh test
+deps-package:
+	@tools/install-deps.sh package
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
@@ -40,9 +49,27 @@ frontend: frontend-deps
 	cd frontend && npm run build
 
 ## ---- build & run ----
-build: deps bindings frontend
-	$(GO) build -tags desktop,production,$(tags) -trimpath -ldflags "-w -s" -o $(BIN) .
+## Writes VERSION into wails.json (a test fails when they differ).
+version-sync:
+	@tools/sync-version.sh
+
+build: deps bindings frontend version-sync
+	$(GO) build -tags desktop,production,$(tags) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 	@echo "built $(BIN)"
+
+## ---- packages (artifacts in build/bin/) ----
+## Linux: a .deb and a .tar.gz with the same files (tools/package-linux.sh).
+package-linux: deps-package build
+	tools/package-linux.sh build $(VERSION) $(BIN)
+
+## Installs the .deb with apt-get, runs `deepr version`, removes it (make test runs it).
+package-linux-check: package-linux
+	tools/package-linux.sh check $(VERSION)
+
+## Windows: deepr.exe cross-built with mingw-w64 and its NSIS installer
+## (tools/package-windows.sh); make test runs it so a broken Windows build fails.
+package-windows: deps-package frontend version-sync
+	tools/package-windows.sh $(VERSION)
 
 run: build
 	./$(BIN)
@@ -71,7 +98,8 @@ smoke e2e: build
 	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
 test: deps deps-test frontend-deps
-	$(MAKE) vet lint test-go test-frontend e2e
+	$(MAKE) vet lint test-go test-frontend e2e package-linux-check
+	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
 
 bench:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...

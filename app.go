@@ -25,6 +25,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/notify"
 	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/research"
+	"github.com/deepr-desktop/deepr/backend/weblink"
 )
 
 // Event names sent to the UI.
@@ -306,7 +307,7 @@ func (a *App) OpenURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("not opening %q: only http and https links are opened", raw)
 	}
-	wruntime.BrowserOpenURL(a.ctx, u.String())
+	wruntime.BrowserOpenURL(a.ctx, weblink.Encode(u)) // Wails refuses ( ) ~ ! * ... unencoded
 	return nil
 }
 

@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
 # Installs the system packages Deepr needs on Debian/Ubuntu, only those that
-# are missing. Usage: tools/install-deps.sh build|test
-#   build: compiler, pkg-config, GTK 3 and WebKitGTK (to build and run the app)
-#   test:  build + Xvfb, screenshots, Chromium, D-Bus and a notification daemon
+# are missing. Usage: tools/install-deps.sh build|package|icons|test
+#   build:   compiler, pkg-config, GTK 3 and WebKitGTK (to build and run the app)
+#   icons:   the SVG rasterizer and the ICO/ICNS writers (tools/make-icons.sh)
+#   package: build + desktop-file-validate, the mingw-w64 cross compiler and
+#            NSIS (make package-linux, make package-windows)
+#   test:    package + Xvfb, screenshots, Chromium, D-Bus and a notification daemon
 # On other systems it prints what to install and exits 1 if something is missing.
 set -euo pipefail
 want=${1:-build}
 
-pkgs=(build-essential pkg-config libgtk-3-dev)
-# WebKitGTK: 4.1 where the distribution has it (Ubuntu 24.04 ships only 4.1), else 4.0.
-if pkg-config --exists webkit2gtk-4.1 2>/dev/null; then
-  pkgs+=(libwebkit2gtk-4.1-dev)
-elif pkg-config --exists webkit2gtk-4.0 2>/dev/null; then
-  pkgs+=(libwebkit2gtk-4.0-dev)
-else
-  pkgs+=(libwebkit2gtk-4.1-dev)
-fi
-if [ "$want" = test ]; then
-  pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin)
-fi
+case "$want" in
+  build|package|test|icons) ;;
+  *) echo "usage: tools/install-deps.sh build|package|icons|test" >&2; exit 2 ;;
+esac
+
+build_pkgs() {
+  pkgs+=(build-essential pkg-config libgtk-3-dev)
+  # WebKitGTK: 4.1 where the distribution has it (Ubuntu 24.04 ships only 4.1), else 4.0.
+  if pkg-config --exists webkit2gtk-4.1 2>/dev/null; then
+    pkgs+=(libwebkit2gtk-4.1-dev)
+  elif pkg-config --exists webkit2gtk-4.0 2>/dev/null; then
+    pkgs+=(libwebkit2gtk-4.0-dev)
+  else
+    pkgs+=(libwebkit2gtk-4.1-dev)
+  fi
+}
+pkgs=()
+case "$want" in
+  icons)   pkgs+=(librsvg2-bin icoutils icnsutils) ;;
+  build)   build_pkgs ;;
+  package) build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis) ;;
+  test)    build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis)
+           pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin) ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "Not a Debian/Ubuntu system. Install the equivalents of: ${pkgs[*]}" >&2

@@ -1,114 +1,148 @@
 Unicode true
+# Deepr's Windows installer: per user (no administrator rights), into
+# %LOCALAPPDATA%\Programs\Deepr, with a Start menu shortcut, the WebView2
+# runtime through Microsoft's bootstrapper when it is missing, and an
+# uninstaller registered under Apps & features.
+#
+# Built by tools/package-windows.sh (make package-windows), which passes:
+#   makensis -DVERSION=1.2.3 -DEXE=path\to\deepr.exe -DWEBVIEW2=path\to\MicrosoftEdgeWebview2Setup.exe
+#            -DOUTFILE=path\to\deepr-1.2.3-windows-amd64-setup.exe project.nsi
+# Signing: uncomment the two !finalize lines below and give them your signtool command.
 
-####
-## Please note: Template replacements don't work in this file. They are provided with default defines like
-## mentioned underneath.
-## If the keyword is not defined, "wails_tools.nsh" will populate them with the values from ProjectInfo.
-## If they are defined here, "wails_tools.nsh" will not touch them. This allows to use this project.nsi manually
-## from outside of Wails for debugging and development of the installer.
-##
-## For development first make a wails nsis build to populate the "wails_tools.nsh":
-## > wails build --target windows/amd64 --nsis
-## Then you can call makensis on this file with specifying the path to your binary:
-## For a AMD64 only installer:
-## > makensis -DARG_WAILS_AMD64_BINARY=..\..\bin\app.exe
-## For a ARM64 only installer:
-## > makensis -DARG_WAILS_ARM64_BINARY=..\..\bin\app.exe
-## For a installer with both architectures:
-## > makensis -DARG_WAILS_AMD64_BINARY=..\..\bin\app-amd64.exe -DARG_WAILS_ARM64_BINARY=..\..\bin\app-arm64.exe
-####
-## The following information is taken from the ProjectInfo file, but they can be overwritten here.
-####
-## !define INFO_PROJECTNAME    "MyProject" # Default "{{.Name}}"
-## !define INFO_COMPANYNAME    "MyCompany" # Default "{{.Info.CompanyName}}"
-## !define INFO_PRODUCTNAME    "MyProduct" # Default "{{.Info.ProductName}}"
-## !define INFO_PRODUCTVERSION "1.0.0"     # Default "{{.Info.ProductVersion}}"
-## !define INFO_COPYRIGHT      "Copyright" # Default "{{.Info.Copyright}}"
-###
-## !define PRODUCT_EXECUTABLE  "Application.exe"      # Default "${INFO_PROJECTNAME}.exe"
-## !define UNINST_KEY_NAME     "UninstKeyInRegistry"  # Default "${INFO_COMPANYNAME}${INFO_PRODUCTNAME}"
-####
-## !define REQUEST_EXECUTION_LEVEL "admin"            # Default "admin"  see also https://nsis.sourceforge.io/Docs/Chapter4.html
-####
-## Include the wails tools
-####
-!include "wails_tools.nsh"
+!ifndef VERSION
+  !error "VERSION is not defined: run make package-windows"
+!endif
+!ifndef EXE
+  !error "EXE (the path of deepr.exe) is not defined"
+!endif
+!ifndef WEBVIEW2
+  !error "WEBVIEW2 (the path of MicrosoftEdgeWebview2Setup.exe) is not defined"
+!endif
+!ifndef OUTFILE
+  !define OUTFILE "deepr-${VERSION}-windows-amd64-setup.exe"
+!endif
 
-# The version information for this two must consist of 4 parts
-VIProductVersion "${INFO_PRODUCTVERSION}.0"
-VIFileVersion    "${INFO_PRODUCTVERSION}.0"
+!define PRODUCT "Deepr"
+!define COMPANY "Deepr"
+!define EXE_NAME "deepr.exe"
+# The AppUserModelID the app sets for its toasts (backend/notify).
+!define APP_ID "Deepr"
+!define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_ID}"
+!define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
+!define WEBVIEW2_CLIENT "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
 
-VIAddVersionKey "CompanyName"     "${INFO_COMPANYNAME}"
-VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Installer"
-VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
-VIAddVersionKey "FileVersion"     "${INFO_PRODUCTVERSION}"
-VIAddVersionKey "LegalCopyright"  "${INFO_COPYRIGHT}"
-VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
+!include "MUI2.nsh"
+!include "x64.nsh"
+!include "WinVer.nsh"
+!include "FileFunc.nsh"
 
-# Enable HiDPI support. https://nsis.sourceforge.io/Reference/ManifestDPIAware
+Name "${PRODUCT}"
+OutFile "${OUTFILE}"
+InstallDir "$LOCALAPPDATA\Programs\${PRODUCT}"
+InstallDirRegKey HKCU "${UNINST_KEY}" "InstallLocation"
+RequestExecutionLevel user
+# lzma for releases; CI passes -DCOMPRESSOR=zlib (six times faster, 30% larger).
+!ifndef COMPRESSOR
+  !define COMPRESSOR "lzma"
+!endif
+!if "${COMPRESSOR}" == "lzma"
+  SetCompressor /SOLID lzma
+!else
+  SetCompressor ${COMPRESSOR}
+!endif
 ManifestDPIAware true
+ShowInstDetails show
 
-!include "MUI.nsh"
+# Version information of the installer itself (four numbers required).
+VIProductVersion "${VERSION}.0"
+VIFileVersion    "${VERSION}.0"
+VIAddVersionKey "CompanyName"     "${COMPANY}"
+VIAddVersionKey "FileDescription" "${PRODUCT} installer"
+VIAddVersionKey "ProductName"     "${PRODUCT}"
+VIAddVersionKey "ProductVersion"  "${VERSION}"
+VIAddVersionKey "FileVersion"     "${VERSION}"
+VIAddVersionKey "LegalCopyright"  "Deepr Desktop developers"
+
+#!finalize 'signtool sign /fd sha256 /tr http://timestamp.digicert.com /td sha256 "%1"'
+#!uninstfinalize 'signtool sign /fd sha256 /tr http://timestamp.digicert.com /td sha256 "%1"'
 
 !define MUI_ICON "..\icon.ico"
 !define MUI_UNICON "..\icon.ico"
-# !define MUI_WELCOMEFINISHPAGE_BITMAP "resources\leftimage.bmp" #Include this to add a bitmap on the left side of the Welcome Page. Must be a size of 164x314
-!define MUI_FINISHPAGE_NOAUTOCLOSE # Wait on the INSTFILES page so the user can take a look into the details of the installation steps
-!define MUI_ABORTWARNING # This will warn the user if they exit from the installer.
+!define MUI_ABORTWARNING
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE_NAME}"
+!define MUI_FINISHPAGE_RUN_TEXT "Start ${PRODUCT}"
 
-!insertmacro MUI_PAGE_WELCOME # Welcome to the installer page.
-# !insertmacro MUI_PAGE_LICENSE "resources\eula.txt" # Adds a EULA page to the installer
-!insertmacro MUI_PAGE_DIRECTORY # In which folder install page.
-!insertmacro MUI_PAGE_INSTFILES # Installing page.
-!insertmacro MUI_PAGE_FINISH # Finished installation page.
-
-!insertmacro MUI_UNPAGE_INSTFILES # Uinstalling page
-
-!insertmacro MUI_LANGUAGE "English" # Set the Language of the installer
-
-## The following two statements can be used to sign the installer and the uninstaller. The path to the binaries are provided in %1
-#!uninstfinalize 'signtool --file "%1"'
-#!finalize 'signtool --file "%1"'
-
-Name "${INFO_PRODUCTNAME}"
-OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
-InstallDir "$PROGRAMFILES64\${INFO_COMPANYNAME}\${INFO_PRODUCTNAME}" # Default installing folder ($PROGRAMFILES is Program Files folder).
-ShowInstDetails show # This will always show the installation details.
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_INSTFILES
+!insertmacro MUI_LANGUAGE "English"
 
 Function .onInit
-   !insertmacro wails.checkArchitecture
+  ${IfNot} ${AtLeastWin10}
+    MessageBox MB_OK|MB_ICONSTOP "${PRODUCT} needs Windows 10 or later."
+    Abort
+  ${EndIf}
+  ${IfNot} ${IsNativeAMD64}
+    MessageBox MB_OK|MB_ICONSTOP "This ${PRODUCT} installer is for 64-bit (x64) Windows."
+    Abort
+  ${EndIf}
+  SetRegView 64
 FunctionEnd
 
-Section
-    !insertmacro wails.setShellContext
+Section "Deepr" SecMain
+  SectionIn RO
 
-    !insertmacro wails.webview2runtime
+  # WebView2: installed per machine or per user? Either is fine; install it
+  # only when neither is present (the bootstrapper downloads it).
+  ReadRegStr $0 HKLM "SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\${WEBVIEW2_CLIENT}" "pv"
+  ${If} $0 == ""
+    ReadRegStr $0 HKCU "Software\Microsoft\EdgeUpdate\Clients\${WEBVIEW2_CLIENT}" "pv"
+  ${EndIf}
+  ${If} $0 == ""
+  ${OrIf} $0 == "0.0.0.0"
+    DetailPrint "Installing the Microsoft Edge WebView2 runtime..."
+    SetOutPath "$PLUGINSDIR"
+    File "/oname=MicrosoftEdgeWebview2Setup.exe" "${WEBVIEW2}"
+    ExecWait '"$PLUGINSDIR\MicrosoftEdgeWebview2Setup.exe" /silent /install' $1
+    ${If} $1 != 0
+      MessageBox MB_OK|MB_ICONEXCLAMATION "The WebView2 runtime could not be installed (code $1). ${PRODUCT} needs it: install it from https://developer.microsoft.com/microsoft-edge/webview2/ and start ${PRODUCT} again."
+    ${EndIf}
+  ${EndIf}
 
-    SetOutPath $INSTDIR
+  SetOutPath "$INSTDIR"
+  File "/oname=${EXE_NAME}" "${EXE}"
+  WriteUninstaller "$INSTDIR\uninstall.exe"
 
-    !insertmacro wails.files
+  CreateShortcut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\${EXE_NAME}" "" "$INSTDIR\${EXE_NAME}" 0
 
-    CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
-    CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
-
-    !insertmacro wails.associateFiles
-    !insertmacro wails.associateCustomProtocols
-
-    !insertmacro wails.writeUninstaller
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${PRODUCT}"
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKCU "${UNINST_KEY}" "Publisher" "${COMPANY}"
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE_NAME},0"
+  WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
+  WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  IntFmt $0 "0x%08X" $0
+  WriteRegDWORD HKCU "${UNINST_KEY}" "EstimatedSize" "$0"
 SectionEnd
 
-Section "uninstall"
-    !insertmacro wails.setShellContext
-
-    RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
-
-    RMDir /r $INSTDIR
-
-    Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
-    Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
-
-    !insertmacro wails.unassociateFiles
-    !insertmacro wails.unassociateCustomProtocols
-
-    !insertmacro wails.deleteUninstaller
+Section "Uninstall"
+  # Stop a running Deepr first, so its files can be removed.
+  nsExec::Exec '"$SYSDIR\taskkill.exe" /IM ${EXE_NAME} /F'
+  Delete "$INSTDIR\${EXE_NAME}"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+  Delete "$SMPROGRAMS\${PRODUCT}.lnk"
+  # Start at login (DEEPR_START_AT_LOGIN) and the toast registration.
+  DeleteRegValue HKCU "${RUN_KEY}" "${APP_ID}"
+  DeleteRegKey HKCU "Software\Classes\AppUserModelId\${APP_ID}"
+  DeleteRegKey HKCU "${UNINST_KEY}"
+  # The research library (reports, database, settings) stays in
+  # %LOCALAPPDATA%\deepr: it is the user's data.
 SectionEnd
