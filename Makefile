@@ -25,7 +25,7 @@ export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench vet lint deps deps-test \
         frontend-deps frontend bindings clean version-sync \
-        package-linux package-linux-check package-windows deps-package
+        package-linux package-linux-check package-windows package-macos deps-package
 
 all: build
 
@@ -70,6 +70,15 @@ package-linux-check: package-linux
 ## (tools/package-windows.sh); make test runs it so a broken Windows build fails.
 package-windows: deps-package frontend version-sync
 	tools/package-windows.sh $(VERSION)
+
+## macOS (on a Mac): the universal Deepr.app (bundle id io.deepr, needed for
+## notifications) zipped with ditto. Signing and notarization: docs/releasing.md.
+package-macos: frontend-deps version-sync
+	$(WAILS) build -clean -platform darwin/universal -tags sqlite_fts5 -trimpath -ldflags "-X main.version=$(VERSION)"
+	cp build/darwin/appicon.icns build/bin/Deepr.app/Contents/Resources/iconfile.icns
+	codesign --force --deep --sign - build/bin/Deepr.app  # ad hoc again after the icon swap
+	ditto -c -k --keepParent build/bin/Deepr.app build/bin/Deepr-$(VERSION)-macos-universal.zip
+	@echo "built build/bin/Deepr-$(VERSION)-macos-universal.zip"
 
 run: build
 	./$(BIN)

@@ -53,6 +53,8 @@ type App struct {
 	stopPoller context.CancelFunc
 	pollerDone chan struct{}
 	ready      chan struct{} // closed when startup has finished, successfully or not
+
+	win windowState // hiding on close, quitting for real (app_window.go)
 }
 
 // NewApp creates the application face; startup does the real work.
@@ -69,7 +71,7 @@ func (a *App) startup(ctx context.Context) {
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
 	go func() {
 		<-sig
-		wruntime.Quit(ctx)
+		a.quit()
 	}()
 	dirs := paths.Default(os.LookupEnv)
 	level, _ := logging.ParseLevel(os.Getenv("DEEPR_LOG_LEVEL"))
@@ -80,11 +82,7 @@ func (a *App) startup(ctx context.Context) {
 		a.log.WithError(err).Warn("logging to stderr only")
 	}
 	host, _ := os.Hostname()
-	a.notifier = notify.New(notify.Options{
-		Enabled: func() bool { return a.svc != nil && a.svc.Config().Notifications },
-		OnClick: a.openReportFromNotification,
-		Log:     a.log,
-	})
+	a.notifier = notify.New(a.notifyOptions(ctx)) // app_notify.go
 	svc, err := engine.Open(engine.Options{
 		Log:      a.log,
 		Holder:   fmt.Sprintf("Deepr app (pid %d on %s)", os.Getpid(), host),
@@ -129,15 +127,6 @@ func (a *App) onSecondInstance(options.SecondInstanceData) {
 	}
 	wruntime.WindowUnminimise(a.ctx)
 	wruntime.WindowShow(a.ctx)
-}
-
-func (a *App) openReportFromNotification(jobID string) {
-	if a.ctx == nil {
-		return
-	}
-	wruntime.WindowUnminimise(a.ctx)
-	wruntime.WindowShow(a.ctx)
-	wruntime.EventsEmit(a.ctx, EventOpenReport, jobID)
 }
 
 // events turns service events into Wails runtime events.
@@ -203,12 +192,16 @@ func (a *App) GetJob(id string) (job.Job, error) {
 
 // Submit queues new research.
 func (a *App) Submit(req research.SubmitRequest) (research.SubmitResult, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SubmitResult, error) { return s.Submit(ctx, req) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.SubmitResult, error) {
+		return s.Submit(ctx, req)
+	})
 }
 
 // Cancel cancels a job; the result's warning says when the provider could not be told.
 func (a *App) Cancel(id string) (research.CancelResult, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.CancelResult, error) { return s.Cancel(ctx, id) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.CancelResult, error) {
+		return s.Cancel(ctx, id)
+	})
 }
 
 // Resubmit starts a new attempt of an unconfirmed, failed or cancelled job.
@@ -228,7 +221,9 @@ func (a *App) Adopt(req research.AdoptRequest) (job.Job, error) {
 
 // CheckNow asks the poller to check a job right away.
 func (a *App) CheckNow(id string) (research.CheckResult, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.CheckResult, error) { return s.CheckNow(ctx, id) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.CheckResult, error) {
+		return s.CheckNow(ctx, id)
+	})
 }
 
 // DeleteJob deletes a job that is not running, its report and its folder.
@@ -244,17 +239,27 @@ func (a *App) GetReport(id string) (research.ReportView, error) {
 
 // SearchReports searches the library.
 func (a *App) SearchReports(req research.SearchRequest) (research.SearchResult, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SearchResult, error) { return s.Search(ctx, req) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.SearchResult, error) {
+		return s.Search(ctx, req)
+	})
 }
 
 // GetSettings returns the settings (never a key itself).
 func (a *App) GetSettings() (research.SettingsView, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) { return s.Settings(), nil })
+	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
+		return s.Settings(), nil
+	})
 }
 
 // SaveSettings saves and applies settings at once.
 func (a *App) SaveSettings(in research.SettingsInput) (research.SettingsView, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) { return s.SaveSettings(ctx, in) })
+	v, err := call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
+		return s.SaveSettings(ctx, in)
+	})
+	if err == nil {
+		a.applyStartAtLogin() // DEEPR_START_AT_LOGIN may have changed
+	}
+	return v, err
 }
 
 // SetWebhookSecret saves the webhook signing secret; it never comes back.
@@ -266,17 +271,23 @@ func (a *App) SetWebhookSecret(secret string) (research.SettingsView, error) {
 
 // ClearWebhookSecret removes the saved webhook secret.
 func (a *App) ClearWebhookSecret() (research.SettingsView, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) { return s.ClearWebhookSecret(ctx) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
+		return s.ClearWebhookSecret(ctx)
+	})
 }
 
 // SetAPIKey saves the OpenAI key and tests it; the key never comes back.
 func (a *App) SetAPIKey(key string) (research.KeyResult, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.KeyResult, error) { return s.SetAPIKey(ctx, key) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.KeyResult, error) {
+		return s.SetAPIKey(ctx, key)
+	})
 }
 
 // ClearAPIKey removes the saved key.
 func (a *App) ClearAPIKey() (research.SettingsView, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) { return s.ClearAPIKey(ctx) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
+		return s.ClearAPIKey(ctx)
+	})
 }
 
 // TestAPIKey checks the current key with OpenAI.

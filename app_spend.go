@@ -10,22 +10,30 @@ import (
 
 // Providers lists every provider with its key state, models and differences.
 func (a *App) Providers() ([]research.ProviderInfo, error) {
-	return call(a, func(s *research.Service, ctx context.Context) ([]research.ProviderInfo, error) { return s.Providers(), nil })
+	return call(a, func(s *research.Service, ctx context.Context) ([]research.ProviderInfo, error) {
+		return s.Providers(), nil
+	})
 }
 
 // SetProviderKey saves a provider's key and tests it; the key never comes back.
 func (a *App) SetProviderKey(provider, key string) (research.KeyResult, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.KeyResult, error) { return s.SetKey(ctx, provider, key) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.KeyResult, error) {
+		return s.SetKey(ctx, provider, key)
+	})
 }
 
 // ClearProviderKey removes a provider's saved key.
 func (a *App) ClearProviderKey(provider string) (research.SettingsView, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) { return s.ClearKey(ctx, provider) })
+	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
+		return s.ClearKey(ctx, provider)
+	})
 }
 
 // TestProviderKey checks a provider's key with the provider.
 func (a *App) TestProviderKey(provider string) (research.KeyTest, error) {
-	return call(a, func(s *research.Service, ctx context.Context) (research.KeyTest, error) { return s.TestKeyOf(ctx, provider), nil })
+	return call(a, func(s *research.Service, ctx context.Context) (research.KeyTest, error) {
+		return s.TestKeyOf(ctx, provider), nil
+	})
 }
 
 // Estimate prices a request and applies the budget rule without queueing it.
@@ -40,5 +48,7 @@ func (a *App) Costs(month string) (research.Spend, error) {
 
 // SpendMonths lists the months with spending, newest first.
 func (a *App) SpendMonths() ([]research.MonthTotal, error) {
-	return call(a, func(s *research.Service, ctx context.Context) ([]research.MonthTotal, error) { return s.SpendMonths(ctx) })
+	return call(a, func(s *research.Service, ctx context.Context) ([]research.MonthTotal, error) {
+		return s.SpendMonths(ctx)
+	})
 }

@@ -81,8 +81,10 @@ func TestCLIExportImport(t *testing.T) {
 
 	fresh := newCLIEnv(t, fake)
 	var res struct {
-		Imported []struct{ JobID string `json:"job_id"` } `json:"imported"`
-		Damaged  []struct{ Folder, Reason string }         `json:"damaged"`
+		Imported []struct {
+			JobID string `json:"job_id"`
+		} `json:"imported"`
+		Damaged []struct{ Folder, Reason string } `json:"damaged"`
 	}
 	if err := json.Unmarshal([]byte(fresh.ok("import", lib, "--json")), &res); err != nil {
 		t.Fatal(err)

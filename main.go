@@ -23,6 +23,7 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/cli"
 	"github.com/deepr-desktop/deepr/backend/engine"
+	"github.com/deepr-desktop/deepr/backend/notify"
 )
 
 //go:embed all:frontend/dist
@@ -46,6 +47,7 @@ func main() {
 }
 
 func runDesktop() int {
+	_ = notify.PrepareProcess() // Windows: the AppUserModelID, before any window
 	app := NewApp(version)
 	cfg, dirs, cfgErr := engine.LoadConfig(engine.Options{})
 	err := wails.Run(&options.App{
@@ -56,7 +58,10 @@ func runDesktop() int {
 		MinHeight:        560,
 		BackgroundColour: background(cfg.Theme),
 		AssetServer:      &assetserver.Options{Assets: assets},
+		StartHidden:      startHidden(os.Args[1:]), // started at login
 		OnStartup:        app.startup,
+		OnDomReady:       app.domReady,
+		OnBeforeClose:    app.beforeClose, // app_window.go: hide while jobs are active
 		OnShutdown:       app.shutdown,
 		Bind:             []interface{}{app},
 		SingleInstanceLock: &options.SingleInstanceLock{

@@ -60,7 +60,7 @@ func (r *runner) doctor(ctx context.Context, args []string) error {
 		fmt.Fprintf(w, "[FAIL] %-14s %s\n", "database", err)
 		return errSilent
 	}
-	rep := r.svc.Doctor(ctx, "")
+	rep := r.svc.Doctor(ctx, engine.NotificationStatus())
 	if *asJSON {
 		if err := r.printJSON(rep); err != nil {
 			return err

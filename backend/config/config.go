@@ -48,6 +48,9 @@ type Config struct {
 	Notifications bool   // DEEPR_NOTIFICATIONS, default true
 	Theme         string // DEEPR_THEME: system | light | dark, default system
 
+	CloseAction  string // DEEPR_CLOSE_ACTION, CloseKeepTracking (default) or CloseQuit
+	StartAtLogin bool   // DEEPR_START_AT_LOGIN, default false
+
 	UseWebhooks             bool          // DEEPR_USE_WEBHOOKS, default false
 	WebhookListen           string        // DEEPR_WEBHOOK_LISTEN, host:port, default "127.0.0.1:8787"
 	WebhookURL              string        // DEEPR_WEBHOOK_URL, http(s) URL or ""
@@ -61,6 +64,13 @@ type Config struct {
 	// from: "env", ".env", "config .env", "settings" or "default".
 	Source map[string]string
 }
+
+// DEEPR_CLOSE_ACTION values: what closing the window does while jobs
+// are active.
+const (
+	CloseKeepTracking = "keep-tracking" // hide the window, keep polling
+	CloseQuit         = "quit"          // quit; tracking resumes at the next start
+)
 
 // Source labels, in precedence order.
 const (
@@ -199,6 +209,25 @@ func coreSpecs() []spec {
 				return err
 			},
 			func(c Config) string { return strconv.FormatBool(c.Notifications) }},
+		{Variable{"DEEPR_CLOSE_ACTION", CloseKeepTracking, "keep-tracking or quit",
+			"What closing the window does while jobs are active: keep-tracking hides it and keeps checking the jobs (launch Deepr again to show it); quit stops until the next start.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				switch v = strings.ToLower(v); v {
+				case CloseKeepTracking, CloseQuit:
+					c.CloseAction = v
+					return nil
+				}
+				return errors.New("use keep-tracking or quit")
+			},
+			func(c Config) string { return c.CloseAction }},
+		{Variable{"DEEPR_START_AT_LOGIN", "false", "true or false (also 1/0, yes/no, on/off)",
+			"Start Deepr hidden when you log in, so jobs are tracked without opening the window.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				b, err := boolean(v)
+				c.StartAtLogin = b
+				return err
+			},
+			func(c Config) string { return strconv.FormatBool(c.StartAtLogin) }},
 		{Variable{"DEEPR_USE_WEBHOOKS", "false", "true or false (also 1/0, yes/no, on/off)",
 			"Receive OpenAI webhooks for finished jobs and poll only as a fallback. Needs OPENAI_WEBHOOK_SECRET.", false},
 			func(c *Config, v string, _ LoadOptions) error {

@@ -115,7 +115,7 @@ func TestLoadDefaults(t *testing.T) {
 		MaxJobAge: 24 * time.Hour, DataDir: o.DefaultDataDir, ConfigDir: o.DefaultConfigDir,
 		Notifications: true, Theme: "system", WebhookListen: "127.0.0.1:8787", WebhookFallbackInterval: 300 * time.Second,
 		GeminiBaseURL: "https://generativelanguage.googleapis.com", PerplexityBaseURL: "https://api.perplexity.ai",
-		AzureDeployment: "o3-deep-research",
+		AzureDeployment: "o3-deep-research", CloseAction: CloseKeepTracking,
 	}
 	src := c.Source
 	c.Source = nil
@@ -242,6 +242,9 @@ func TestLoadParsesValues(t *testing.T) {
 		{"DEEPR_NOTIFICATIONS", "off", func(c Config) any { return c.Notifications }, false},
 		{"DEEPR_NOTIFICATIONS", "No", func(c Config) any { return c.Notifications }, false},
 		{"DEEPR_NOTIFICATIONS", "0", func(c Config) any { return c.Notifications }, false},
+		{"DEEPR_CLOSE_ACTION", "quit", func(c Config) any { return c.CloseAction }, CloseQuit},
+		{"DEEPR_CLOSE_ACTION", "Keep-Tracking", func(c Config) any { return c.CloseAction }, CloseKeepTracking},
+		{"DEEPR_START_AT_LOGIN", "yes", func(c Config) any { return c.StartAtLogin }, true},
 		{"DEEPR_USE_WEBHOOKS", "YES", func(c Config) any { return c.UseWebhooks }, true},
 		{"DEEPR_USE_WEBHOOKS", "on", func(c Config) any { return c.UseWebhooks }, true},
 		{"DEEPR_USE_WEBHOOKS", "1", func(c Config) any { return c.UseWebhooks }, true},
@@ -559,8 +562,8 @@ func TestVariablesAreComplete(t *testing.T) {
 			t.Errorf("Variables(): %s has no description or accepted values", v.Name)
 		}
 	}
-	if len(seen) != 27 {
-		t.Errorf("Variables() has %d names, want 27 (one per Config field)", len(seen))
+	if want := reflect.TypeOf(Config{}).NumField() - 1; len(seen) != want { // all fields but Source
+		t.Errorf("Variables() has %d names, want %d (one per Config field)", len(seen), want)
 	}
 }
 

@@ -1,25 +1,35 @@
 // Package notify shows an OS notification when a research job ends.
 //
-// On Linux it talks to the desktop's notification server over the D-Bus
-// session bus, so clicking the notification (or its "Open report" button)
-// calls back with the job id; without a session bus it falls back to beeep.
-// Elsewhere it uses beeep. Failing to notify is logged, never fatal, and
-// never blocks the caller.
+// Linux talks to the desktop's notification server over the D-Bus session
+// bus, so a click (or the "Open report" button) calls back with what to
+// open, and a dismissal opens nothing; without a session bus it falls back
+// to beeep. macOS and Windows use the Wails notifications API once given
+// the Wails runtime context (Options.Context): clicks and actions come back
+// the same way. macOS asks the user's authorization once, at the first
+// finished job; Windows toasts come from the AppUserModelID "Deepr". When
+// that setup fails (a bare binary outside the app bundle, no notification
+// service) it falls back quietly to beeep, and Status says so.
+//
+// When more than three jobs end within a minute, the rest of that minute's
+// endings are summed up in one notification instead of a flood.
+//
+// Failing to notify is logged, never fatal, and never blocks the caller.
 package notify
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
+	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/sirupsen/logrus"
 )
 
-// AppName is the application name shown by notification servers.
+// AppName is the application name shown by notification servers, and the
+// Windows AppUserModelID toasts are sent under.
 const AppName = "Deepr"
 
 // MaxBody is the longest notification body Message returns, in characters.
@@ -35,24 +45,49 @@ type Options struct {
 	// Enabled is read at each call (settings change at run time); nil means
 	// always enabled.
 	Enabled func() bool
-	// OnClick is called with the job id when the user clicks a notification,
-	// where the platform reports clicks (Linux D-Bus). It runs on the
-	// notification library's goroutine; a panic in it is recovered.
+	// OnOpen is called when the user clicks a notification or its button,
+	// with what to open: the report (ViewReport), the job's details
+	// (ViewDetails, for failed and unconfirmed jobs) or the queue
+	// (ViewQueue, for a summary). Dismissing a notification calls nothing.
+	// It runs on its own goroutine; a panic in it is recovered.
+	OnOpen func(Target)
+	// OnClick is the older form of OnOpen, used when OnOpen is nil: it gets
+	// the job id of any clicked job notification, whatever its View.
 	OnClick func(jobID string)
 	// Log receives failures; nil discards them.
 	Log logrus.FieldLogger
-	// Send delivers one notification; nil means the platform default.
+	// Send delivers one notification; nil means the platform's service.
 	// It may block: JobFinished calls it on another goroutine.
-	Send func(title, body string, jobID string) error
+	Send func(Note) error
+	// Clock times the one-minute coalescing window; nil: the system clock.
+	Clock Clock
+	// Context is the Wails runtime context (the one OnStartup receives).
+	// macOS and Windows need it for native notifications; without it they
+	// use the fallback. Linux ignores it.
+	Context context.Context
+	// BeforeAuthorization is called once on macOS just before the system
+	// asks the user to allow notifications (at the first finished job), so
+	// the window can say why. nil: nothing.
+	BeforeAuthorization func()
+}
+
+// platformOptions is what a platform backend gets from Options.
+type platformOptions struct {
+	open                func(Target)
+	log                 logrus.FieldLogger
+	ctx                 context.Context
+	beforeAuthorization func()
 }
 
 // Notifier sends job notifications. It satisfies worker.Notifier. It is
 // safe for concurrent use.
 type Notifier struct {
 	enabled func() bool
-	send    func(title, body, jobID string) error
+	send    func(Note) error
 	close   func() error
+	status  func() string
 	log     logrus.FieldLogger
+	burst   *coalescer
 
 	sem     chan struct{}
 	wg      sync.WaitGroup // running sends; tests wait on it
@@ -61,7 +96,7 @@ type Notifier struct {
 }
 
 // New returns a Notifier. With o.Send nil it uses the platform's
-// notification service, connecting lazily on the first notification.
+// notification service, set up lazily at the first notification.
 func New(o Options) *Notifier {
 	n := &Notifier{enabled: o.Enabled, send: o.Send, log: o.Log, sem: make(chan struct{}, maxInFlight)}
 	if n.log == nil {
@@ -70,34 +105,83 @@ func New(o Options) *Notifier {
 		n.log = l
 	}
 	if n.send == nil {
-		p := newPlatform(o.OnClick, n.log)
-		n.send, n.close = p.send, p.close
+		p := newPlatform(platformOptions{
+			open:                opener(o.OnOpen, o.OnClick, n.log),
+			log:                 n.log,
+			ctx:                 o.Context,
+			beforeAuthorization: o.BeforeAuthorization,
+		})
+		n.send, n.close, n.status = p.send, p.close, p.status
 	}
+	clock := o.Clock
+	if clock == nil {
+		clock = systemClock{}
+	}
+	n.burst = newCoalescer(clock, n.dispatch)
 	return n
+}
+
+// opener turns the OnOpen/OnClick options into one callback (nil when
+// neither is set) that runs on its own goroutine and survives a panic.
+func opener(onOpen func(Target), onClick func(string), log logrus.FieldLogger) func(Target) {
+	if onOpen == nil && onClick == nil {
+		return nil
+	}
+	return func(t Target) {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					log.WithField("job", t.JobID).Errorf("opening %s from a notification panicked: %v", t.View, r)
+				}
+			}()
+			switch {
+			case onOpen != nil:
+				onOpen(t)
+			case t.JobID != "":
+				onClick(t.JobID)
+			}
+		}()
+	}
 }
 
 // JobFinished notifies that j reached a final state or became unconfirmed.
 // Statuses nobody needs to hear about (active ones, Cancelled: the user
 // did it) are ignored, and nothing is sent while notifications are
 // disabled. It returns at once: the notification is sent on another
-// goroutine. It never panics.
+// goroutine, or held for the minute's summary. It never panics.
 func (n *Notifier) JobFinished(j job.Job) {
 	defer func() {
 		if r := recover(); r != nil {
 			n.log.WithField("job", j.ID).Errorf("notification skipped: panic: %v", r)
 		}
 	}()
-	if n.enabled != nil && !n.enabled() {
+	if !n.on() {
 		return
 	}
 	title, body := Message(j)
 	if title == "" {
 		return
 	}
+	n.burst.add(j, Note{Title: title, Body: body, Target: targetFor(j)})
+}
+
+func (n *Notifier) on() bool { return n.enabled == nil || n.enabled() }
+
+// dispatch sends one note on another goroutine, or drops it when
+// maxInFlight sends are still running.
+func (n *Notifier) dispatch(note Note) {
+	defer func() {
+		if r := recover(); r != nil {
+			n.log.Errorf("notification skipped: panic: %v", r)
+		}
+	}()
+	if !n.on() {
+		return
+	}
 	select {
 	case n.sem <- struct{}{}:
 	default:
-		l := n.log.WithField("job", j.ID)
+		l := n.log.WithField("job", note.Target.JobID)
 		if n.dropped.CompareAndSwap(false, true) {
 			l.Warn("notification dropped: earlier notifications are still being sent (is the notification service hanging?)")
 		} else {
@@ -109,21 +193,21 @@ func (n *Notifier) JobFinished(j job.Job) {
 	go func() {
 		defer n.wg.Done()
 		defer func() { <-n.sem }()
-		n.deliver(title, body, j.ID)
+		n.deliver(note)
 	}()
 }
 
 // deliver calls the backend and logs the outcome; it never panics.
-func (n *Notifier) deliver(title, body, jobID string) {
+func (n *Notifier) deliver(note Note) {
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("panic: %v", r)
 			}
 		}()
-		return n.send(title, body, jobID)
+		return n.send(note)
 	}()
-	l := n.log.WithField("job", jobID)
+	l := n.log.WithField("job", note.Target.JobID)
 	if err == nil {
 		n.warned.Store(false)
 		n.dropped.Store(false)
@@ -138,68 +222,55 @@ func (n *Notifier) deliver(title, body, jobID string) {
 	}
 }
 
-// Close releases the platform connection (the D-Bus session on Linux).
+// Status says in one line how notifications are delivered, for `deepr
+// doctor`: off in the settings, the native service in use, or the fallback
+// and why. On Linux it connects to the session bus to find out; on macOS
+// and Windows it reports what the app's setup found (before the first
+// notification: that setup is still to come).
+func (n *Notifier) Status() string {
+	if func() (off bool) {
+		defer func() {
+			if recover() != nil {
+				off = false
+			}
+		}()
+		return !n.on()
+	}() {
+		return "off (turned off in Settings)"
+	}
+	if n.status == nil {
+		return "custom sender (tests)"
+	}
+	return n.status()
+}
+
+// Close stops the coalescing timer (held notifications are dropped) and
+// releases the platform connection (the D-Bus session on Linux).
 // Notifications sent after Close reconnect. It does not wait for sends in
 // progress.
 func (n *Notifier) Close() error {
+	n.burst.stop()
 	if n.close == nil {
 		return nil
 	}
 	return n.close()
 }
 
-// Message returns the notification for a job, in plain text (no markup):
-//
-//	Completed   -> "Research ready", the prompt's title
-//	Incomplete  -> "Research incomplete", title and why it stopped
-//	Failed      -> "Research failed", title and the error, shortened
-//	Unconfirmed -> "Research needs your attention", title and what to do
-//
-// Other statuses give ("", ""): nothing to announce. Bodies are at most
-// MaxBody characters, on one line.
-func Message(j job.Job) (title, body string) {
-	name := j.Title()
-	if name == "" {
-		name = "Untitled research"
-	}
-	var detail string
-	switch j.Status {
-	case job.Completed:
-		return "Research ready", cut(name, MaxBody)
-	case job.Incomplete:
-		title, detail = "Research incomplete", oneLine(j.Error)
-		if detail == "" {
-			detail = "stopped before finishing; the partial result is saved"
-		}
-	case job.Failed:
-		title, detail = "Research failed", oneLine(j.Error)
-		if detail == "" {
-			detail = "no error message; open Deepr to resubmit it"
-		}
-	case job.Unconfirmed:
-		title, detail = "Research needs your attention", "may have been sent; resubmit or dismiss"
-	default:
-		return "", ""
-	}
-	// Keep room for the detail: the title gets at most half the body.
-	name = cut(name, MaxBody/2)
-	return title, cut(name+": "+detail, MaxBody)
+// Clock is the notifier's source of time. Tests use a fake.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc calls f on its own goroutine after d; stop cancels it.
+	AfterFunc(d time.Duration, f func()) (stop func() bool)
 }
 
-// oneLine collapses every run of whitespace and control characters into
-// one space.
-func oneLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r)
-	}), " ")
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+func (systemClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
 }
 
-// cut shortens s to at most n characters, ending with "…" when cut.
-func cut(s string, n int) string {
-	s = oneLine(s)
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
+// PrepareProcess sets the process's notification identity: on Windows the
+// AppUserModelID "Deepr" (call it early, before the window opens); nothing
+// elsewhere. Setup at the first notification calls it too.
+func PrepareProcess() error { return prepareProcess() }

@@ -20,10 +20,10 @@ const openAction = "open"
 
 // platform sends notifications over one private session-bus connection,
 // made on first use and remade after it breaks, and turns ActionInvoked
-// signals into OnClick calls. Without a session bus it falls back to
-// beeep.
+// signals into open calls (NotificationClosed, a dismissal, only forgets
+// the notification). Without a session bus it falls back to beeep.
 type platform struct {
-	onClick  func(jobID string)
+	open     func(Target) // nil: no actions offered
 	log      logrus.FieldLogger
 	connect  func() (*dbus.Conn, error)
 	fallback func(title, body string) error
@@ -34,17 +34,17 @@ type platform struct {
 	markup bool // the server renders body markup, so the body is escaped
 
 	idsMu sync.Mutex // never held during a D-Bus call
-	ids   map[uint32]string
+	ids   map[uint32]Target
 }
 
-func newPlatform(onClick func(string), log logrus.FieldLogger) *platform {
+func newPlatform(o platformOptions) *platform {
 	beeep.AppName = AppName
 	return &platform{
-		onClick:  onClick,
-		log:      log,
+		open:     o.open,
+		log:      o.log,
 		connect:  connectSessionBus,
 		fallback: func(title, body string) error { return beeep.Notify(title, body, "") },
-		ids:      map[uint32]string{},
+		ids:      map[uint32]Target{},
 	}
 }
 
@@ -66,19 +66,35 @@ func connectSessionBus() (*dbus.Conn, error) {
 	return conn, nil
 }
 
-func (p *platform) send(title, body, jobID string) error {
-	err := p.sendDBus(title, body, jobID)
+func (p *platform) send(note Note) error {
+	err := p.sendDBus(note)
 	if err == nil {
 		return nil
 	}
 	p.log.WithError(err).Debug("D-Bus notification failed; trying beeep")
-	if ferr := p.fallback(title, body); ferr != nil {
+	if ferr := p.fallback(note.Title, note.Body); ferr != nil {
 		return fmt.Errorf("D-Bus: %v; fallback: %w", err, ferr)
 	}
 	return nil
 }
 
-func (p *platform) sendDBus(title, body, jobID string) error {
+// status connects to the notification server (when not connected) and
+// names it, or says why the fallback is in use.
+func (p *platform) status() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ensureLocked(); err != nil {
+		return fmt.Sprintf("fallback (beeep): %v; clicks do not open reports. Is a notification daemon running in this desktop session?", err)
+	}
+	info, err := p.n.GetServerInformation()
+	if err != nil {
+		return fmt.Sprintf("fallback (beeep): no notification server answers on the session bus (%v); clicks do not open reports", err)
+	}
+	return fmt.Sprintf("D-Bus notification server %s %s; clicks open reports", info.Name, info.Version)
+}
+
+func (p *platform) sendDBus(note Note) error {
+	title, body := note.Title, note.Body
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.ensureLocked(); err != nil {
@@ -87,28 +103,29 @@ func (p *platform) sendDBus(title, body, jobID string) error {
 	if p.markup {
 		body = escapeMarkup(body)
 	}
-	note := dbusnotify.Notification{
+	msg := dbusnotify.Notification{
 		AppName:       AppName,
 		Summary:       title,
 		Body:          body,
 		ExpireTimeout: dbusnotify.ExpireTimeoutSetByNotificationServer,
 	}
-	if p.onClick != nil && jobID != "" {
-		note.Actions = []dbusnotify.Action{
-			dbusnotify.NewDefaultAction("Open report"),
-			{Key: openAction, Label: "Open report"},
+	if p.open != nil && note.Target.View != "" {
+		label := actionLabel(note.Target)
+		msg.Actions = []dbusnotify.Action{
+			dbusnotify.NewDefaultAction(label),
+			{Key: openAction, Label: label},
 		}
 	}
-	id, err := p.n.SendNotification(note)
+	id, err := p.n.SendNotification(msg)
 	if err != nil {
 		if !p.conn.Connected() {
 			p.closeLocked()
 		}
 		return err
 	}
-	if len(note.Actions) > 0 {
+	if len(msg.Actions) > 0 {
 		p.idsMu.Lock()
-		p.ids[id] = jobID
+		p.ids[id] = note.Target
 		p.idsMu.Unlock()
 	}
 	return nil
@@ -161,28 +178,21 @@ func (p *platform) close() error {
 	return nil
 }
 
-// onAction runs on the D-Bus event loop: look up the job and hand the
-// click to OnClick on its own goroutine, so a slow handler never stalls
-// signal delivery.
+// onAction runs on the D-Bus event loop: look up the target and hand the
+// click to open (which runs the handler on its own goroutine, so a slow
+// handler never stalls signal delivery).
 func (p *platform) onAction(s *dbusnotify.ActionInvokedSignal) {
 	if s == nil || (s.ActionKey != "default" && s.ActionKey != openAction) {
 		return
 	}
 	p.idsMu.Lock()
-	jobID, ok := p.ids[s.ID]
+	target, ok := p.ids[s.ID]
 	delete(p.ids, s.ID)
 	p.idsMu.Unlock()
-	if !ok || p.onClick == nil {
+	if !ok || p.open == nil {
 		return // another application's notification, or already handled
 	}
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				p.log.WithField("job", jobID).Errorf("opening the report from a notification panicked: %v", r)
-			}
-		}()
-		p.onClick(jobID)
-	}()
+	p.open(target)
 }
 
 func (p *platform) onClosed(s *dbusnotify.NotificationClosedSignal) {
@@ -204,3 +214,7 @@ func escapeMarkup(s string) string {
 type printfLogger struct{ l logrus.FieldLogger }
 
 func (p printfLogger) Printf(format string, v ...any) { p.l.Debugf("dbus notify: "+format, v...) }
+
+// prepareProcess has nothing to do on Linux: the D-Bus app name is sent
+// with each notification.
+func prepareProcess() error { return nil }

@@ -17,10 +17,11 @@ import (
 func TestNoSessionBusFallsBack(t *testing.T) {
 	l, _ := testLogger()
 	var got [][2]string
-	p := newPlatform(nil, l)
+	p := newPlatform(platformOptions{log: l})
 	p.connect = func() (*dbus.Conn, error) { return nil, errors.New("dbus: couldn't determine address of session bus") }
 	p.fallback = func(title, body string) error { got = append(got, [2]string{title, body}); return nil }
-	if err := p.send("T", "B", "j1"); err != nil {
+	note := Note{Title: "T", Body: "B", Target: Target{JobID: "j1", View: ViewReport}}
+	if err := p.send(note); err != nil {
 		t.Fatalf("send = %v, want nil (fallback worked)", err)
 	}
 	if len(got) != 1 || got[0] != [2]string{"T", "B"} {
@@ -28,7 +29,7 @@ func TestNoSessionBusFallsBack(t *testing.T) {
 	}
 
 	p.fallback = func(string, string) error { return errors.New("notify-send not found") }
-	err := p.send("T", "B", "j1")
+	err := p.send(note)
 	if err == nil || !strings.Contains(err.Error(), "session bus") || !strings.Contains(err.Error(), "notify-send") {
 		t.Fatalf("send = %v, want an error naming both failures", err)
 	}
@@ -219,10 +220,74 @@ func TestRealDaemonDelivery(t *testing.T) {
 		t.Skip("no notification daemon running")
 	}
 	l, _ := testLogger()
-	p := newPlatform(func(string) {}, l)
+	p := newPlatform(platformOptions{open: func(Target) {}, log: l})
 	defer p.close()
 	p.fallback = func(string, string) error { return errors.New("fallback used") }
-	if err := p.send("Research ready", "Deepr test notification <&>", "job-real"); err != nil {
+	if err := p.send(Note{Title: "Research ready", Body: "Deepr test notification <&>", Target: Target{JobID: "job-real", View: ViewReport}}); err != nil {
 		t.Fatalf("send to the running daemon = %v, want nil", err)
+	}
+}
+
+// TestDBusFailedOpensDetails: a failed job's notification offers "Show
+// details" and a click opens the details, not the report; a dismissed
+// notification opens nothing, even if a stray action follows.
+func TestDBusFailedOpensDetails(t *testing.T) {
+	srv := startFakeServer(t, []string{"body", "actions"})
+	opened := make(chan Target, 4)
+	l, _ := testLogger()
+	n := New(Options{Log: l, OnOpen: func(tg Target) { opened <- tg }})
+	t.Cleanup(func() { n.Close() })
+
+	n.JobFinished(job.Job{ID: "job-f", Status: job.Failed, Prompt: "Topic", Error: "server_error"})
+	n.wg.Wait()
+	got := waitNote(t, srv)
+	if got.Sum != "Research failed" || strings.Join(got.Actions, ",") != "default,Show details,open,Show details" {
+		t.Fatalf("summary %q actions %q, want Research failed with Show details", got.Sum, got.Actions)
+	}
+	if err := srv.emit("ActionInvoked", got.ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case tg := <-opened:
+		if tg != (Target{JobID: "job-f", View: ViewDetails}) {
+			t.Fatalf("opened %+v, want job-f's details", tg)
+		}
+	case <-time.After(5 * time.Second): // safety net only
+		t.Fatal("nothing opened after the click")
+	}
+
+	n.JobFinished(job1("dismissed"))
+	n.wg.Wait()
+	d := waitNote(t, srv)
+	// NotificationClosed reason 2: dismissed by the user.
+	if err := srv.emit("NotificationClosed", d.ID, uint32(2)); err != nil {
+		t.Fatal(err)
+	}
+	if st := n.Status(); !strings.Contains(st, "D-Bus notification server fake") {
+		t.Fatalf("Status = %q, want the server's name", st)
+	}
+	// Signals are handled in the order sent: this action comes after the
+	// dismissal and must open nothing.
+	if err := srv.emit("ActionInvoked", d.ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	_ = n.Status() // a round trip, giving the signal time to arrive
+	select {
+	case tg := <-opened:
+		t.Fatalf("opened %+v after the notification was dismissed", tg)
+	default:
+	}
+}
+
+func TestStatusWithoutBus(t *testing.T) {
+	l, _ := testLogger()
+	p := newPlatform(platformOptions{log: l})
+	p.connect = func() (*dbus.Conn, error) { return nil, errors.New("dbus: couldn't determine address of session bus") }
+	if s := p.status(); !strings.Contains(s, "fallback") || !strings.Contains(s, "session bus") {
+		t.Fatalf("status = %q, want the fallback and why", s)
+	}
+	n := New(Options{Enabled: func() bool { return false }})
+	if s := n.Status(); !strings.Contains(s, "off") {
+		t.Fatalf("Status with notifications off = %q", s)
 	}
 }

@@ -1,21 +1,22 @@
-//go:build !linux
+//go:build !linux && !darwin && !windows
 
 package notify
 
-import (
-	"github.com/gen2brain/beeep"
-	"github.com/sirupsen/logrus"
-)
+import "github.com/gen2brain/beeep"
 
-// platform sends notifications with beeep. Clicks are not reported on
-// these systems, so OnClick is unused.
+// platform sends notifications with beeep on the remaining systems (the
+// BSDs). Clicks are not reported, so nothing is ever opened.
 type platform struct{}
 
-func newPlatform(onClick func(string), log logrus.FieldLogger) *platform {
-	beeep.AppName = AppName // Windows shows it as the toast's sender
+func newPlatform(platformOptions) *platform {
+	beeep.AppName = AppName
 	return &platform{}
 }
 
-func (*platform) send(title, body, _ string) error { return beeep.Notify(title, body, "") }
+func (*platform) send(n Note) error { return beeep.Notify(n.Title, n.Body, "") }
+
+func (*platform) status() string { return "basic notifications (beeep); clicks do not open reports" }
 
 func (*platform) close() error { return nil }
+
+func prepareProcess() error { return nil }

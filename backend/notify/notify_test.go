@@ -106,14 +106,14 @@ func TestMessage(t *testing.T) {
 
 // recorder is a Send backend that records calls on a channel.
 type recorder struct {
-	calls chan [3]string
+	calls chan Note
 	err   error
 }
 
-func newRecorder(err error) *recorder { return &recorder{calls: make(chan [3]string, 16), err: err} }
+func newRecorder(err error) *recorder { return &recorder{calls: make(chan Note, 256), err: err} }
 
-func (r *recorder) send(title, body, jobID string) error {
-	r.calls <- [3]string{title, body, jobID}
+func (r *recorder) send(n Note) error {
+	r.calls <- n
 	return r.err
 }
 
@@ -134,8 +134,9 @@ func TestJobFinishedSends(t *testing.T) {
 	n.wg.Wait()
 	select {
 	case c := <-rec.calls:
-		if c != [3]string{"Research ready", "Heat pumps", "j1"} {
-			t.Fatalf("Send got %q, want [Research ready, Heat pumps, j1]", c)
+		want := Note{Title: "Research ready", Body: "Heat pumps", Target: Target{JobID: "j1", View: ViewReport}}
+		if c != want {
+			t.Fatalf("Send got %+v, want %+v", c, want)
 		}
 	default:
 		t.Fatal("Send was not called")
@@ -203,7 +204,7 @@ func TestSendErrorIsLoggedNotFatal(t *testing.T) {
 
 func TestSendPanicIsRecovered(t *testing.T) {
 	l, buf := testLogger()
-	n := New(Options{Send: func(string, string, string) error { panic("boom") }, Log: l})
+	n := New(Options{Send: func(Note) error { panic("boom") }, Log: l})
 	n.JobFinished(done)
 	n.wg.Wait()
 	if !strings.Contains(buf.String(), "panic: boom") {
@@ -219,7 +220,8 @@ func TestBlockingSendDoesNotBlock(t *testing.T) {
 	l, buf := testLogger()
 	release := make(chan struct{})
 	started := make(chan struct{}, 16)
-	n := New(Options{Log: l, Send: func(string, string, string) error {
+	clock := newFakeClock()
+	n := New(Options{Log: l, Clock: clock, Send: func(Note) error {
 		started <- struct{}{}
 		<-release
 		return nil
@@ -228,6 +230,7 @@ func TestBlockingSendDoesNotBlock(t *testing.T) {
 	go func() {
 		for range maxInFlight + 2 {
 			n.JobFinished(done)
+			clock.Advance(BurstWindow) // no coalescing: one job a minute
 		}
 		close(returned)
 	}()

@@ -31,7 +31,9 @@ type SettingsView struct {
 	LastWebhookAt       *time.Time `json:"last_webhook_at" ts_type:"string"`
 	MonthlyBudgetUSD    float64    `json:"monthly_budget_usd"` // 0: no limit
 	Theme               string     `json:"theme"`              // system | light | dark
-	Prices              string     `json:"prices"`             // DEEPR_PRICES overrides (JSON), "" = the built-in prices
+	CloseAction         string     `json:"close_action"`       // keep-tracking | quit
+	StartAtLogin        bool       `json:"start_at_login"`
+	Prices              string     `json:"prices"` // DEEPR_PRICES overrides (JSON), "" = the built-in prices
 	// Providers are every provider's key state, models and differences.
 	Providers []ProviderInfo `json:"providers"`
 	// Locked maps a field of SettingsInput (its JSON name) to the variable
@@ -51,8 +53,10 @@ type SettingsInput struct {
 	WebhookURL          string `json:"webhook_url"`
 	// MonthlyBudgetUSD is the monthly budget in dollars; 0 removes it.
 	MonthlyBudgetUSD float64 `json:"monthly_budget_usd"`
-	Prices           string  `json:"prices"` // DEEPR_PRICES overrides (JSON); "" = the built-in prices
-	Theme            string  `json:"theme"`  // system | light | dark; "" = system
+	Prices           string  `json:"prices"`       // DEEPR_PRICES overrides (JSON); "" = the built-in prices
+	Theme            string  `json:"theme"`        // system | light | dark; "" = system
+	CloseAction      string  `json:"close_action"` // keep-tracking | quit; "" = keep-tracking
+	StartAtLogin     bool    `json:"start_at_login"`
 }
 
 // settingVars maps SettingsInput fields to their variables.
@@ -67,6 +71,8 @@ var settingVars = []struct{ field, name string }{
 	{"monthly_budget_usd", "DEEPR_MONTHLY_BUDGET"},
 	{"prices", "DEEPR_PRICES"},
 	{"theme", "DEEPR_THEME"},
+	{"close_action", "DEEPR_CLOSE_ACTION"},
+	{"start_at_login", "DEEPR_START_AT_LOGIN"},
 }
 
 // Settings describes the settings in force.
@@ -88,6 +94,8 @@ func (s *Service) Settings() SettingsView {
 		LastWebhookAt:       s.hooks.lastEvent(),
 		MonthlyBudgetUSD:    c.MonthlyBudgetUSD,
 		Theme:               c.Theme,
+		CloseAction:         c.CloseAction,
+		StartAtLogin:        c.StartAtLogin,
 		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
 		Providers:           s.Providers(),
@@ -151,6 +159,8 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsV
 	setOrDelete(m, "DEEPR_MONTHLY_BUDGET", budget)
 	setOrDelete(m, "DEEPR_PRICES", in.Prices)
 	setOrDelete(m, "DEEPR_THEME", in.Theme)
+	setOrDelete(m, "DEEPR_CLOSE_ACTION", in.CloseAction)
+	m["DEEPR_START_AT_LOGIN"] = strconv.FormatBool(in.StartAtLogin)
 	// A value fixed by the environment or a .env file is not written: the
 	// form sends it back as shown, and it must not outlive its variable.
 	for _, sv := range settingVars {

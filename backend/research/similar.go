@@ -42,7 +42,9 @@ func keywords(prompt string, n int) []string {
 	for _, f := range strings.FieldsFunc(strings.ToLower(prompt), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
-		cjk := strings.IndexFunc(f, func(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) }) >= 0
+		cjk := strings.IndexFunc(f, func(r rune) bool {
+			return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+		}) >= 0
 		if (!cjk && len([]rune(f)) < 4) || stopwords[f] || seen[f] {
 			continue
 		}

@@ -612,6 +612,8 @@ export namespace research {
 	    last_webhook_at?: string;
 	    monthly_budget_usd: number;
 	    theme: string;
+	    close_action: string;
+	    start_at_login: boolean;
 	    prices: string;
 	    providers: ProviderInfo[];
 	    locked: Record<string, string>;
@@ -638,6 +640,8 @@ export namespace research {
 	        this.last_webhook_at = source["last_webhook_at"];
 	        this.monthly_budget_usd = source["monthly_budget_usd"];
 	        this.theme = source["theme"];
+	        this.close_action = source["close_action"];
+	        this.start_at_login = source["start_at_login"];
 	        this.prices = source["prices"];
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.locked = source["locked"];
@@ -863,6 +867,8 @@ export namespace research {
 	    monthly_budget_usd: number;
 	    prices: string;
 	    theme: string;
+	    close_action: string;
+	    start_at_login: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsInput(source);
@@ -880,6 +886,8 @@ export namespace research {
 	        this.monthly_budget_usd = source["monthly_budget_usd"];
 	        this.prices = source["prices"];
 	        this.theme = source["theme"];
+	        this.close_action = source["close_action"];
+	        this.start_at_login = source["start_at_login"];
 	    }
 	}
 	

@@ -1,0 +1,5 @@
+//go:build !darwin && !windows
+
+package autostart
+
+func isUnixEntry() bool { return true }
