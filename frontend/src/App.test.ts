@@ -122,10 +122,28 @@ describe('App shell', () => {
     expect(api.GetReport).toHaveBeenCalledWith('r9');
   });
 
+  it("shows the job named by app:open-job in the Queue (a failed job's notification), not a report", async () => {
+    const failed = makeJob({ id: 'f1', status: 'failed', error: 'The provider refused the request', actions: ['resubmit', 'edit', 'delete'] });
+    api.ListJobs.mockResolvedValue([makeJob({ id: 'a1' }), failed]);
+    await setup();
+    await fireEvent.click(screen.getByTestId('nav-library'));
+    api.emit('app:open-job', 'f1');
+    await waitFor(() => expect((document.activeElement as HTMLElement | null)?.dataset.jobId).toBe('f1'));
+    expect(document.activeElement?.getAttribute('aria-current')).toBe('true');
+    expect(api.GetReport).not.toHaveBeenCalled();
+  });
+
+  it('shows the Queue on app:open-queue (a summary notification)', async () => {
+    await setup();
+    await fireEvent.click(screen.getByTestId('nav-library'));
+    api.emit('app:open-queue', null);
+    expect(await screen.findByRole('heading', { name: 'Queue' })).toBeInTheDocument();
+  });
+
   it('cancels every subscription it made when destroyed', async () => {
     const { unmount } = await setup();
     const made = api.on.mock.calls.map((c) => c[0]).sort();
-    expect(made).toEqual(['app:open-report', 'health:updated', 'job:deleted', 'job:updated']);
+    expect(made).toEqual(['app:open-job', 'app:open-queue', 'app:open-report', 'health:updated', 'job:deleted', 'job:updated']);
     unmount();
     expect([...api.unsubscribed].sort()).toEqual(made);
     for (const name of made) expect(api.listenerCount(name), `${name} listeners left`).toBe(0);

@@ -117,6 +117,9 @@ export interface EventPayloads {
   'job:deleted': string;
   'health:updated': Health;
   'app:open-report': string;
+  'app:open-job': string;
+  'app:open-queue': null;
+  'app:notify-permission': null;
 }
 export type EventName = keyof EventPayloads;
 

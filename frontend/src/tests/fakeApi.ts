@@ -71,6 +71,7 @@ export function fakeApi() {
     ExportReport: async () => ({ path: '', format: 'md', bytes: 0 }),
     ExportLibrary: async () => ({ dir: '', reports: [] }),
     ImportLibrary: async () => ({ imported: [], skipped: [], damaged: [] }),
+    Similar: async () => [],
   };
   const fns = Object.fromEntries(Object.entries(defaults).map(([k, impl]) => [k, vi.fn(impl)])) as unknown as {
     [K in keyof Backend]: Mock<Backend[K]>;

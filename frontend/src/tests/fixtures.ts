@@ -68,6 +68,8 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     monthly_budget_usd: 0,
     prices: '',
     theme: 'system',
+    close_action: 'keep-tracking',
+    start_at_login: false,
     providers: [],
     locked: {},
     ...over,

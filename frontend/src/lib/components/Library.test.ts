@@ -3,6 +3,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import * as apiModule from '../api';
 import { makeJob } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
+import { createLibraryStore } from '../stores/library';
 import Library from './Library.svelte';
 
 vi.mock('../api', async () => (await import('../../tests/fakeApi')).fakeApi());
@@ -20,7 +21,7 @@ async function settle(ms = 0) {
 
 describe('Library', () => {
   it('loads the first page on open', async () => {
-    render(Library, { onopen: vi.fn(), onnew: vi.fn() });
+    render(Library, { library: createLibraryStore(), onopen: vi.fn(), onnew: vi.fn() });
     await settle();
     expect(api.SearchReports).toHaveBeenCalledTimes(1);
     expect(api.SearchReports).toHaveBeenCalledWith({
@@ -30,7 +31,7 @@ describe('Library', () => {
   });
 
   it('searches once after typing quickly (debounced)', async () => {
-    render(Library, { onopen: vi.fn(), onnew: vi.fn() });
+    render(Library, { library: createLibraryStore(), onopen: vi.fn(), onnew: vi.fn() });
     await settle();
     api.SearchReports.mockClear();
     const input = screen.getByTestId('library-search');
@@ -49,7 +50,7 @@ describe('Library', () => {
     api.SearchReports.mockResolvedValueOnce({ hits: [hit('a'), hit('b')], has_more: true });
     api.SearchReports.mockResolvedValueOnce({ hits: [hit('c')], has_more: false });
     const onopen = vi.fn();
-    render(Library, { onopen, onnew: vi.fn() });
+    render(Library, { library: createLibraryStore(), onopen, onnew: vi.fn() });
     await settle();
     const hits = screen.getAllByTestId('search-hit');
     expect(hits.map((h) => h.dataset.jobId)).toEqual(['a', 'b']);
@@ -66,7 +67,7 @@ describe('Library', () => {
   });
 
   it('searches again right away when a filter changes', async () => {
-    render(Library, { onopen: vi.fn(), onnew: vi.fn() });
+    render(Library, { library: createLibraryStore(), onopen: vi.fn(), onnew: vi.fn() });
     await settle();
     await fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'incomplete' } });
     await settle();
