@@ -23,7 +23,7 @@ tags = sqlite_fts5$(shell pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo
 XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
-.PHONY: all run build dev test test-go test-frontend smoke e2e bench vet lint deps deps-test \
+.PHONY: all run build dev test test-go test-frontend smoke e2e bench bench-go vet lint deps deps-test \
         frontend-deps frontend bindings clean version-sync \
         package-linux package-linux-check package-windows package-macos deps-package
 
@@ -110,9 +110,16 @@ test: deps deps-test frontend-deps
 	$(MAKE) vet lint test-go test-frontend e2e package-linux-check
 	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
 
-bench:
+## Prints the table of docs/benchmarks.md and writes it there (bench/): the idle
+## window and start-up against the Wails Svelte template under Xvfb, the poll
+## cycle, detection latency and the library at 10,000 reports. Not a test.
+bench: deps deps-test build
+	$(GO) run -tags $(tags) ./bench -app $(BIN)
+
+## Every Go benchmark, raw (go test -bench).
+bench-go:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...
 
 clean:
-	rm -rf build/bin artifacts frontend/node_modules
+	rm -rf build/bin build/bench artifacts frontend/node_modules
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true

@@ -43,6 +43,8 @@
 //	[[fake:unicode]]     report with é, 中文 and emoji before the cited spans, split over
 //	                     two output_text parts, with correct character offsets
 //	[[fake:slow]]        needs 5 x StepsToFinish GETs
+//	[[fake:still]]       while in progress, every GET answers the same single step
+//	                     (nothing new for the poller to write)
 //
 // Failed GETs (500, dropped) do not advance a response. Every method of
 // Server is safe for concurrent use.

@@ -16,6 +16,7 @@ type marks struct {
 	rateLimit, quota, badRequest     bool
 	get500, getDrop, gone            bool
 	hostile, unicode, slow           bool
+	still                            bool
 }
 
 func parseMarkers(prompt string) marks {
@@ -26,6 +27,7 @@ func parseMarkers(prompt string) marks {
 		rateLimit: has["ratelimit"], quota: has["quota"], badRequest: has["badrequest"],
 		get500: has["get500"], getDrop: has["getdrop"], gone: has["gone"],
 		hostile: has["hostile"], unicode: has["unicode"], slow: has["slow"],
+		still: has["still"],
 	}
 }
 
@@ -162,7 +164,7 @@ func (r *response) output() []any {
 		return items
 	}
 	rounds := r.polls
-	if rounds < 1 {
+	if rounds < 1 || r.marks.still {
 		rounds = 1
 	}
 	topic := fakehttp.Topic(r.prompt)

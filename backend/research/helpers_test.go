@@ -84,7 +84,7 @@ func (r *recorder) await(within time.Duration, cond func() bool) bool {
 }
 
 // waitFor is await that fails the test on a timeout.
-func (r *recorder) waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+func (r *recorder) waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	if !r.await(within, cond) {
 		t.Fatalf("timed out after %s waiting for %s", within, what)
@@ -92,7 +92,7 @@ func (r *recorder) waitFor(t *testing.T, within time.Duration, what string, cond
 }
 
 // waitJob waits for an emitted version of job id that satisfies ok.
-func (r *recorder) waitJob(t *testing.T, id string, within time.Duration, what string, ok func(job.Job) bool) job.Job {
+func (r *recorder) waitJob(t testing.TB, id string, within time.Duration, what string, ok func(job.Job) bool) job.Job {
 	t.Helper()
 	var got job.Job
 	r.waitFor(t, within, "job "+id+" "+what, func() bool {
@@ -107,13 +107,13 @@ func (r *recorder) waitJob(t *testing.T, id string, within time.Duration, what s
 	return got
 }
 
-func (r *recorder) waitStatus(t *testing.T, id string, st job.Status, within time.Duration) job.Job {
+func (r *recorder) waitStatus(t testing.TB, id string, st job.Status, within time.Duration) job.Job {
 	t.Helper()
 	return r.waitJob(t, id, within, "to be "+string(st), func(j job.Job) bool { return j.Status == st })
 }
 
 // waitHealth waits for an emitted Health that satisfies ok.
-func (r *recorder) waitHealth(t *testing.T, within time.Duration, what string, ok func(research.Health) bool) research.Health {
+func (r *recorder) waitHealth(t testing.TB, within time.Duration, what string, ok func(research.Health) bool) research.Health {
 	t.Helper()
 	var got research.Health
 	r.waitFor(t, within, what, func() bool {

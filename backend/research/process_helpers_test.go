@@ -51,7 +51,7 @@ type proc struct {
 
 // openProc opens a service on a fresh data folder, talking to fake, with
 // env on top of the basic environment (folders, key, base URL).
-func openProc(t *testing.T, fake *fakeopenai.Server, env map[string]string) *proc {
+func openProc(t testing.TB, fake *fakeopenai.Server, env map[string]string) *proc {
 	t.Helper()
 	data := t.TempDir()
 	vars := map[string]string{
@@ -83,7 +83,7 @@ func openProc(t *testing.T, fake *fakeopenai.Server, env map[string]string) *pro
 
 // run runs the service (poller and webhook supervisor) until the test ends;
 // Run must then return nil.
-func (p *proc) run(t *testing.T) {
+func (p *proc) run(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -96,7 +96,7 @@ func (p *proc) run(t *testing.T) {
 	})
 }
 
-func (p *proc) submit(t *testing.T, prompt string) string {
+func (p *proc) submit(t testing.TB, prompt string) string {
 	t.Helper()
 	res, err := p.svc.Submit(context.Background(), research.SubmitRequest{Prompt: prompt, WebSearch: true})
 	if err != nil {
@@ -106,7 +106,7 @@ func (p *proc) submit(t *testing.T, prompt string) string {
 }
 
 // waitWebhooks waits for a Health whose webhook listener is in state.
-func (p *proc) waitWebhooks(t *testing.T, state string) research.Health {
+func (p *proc) waitWebhooks(t testing.TB, state string) research.Health {
 	t.Helper()
 	return p.rec.waitHealth(t, 15*time.Second, "the webhook listener to be "+state,
 		func(h research.Health) bool { return h.Webhooks.State == state })
@@ -116,7 +116,7 @@ func (p *proc) waitWebhooks(t *testing.T, state string) research.Health {
 // poll intervals an hour long (only events make anything happen), against
 // a fake whose responses finish only when told (Finish). It returns the
 // process and the listener's address.
-func listeningProc(t *testing.T) (*proc, string) {
+func listeningProc(t testing.TB) (*proc, string) {
 	t.Helper()
 	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 1000})
 	t.Cleanup(fake.Close)
@@ -132,7 +132,7 @@ func listeningProc(t *testing.T) (*proc, string) {
 // responseFor returns the id of the fake's response created for a local
 // job, asking the fake over the wire (the fake has no list of ids; its ids
 // are resp_fake000001, resp_fake000002, ... in creation order).
-func responseFor(t *testing.T, fake *fakeopenai.Server, jobID string) string {
+func responseFor(t testing.TB, fake *fakeopenai.Server, jobID string) string {
 	t.Helper()
 	p := openai.New(openai.Config{APIKey: testKey, BaseURL: fake.URL()})
 	for i := 1; i <= fake.Creates(); i++ {
@@ -146,7 +146,7 @@ func responseFor(t *testing.T, fake *fakeopenai.Server, jobID string) string {
 	return ""
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -159,7 +159,7 @@ func freeAddr(t *testing.T) string {
 // hookEnv switches webhooks on with the test secret on a free loopback
 // port, polling every poll seconds and every fallback seconds while the
 // listener listens.
-func hookEnv(t *testing.T, poll, fallback int) map[string]string {
+func hookEnv(t testing.TB, poll, fallback int) map[string]string {
 	return map[string]string{
 		"DEEPR_USE_WEBHOOKS":              "true",
 		"OPENAI_WEBHOOK_SECRET":           testSecret,
@@ -171,7 +171,7 @@ func hookEnv(t *testing.T, poll, fallback int) map[string]string {
 
 // postEvent posts a Standard Webhooks event signed with key and returns
 // the HTTP status.
-func postEvent(t *testing.T, addr, msgID string, key []byte, typ, respID string) int {
+func postEvent(t testing.TB, addr, msgID string, key []byte, typ, respID string) int {
 	t.Helper()
 	body := fmt.Sprintf(`{"id":"evt_%s","object":"event","created_at":%d,"type":%q,"data":{"id":%q}}`, msgID, time.Now().Unix(), typ, respID)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)

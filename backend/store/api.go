@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
@@ -32,9 +33,14 @@ type Store struct {
 	// Set it right after Open, before the Store is shared.
 	Now func() time.Time
 
-	db  *sql.DB
-	wmu sync.Mutex // serialises this process's write transactions
+	db      *sql.DB
+	wmu     sync.Mutex    // serialises this process's write transactions
+	commits atomic.Uint64 // write transactions committed (Commits)
 }
+
+// Commits is the number of write transactions this Store has committed
+// since it was opened (benchmarks count the writes of a poll cycle).
+func (s *Store) Commits() uint64 { return s.commits.Load() }
 
 // ListFilter selects jobs for ListJobs. Zero values mean "any".
 type ListFilter struct {

@@ -105,6 +105,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("committing to the database: %w", err)
 	}
+	s.commits.Add(1)
 	return nil
 }
 

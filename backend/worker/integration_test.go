@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -101,15 +102,24 @@ func TestIntegrationKeyRejected(t *testing.T) {
 }
 
 // BenchmarkPollCycle measures one Tick over 1,000 running jobs against the
-// fake server through the real SDK.
+// fake server through the real SDK: "unchanged" jobs whose snapshot is the
+// same at every GET (what a poll learns most of the time: nothing, so no
+// write), and "progressing" ones whose progress grows at every GET (one
+// write each, the worst case).
 func BenchmarkPollCycle(b *testing.B) {
+	for _, c := range []struct{ name, marker string }{{"unchanged", " [[fake:still]]"}, {"progressing", ""}} {
+		b.Run(c.name, func(b *testing.B) { benchPollCycle(b, "Benchmark topic"+c.marker) })
+	}
+}
+
+func benchPollCycle(b *testing.B, prompt string) {
 	e := setup(b)
 	srv, p := fakeOpenAI(b, e, 1<<30)
 	e.w.SetProvider("openai", p)
 	ctx := context.Background()
 	ids := make([]string, 0, 1000)
 	for i := range 1000 {
-		id, err := p.Submit(ctx, provider.Request{JobID: "bench", Prompt: "Benchmark topic", Model: "o3-deep-research", MaxToolCalls: 5})
+		id, err := p.Submit(ctx, provider.Request{JobID: "bench", Prompt: prompt, Model: "o3-deep-research", MaxToolCalls: 5})
 		if err != nil {
 			b.Fatalf("Submit %d: %v", i, err)
 		}
@@ -117,6 +127,8 @@ func BenchmarkPollCycle(b *testing.B) {
 		ids = append(ids, id)
 	}
 	e.tick() // take the lease and run the takeover pass outside the timing
+	e.clock.Advance(30 * time.Second)
+	e.tick() // the first poll of each job records its status and progress
 	gets := func() int {
 		n := 0
 		for _, id := range ids {
@@ -124,7 +136,8 @@ func BenchmarkPollCycle(b *testing.B) {
 		}
 		return n
 	}
-	before := gets()
+	before, commits := gets(), e.st.Commits()
+	cpu0 := processCPU(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -134,5 +147,20 @@ func BenchmarkPollCycle(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	// The fake server runs in this process, so the CPU time includes its side
+	// of every request: an upper bound of the poller's own cost.
+	cpu := (processCPU(b) - cpu0) / time.Duration(b.N)
 	b.ReportMetric(float64(gets()-before)/float64(b.N*len(ids)), "gets/job")
+	b.ReportMetric(float64(e.st.Commits()-commits)/float64(b.N), "commits/cycle")
+	b.ReportMetric(float64(cpu)/float64(time.Millisecond), "cpu-ms/cycle")
+	b.ReportMetric(100*float64(cpu)/float64(30*time.Second), "cpu%@30s")
+}
+
+// processCPU is the user plus system CPU time this process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
