@@ -1,8 +1,14 @@
 import { mount } from 'svelte';
+import * as api from './lib/api';
 import './app.css';
 import App from './App.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Deepr: #app element missing from index.html');
 
-export default mount(App, { target });
+const app = mount(App, { target });
+
+// Tell Go when the first frame is on screen (start-up time; `make bench`).
+requestAnimationFrame(() => requestAnimationFrame(() => void api.Ready().catch(() => {})));
+
+export default app;

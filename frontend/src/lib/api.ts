@@ -77,6 +77,7 @@ export interface Backend {
   ExportLibrary(): Promise<LibraryExport>;
   ImportLibrary(): Promise<ImportResult>;
   Similar(prompt: string): Promise<SearchHit[]>;
+  Ready(): Promise<void>;
 }
 
 // Backend must agree with the generated bindings: every method exists in
@@ -136,6 +137,8 @@ export const ExportLibrary = () => go.ExportLibrary();
 export const ImportLibrary = () => go.ImportLibrary();
 /** Similar lists up to three saved reports on the subject of a prompt being typed. */
 export const Similar = (prompt: string) => go.Similar(prompt);
+/** Ready tells Go the first frame is painted (start-up time). */
+export const Ready = () => go.Ready();
 
 /**
  * on subscribes to a backend event and returns the function that cancels

@@ -72,6 +72,7 @@ export function fakeApi() {
     ExportLibrary: async () => ({ dir: '', reports: [] }),
     ImportLibrary: async () => ({ imported: [], skipped: [], damaged: [] }),
     Similar: async () => [],
+    Ready: async () => {},
   };
   const fns = Object.fromEntries(Object.entries(defaults).map(([k, impl]) => [k, vi.fn(impl)])) as unknown as {
     [K in keyof Backend]: Mock<Backend[K]>;

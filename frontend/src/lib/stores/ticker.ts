@@ -5,10 +5,8 @@
 // - minutes: one shared clock for every "5 min ago" label, ticking on the
 //   minute boundary; each label subscribes itself, so a tick re-renders the
 //   time texts and nothing else.
-// - secondsWhile: a once-a-second clock that runs only while its condition
-//   holds (a countdown in seconds is on screen), else it stands still.
 
-import { derived, readable, type Readable } from 'svelte/store';
+import { readable, type Readable } from 'svelte/store';
 
 const minute = 60_000;
 
@@ -28,17 +26,3 @@ export function createMinuteClock(now: () => number = () => Date.now()): Readabl
 
 /** minutes is the shared minute clock of the time labels (it runs only while one is shown). */
 export const minutes: Readable<number> = createMinuteClock();
-
-/**
- * secondsWhile returns the time in ms, updated every second while active
- * (computed from source) is true; while it is false the value changes only
- * when source does.
- */
-export function secondsWhile<T>(source: Readable<T>, active: (v: T) => boolean, now: () => number = () => Date.now()): Readable<number> {
-  return derived(source, (v, set) => {
-    set(now());
-    if (!active(v)) return;
-    const t = setInterval(() => set(now()), 1000);
-    return () => clearInterval(t);
-  });
-}

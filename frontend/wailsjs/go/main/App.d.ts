@@ -50,6 +50,8 @@ export function OpenURL(arg1:string):Promise<void>;
 
 export function Providers():Promise<Array<research.ProviderInfo>>;
 
+export function Ready():Promise<void>;
+
 export function Resubmit(arg1:string):Promise<job.Job>;
 
 export function RevealReport(arg1:string):Promise<void>;

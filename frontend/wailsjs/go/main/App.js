@@ -90,6 +90,10 @@ export function Providers() {
   return window['go']['main']['App']['Providers']();
 }
 
+export function Ready() {
+  return window['go']['main']['App']['Ready']();
+}
+
 export function Resubmit(arg1) {
   return window['go']['main']['App']['Resubmit'](arg1);
 }
