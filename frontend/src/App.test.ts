@@ -1,14 +1,18 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import * as apiModule from './lib/api';
-import { makeHealth, makeJob, makeWebhooks } from './tests/fixtures';
+import { makeHealth, makeJob, makeSettings, makeWebhooks } from './tests/fixtures';
+import { makeSpend } from './tests/spendFixtures';
 import type { FakeApi } from './tests/fakeApi';
 import App from './App.svelte';
 
 vi.mock('./lib/api', async () => (await import('./tests/fakeApi')).fakeApi());
 const api = apiModule as unknown as FakeApi;
 
-beforeEach(() => api.reset());
+beforeEach(() => {
+  api.reset();
+  delete document.documentElement.dataset.theme;
+});
 
 async function setup() {
   const r = render(App);
@@ -18,10 +22,10 @@ async function setup() {
 }
 
 describe('App shell', () => {
-  it('has the four nav items, starts on the Queue and shows health', async () => {
+  it('has the nav items, starts on the Queue and shows health', async () => {
     api.GetHealth.mockResolvedValue(makeHealth({ provider: 'ok', poller: 'standby', lease_holder: 'deepr worker on srv' }));
     await setup();
-    for (const id of ['nav-queue', 'nav-new', 'nav-library', 'nav-settings']) {
+    for (const id of ['nav-queue', 'nav-new', 'nav-library', 'nav-spend', 'nav-settings']) {
       expect(screen.getByTestId(id), id).toBeInTheDocument();
     }
     expect(screen.getByRole('heading', { name: 'Queue' })).toBeInTheDocument();
@@ -140,12 +144,72 @@ describe('App shell', () => {
     expect(await screen.findByRole('heading', { name: 'Queue' })).toBeInTheDocument();
   });
 
+  it('opens the shortcut overview with ? (not while typing) and closes it with Escape', async () => {
+    await setup();
+    await fireEvent.keyDown(window, { key: '?' });
+    const dialog = await screen.findByTestId('shortcuts-dialog');
+    expect(dialog.textContent).toMatch(/Ctrl\+F|⌘F|Find/);
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('shortcuts-dialog')).toBeNull());
+    await fireEvent.click(screen.getByTestId('nav-new'));
+    const prompt = await screen.findByTestId('prompt-input');
+    await fireEvent.keyDown(prompt, { key: '?' });
+    expect(screen.queryByTestId('shortcuts-dialog')).toBeNull();
+  });
+
   it('cancels every subscription it made when destroyed', async () => {
     const { unmount } = await setup();
     const made = api.on.mock.calls.map((c) => c[0]).sort();
-    expect(made).toEqual(['app:open-job', 'app:open-queue', 'app:open-report', 'health:updated', 'job:deleted', 'job:updated']);
+    // job:* twice: the jobs store and the spend store.
+    expect(made).toEqual(['app:open-job', 'app:open-queue', 'app:open-report', 'health:updated', 'job:deleted', 'job:deleted', 'job:updated', 'job:updated']);
     unmount();
     expect([...api.unsubscribed].sort()).toEqual(made);
     for (const name of made) expect(api.listenerCount(name), `${name} listeners left`).toBe(0);
+  });
+
+  it("shows this month's spend and the budget in the status bar, refreshed when a job ends", async () => {
+    api.Costs.mockResolvedValue(makeSpend({ spent_usd: 3.2, budget_usd: 10 }));
+    await setup();
+    const bar = await screen.findByTestId('statusbar-spend');
+    await waitFor(() => expect(bar.textContent?.trim()).toBe('$3.20 of $10.00 this month'));
+    expect(api.Costs).toHaveBeenCalledWith('');
+    const calls = api.Costs.mock.calls.length;
+    api.Costs.mockResolvedValue(makeSpend({ spent_usd: 8.4, budget_usd: 10 }));
+    api.emit('job:updated', makeJob({ id: 'x', status: 'completed', cost_usd: 5.2, version: 5 }));
+    await waitFor(() => expect(screen.getByTestId('statusbar-spend').textContent?.trim()).toBe('$8.40 of $10.00 this month'), { timeout: 3500 });
+    expect(api.Costs.mock.calls.length, 'one refetch for one change').toBe(calls + 1);
+    expect(screen.getByTestId('statusbar-spend').dataset.tone, 'past 80%').toBe('warn');
+  });
+
+  it('says when no budget is set, and opens the Spend view from the status bar and the sidebar', async () => {
+    api.Costs.mockResolvedValue(makeSpend({ spent_usd: 1.5, budget_usd: null }));
+    await setup();
+    const bar = await screen.findByTestId('statusbar-spend');
+    await waitFor(() => expect(bar.textContent?.trim()).toBe('$1.50 this month (no budget)'));
+    await fireEvent.click(bar);
+    expect(await screen.findByTestId('spend-view')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-spend').getAttribute('aria-current')).toBe('page');
+    await fireEvent.click(screen.getByTestId('nav-queue'));
+    expect(screen.queryByTestId('spend-view')).toBeNull();
+    await fireEvent.click(screen.getByTestId('nav-spend'));
+    expect(await screen.findByTestId('spend-view')).toBeInTheDocument();
+  });
+
+  it('opens a similar saved report from the New research form', async () => {
+    const hit = { job: makeJob({ id: 'r5', status: 'completed', prompt: 'Heat pumps in Nordic winters' }), snippet: '', snippet_html: '' };
+    api.Similar.mockResolvedValue([hit]);
+    api.GetReport.mockResolvedValue({ job: hit.job, html: '<p>old report</p>', markdown: 'old report', citations: [] });
+    await setup();
+    await fireEvent.click(screen.getByTestId('nav-new'));
+    await fireEvent.input(await screen.findByTestId('prompt-input'), { target: { value: 'heat pumps in cold climates' } });
+    await fireEvent.click(await screen.findByTestId('similar-report'));
+    expect((await screen.findByTestId('report-body')).textContent).toContain('old report');
+    expect(api.GetReport).toHaveBeenCalledWith('r5');
+  });
+
+  it('applies the saved theme', async () => {
+    api.GetSettings.mockResolvedValue(makeSettings({ theme: 'dark' }));
+    await setup();
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
   });
 });

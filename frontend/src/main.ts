@@ -2,10 +2,13 @@ import { mount } from 'svelte';
 import * as api from './lib/api';
 import './app.css';
 import App from './App.svelte';
+import { applyTheme, lastTheme } from './lib/theme';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Deepr: #app element missing from index.html');
 
+// The theme of the last session before the first frame; the saved one follows from Go.
+applyTheme(lastTheme());
 const app = mount(App, { target });
 
 // Tell Go when the first frame is on screen (start-up time; `make bench`).

@@ -135,4 +135,4 @@ export interface Notice {
 }
 
 /** The app's top-level screens. */
-export type View = 'queue' | 'new' | 'library' | 'settings' | 'report';
+export type View = 'queue' | 'new' | 'library' | 'spend' | 'settings' | 'report';

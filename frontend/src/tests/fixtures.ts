@@ -1,6 +1,6 @@
 // Builders for the values the Go side sends, with overridable fields.
 
-import type { Health, Job, JobAction, JobStatus, Settings, WebhookHealth } from '../lib/types';
+import type { Health, Job, JobAction, JobStatus, ProviderInfo, Settings, WebhookHealth } from '../lib/types';
 
 /**
  * The actions Go sends with a job in each status (backend/job/actions.go,
@@ -103,4 +103,32 @@ export function deferred<T>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * runeSpan returns the citation offsets (rune indexes, end exclusive) of
+ * the first occurrence of part in text, as Go counts them.
+ */
+export function runeSpan(text: string, part: string): { start: number; end: number } {
+  const at = text.indexOf(part);
+  if (at < 0) throw new Error(`${JSON.stringify(part)} is not in the text`);
+  const start = Array.from(text.slice(0, at)).length;
+  return { start, end: start + Array.from(part).length };
+}
+
+/** makeProvider builds one provider of Settings.providers. */
+export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
+  return {
+    name: 'openai',
+    display: 'OpenAI',
+    key_set: false,
+    key_hint: '',
+    key_storage: '',
+    ready: false,
+    reason: 'No API key',
+    can_cancel: true,
+    note: '',
+    models: [],
+    ...over,
+  };
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import * as apiModule from '../api';
 import { makeJob, makeSettings } from '../../tests/fixtures';
+import { makeDecision, makeProviders } from '../../tests/spendFixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createSettingsStore } from '../stores/settings';
 import type { Draft } from '../types';
@@ -18,8 +19,9 @@ async function setup(settingsOver = {}, draft: Draft | null = null) {
   await settings.load();
   const onsubmitted = vi.fn();
   const onsettings = vi.fn();
-  render(NewResearch, { settings, draft, onsubmitted, onsettings });
-  return { onsubmitted, onsettings };
+  const onopen = vi.fn();
+  render(NewResearch, { settings, draft, onsubmitted, onsettings, onopen });
+  return { onsubmitted, onsettings, onopen };
 }
 
 describe('NewResearch', () => {
@@ -121,14 +123,173 @@ describe('NewResearch', () => {
 
   it('falls back to the default model when the draft model is no longer offered', async () => {
     await setup({}, { prompt: 'q', provider: 'openai', model: 'gone-model', web_search: true, code_interpreter: false, max_tool_calls: 40 });
-    expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe('openai/o4-mini-deep-research');
+    expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe('o4-mini-deep-research');
+    expect((screen.getByLabelText('Provider') as HTMLSelectElement).value).toBe('openai');
   });
 
   it('explains how to add a key instead of showing the form when none is set', async () => {
     const { onsettings } = await setup({ key_set: false, key_hint: '', key_storage: '' });
     expect(screen.queryByTestId('submit-button'), 'submit button without a key').toBeNull();
-    expect(screen.getByText(/Add your OpenAI API key/)).toBeInTheDocument();
+    expect(screen.getByText(/Add an API key first/)).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Open Settings' }));
     expect(onsettings).toHaveBeenCalledTimes(1);
+  });
+
+  it('says no provider has a key when none of the four has one', async () => {
+    await setup({ providers: makeProviders([]) });
+    expect(screen.getByTestId('no-key').textContent).toMatch(/no provider has a key/);
+    expect(screen.queryByTestId('provider-select')).toBeNull();
+    expect(api.Estimate, 'estimates without a provider').not.toHaveBeenCalled();
+  });
+
+  it('offers only the providers with a key, each with its models and what differs', async () => {
+    const res = { job: makeJob({ id: 'p1', status: 'queued', provider: 'perplexity' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    const { onsubmitted } = await setup({ providers: makeProviders(['openai', 'perplexity']) });
+    const picker = screen.getByTestId('provider-select') as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toEqual(['OpenAI', 'Perplexity']);
+    expect(picker.value, 'the default model\'s provider').toBe('openai');
+    const model = screen.getByLabelText('Model') as HTMLSelectElement;
+    expect([...model.options].map((o) => o.value)).toEqual(['o3-deep-research', 'o4-mini-deep-research']);
+    expect(model.value).toBe('o4-mini-deep-research');
+    expect(screen.getByTestId('provider-note').textContent?.trim()).toBe('');
+
+    await fireEvent.change(picker, { target: { value: 'perplexity' } });
+    expect([...model.options].map((o) => o.value)).toEqual(['sonar-deep-research']);
+    expect(model.value).toBe('sonar-deep-research');
+    expect(screen.getByTestId('provider-note').textContent).toMatch(/Perplexity cannot be cancelled at the provider/);
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'Battery recycling in the EU' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ provider: 'perplexity', model: 'sonar-deep-research', max_cost_usd: 0 }));
+  });
+
+  it('says why a provider with a key is not ready', async () => {
+    await setup({ providers: makeProviders(['azure']) });
+    expect((screen.getByTestId('provider-select') as HTMLSelectElement).value).toBe('azure');
+    expect(screen.getByTestId('provider-note').textContent).toMatch(/Not ready: no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT/);
+  });
+
+  it('estimates the cost as the request changes, debounced, and shows the verdict', async () => {
+    api.Estimate.mockResolvedValue(
+      makeDecision({ budget_usd: 10, spent_usd: 3.2, reserved_usd: 1.5, estimate: { low_usd: 0.5, high_usd: 4, basis: 'documented', samples: 0 } }),
+    );
+    await setup();
+    // The empty form is estimated once (Go accepts an empty prompt for an estimate).
+    await waitFor(() => expect(api.Estimate).toHaveBeenCalledTimes(1));
+    expect(api.Estimate).toHaveBeenLastCalledWith({
+      prompt: '',
+      provider: 'openai',
+      model: 'o4-mini-deep-research',
+      web_search: true,
+      code_interpreter: false,
+      max_tool_calls: 40,
+      max_cost_usd: 0,
+      edited_from: '',
+    });
+    expect((await screen.findByTestId('estimate-range')).textContent).toBe('$0.50 – $4.00');
+    expect(screen.getByTestId('estimate-budget').textContent).toBe('$10.00');
+    expect(screen.getByTestId('estimate-month').textContent).toBe('$3.20 spent, $1.50 reserved for queued and running jobs');
+    const verdict = screen.getByTestId('estimate-verdict');
+    expect(verdict.dataset.allowed).toBe('true');
+    expect(verdict.textContent).toMatch(/would pass: \$1\.30 of the \$10\.00 monthly budget left/);
+
+    // Quick typing is one estimate, of the last text.
+    const prompt = screen.getByTestId('prompt-input');
+    for (const v of ['H', 'He', 'Heat pumps']) await fireEvent.input(prompt, { target: { value: v } });
+    await fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'o3-deep-research' } });
+    await fireEvent.input(screen.getByLabelText('Max tool calls'), { target: { value: '12' } });
+    await waitFor(() => expect(api.Estimate).toHaveBeenCalledTimes(2));
+    expect(api.Estimate).toHaveBeenLastCalledWith(expect.objectContaining({ prompt: 'Heat pumps', model: 'o3-deep-research', max_tool_calls: 12 }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(api.Estimate, 'calls after the debounce').toHaveBeenCalledTimes(2);
+  });
+
+  it('does not estimate a request the form would refuse itself', async () => {
+    await setup();
+    await waitFor(() => expect(api.Estimate).toHaveBeenCalledTimes(1));
+    await fireEvent.input(screen.getByLabelText('Max tool calls'), { target: { value: '0' } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(api.Estimate).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses over budget: says why and turns Submit off', async () => {
+    const refusal =
+      'refused: this job may cost up to $4.00, and in 2026-03 $9.00 is spent and $0.00 is reserved for queued and running jobs, so it would go over the monthly budget of $10.00 ($1.00 left). Nothing was submitted.';
+    api.Estimate.mockResolvedValue(makeDecision({ budget_usd: 10, spent_usd: 9, allowed: false, refusal }));
+    const { onsettings } = await setup();
+    const verdict = await screen.findByTestId('estimate-verdict');
+    expect(verdict.dataset.allowed).toBe('false');
+    expect(verdict.textContent).toContain(refusal);
+    const submit = screen.getByTestId('submit-button') as HTMLButtonElement;
+    expect(submit.disabled, 'submit over budget').toBe(true);
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'question' } });
+    await fireEvent.keyDown(screen.getByTestId('prompt-input'), { key: 'Enter', ctrlKey: true });
+    expect(api.Submit).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByRole('button', { name: 'Change the budget in Settings' }));
+    expect(onsettings).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends the per-job cap with the estimate and the submission', async () => {
+    const res = { job: makeJob({ id: 'c1', status: 'queued' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    api.Estimate.mockImplementation(async (req) =>
+      req.max_cost_usd > 0 && req.max_cost_usd < 4
+        ? makeDecision({ max_cost_usd: req.max_cost_usd, allowed: false, refusal: `refused: this job may cost up to $4.00, over its cost cap of $${req.max_cost_usd.toFixed(2)}.` })
+        : makeDecision({ max_cost_usd: req.max_cost_usd || null }),
+    );
+    const { onsubmitted } = await setup();
+    const cap = screen.getByTestId('max-cost-input');
+    expect(screen.getByLabelText('Max cost (USD)')).toBe(cap);
+    await fireEvent.input(cap, { target: { value: '2' } });
+    await waitFor(() => expect(screen.getByTestId('estimate-verdict').textContent).toMatch(/over its cost cap of \$2\.00/));
+    expect(api.Estimate).toHaveBeenLastCalledWith(expect.objectContaining({ max_cost_usd: 2 }));
+    expect((screen.getByTestId('submit-button') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Change the budget in Settings' }), 'budget link for a per-job refusal').toBeNull();
+
+    await fireEvent.input(cap, { target: { value: '12.5' } });
+    await waitFor(() => expect(screen.getByTestId('estimate-verdict').dataset.allowed).toBe('true'));
+    expect(screen.getByTestId('estimate-verdict').textContent).toMatch(/within its cap of \$12\.50/);
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'question' } });
+    await waitFor(() => expect((screen.getByTestId('submit-button') as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ prompt: 'question', max_cost_usd: 12.5 }));
+  });
+
+  it('refuses a cap that is not a positive number of dollars', async () => {
+    await setup();
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'question' } });
+    await fireEvent.input(screen.getByTestId('max-cost-input'), { target: { value: '-3' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    expect(screen.getByText(/A positive number of dollars/)).toBeInTheDocument();
+    expect(api.Submit).not.toHaveBeenCalled();
+  });
+
+  it("shows Go's reason when the cost cannot be estimated, and still lets Go decide on submit", async () => {
+    api.Estimate.mockRejectedValue('no price is known for openai/o4-mini-deep-research, so its cost cannot be estimated or limited');
+    api.Submit.mockResolvedValue({ job: makeJob(), notes: [] });
+    await setup();
+    expect((await screen.findByTestId('estimate-error')).textContent).toMatch(/no price is known/);
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'question' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(api.Submit).toHaveBeenCalledTimes(1));
+  });
+
+  it('lists saved reports on the same subject under the prompt, and opens one', async () => {
+    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '' };
+    api.Similar.mockResolvedValue([hit]);
+    const { onopen } = await setup();
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'heat' } });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(api.Similar, 'a prompt too short to compare').not.toHaveBeenCalled();
+    for (const v of ['heat pumps', 'heat pumps in cold climates']) await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: v } });
+    const link = await screen.findByTestId('similar-report');
+    expect(api.Similar).toHaveBeenCalledTimes(1);
+    expect(api.Similar).toHaveBeenCalledWith('heat pumps in cold climates');
+    expect(link.textContent).toBe('Heat pumps in Nordic winters');
+    expect(screen.getByTestId('similar-reports').textContent).toContain('$1.25');
+    await fireEvent.click(link);
+    expect(onopen).toHaveBeenCalledWith('r7');
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { get } from 'svelte/store';
 import * as apiModule from '../api';
-import { makeJob } from '../../tests/fixtures';
+import { makeHealth, makeJob, makeProvider, makeSettings } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createJobsStore } from '../stores/jobs';
 import type { Job, SubmitResult } from '../types';
@@ -51,8 +51,37 @@ describe('Queue', () => {
   it('says what to do when there are no jobs', async () => {
     const { onnew } = await setup([]);
     expect(await screen.findByText('No research yet')).toBeInTheDocument();
+    await waitFor(() => expect(api.GetSettings).toHaveBeenCalled());
+    const empty = screen.getByTestId('queue-empty');
+    expect(empty.dataset.step).toBe('research');
+    expect(empty.textContent).toContain('Start your first research');
+    expect(empty.textContent).not.toContain('API key');
     await fireEvent.click(screen.getByRole('button', { name: /New research \(Ctrl\+N\)/ }));
     expect(onnew).toHaveBeenCalled();
+  });
+
+  it('leads a first run without a key to Settings first', async () => {
+    api.GetSettings.mockResolvedValue(makeSettings({ key_set: false, key_hint: '', key_storage: '', providers: [makeProvider(), makeProvider({ name: 'gemini', display: 'Gemini' })] }));
+    api.ListJobs.mockResolvedValue([]);
+    const store = createJobsStore(document);
+    stops.push(store.start());
+    const onsettings = vi.fn();
+    render(Queue, { jobs: store, onopen: vi.fn(), onnew: vi.fn(), onedit: vi.fn(), onsettings });
+    const empty = await screen.findByTestId('queue-empty');
+    await waitFor(() => expect(empty.dataset.step).toBe('key'));
+    expect(empty.textContent).toContain('Add an API key in Settings');
+    await fireEvent.click(within(empty).getByTestId('queue-empty-settings'));
+    expect(onsettings).toHaveBeenCalledTimes(1);
+    expect(within(empty).getByRole('button', { name: /New research \(Ctrl\+N\)/ }), 'research stays possible').toBeInTheDocument();
+  });
+
+  it('counts a key of any provider as a key', async () => {
+    api.GetSettings.mockResolvedValue(makeSettings({ key_set: false, providers: [makeProvider(), makeProvider({ name: 'gemini', key_set: true })] }));
+    await setup([]);
+    await waitFor(() => expect(api.GetSettings).toHaveBeenCalled());
+    const empty = await screen.findByTestId('queue-empty');
+    await waitFor(() => expect(empty.textContent).toContain('Start your first research'));
+    expect(empty.dataset.step).toBe('research');
   });
 
   it('shows each job with status, progress, time and exactly the actions Go sent', async () => {
@@ -248,5 +277,57 @@ describe('Queue', () => {
     api.Resubmit.mockRejectedValue('Monthly budget reached');
     await fireEvent.click(within(row('f')).getByRole('button', { name: 'Resubmit' }));
     expect(await screen.findByText(/Resubmit failed.*Monthly budget reached/)).toBeInTheDocument();
+  });
+
+  it('shows the provider status only while the job runs and it adds something', async () => {
+    await setup([
+      makeJob({ id: 'same', status: 'running', provider_status: 'in_progress', created_at: '2026-03-01T10:00:00Z' }),
+      makeJob({ id: 'waits', status: 'running', provider_status: 'queued', created_at: '2026-03-01T09:00:00Z' }),
+      makeJob({ id: 'gone', status: 'cancelled', provider_status: 'in_progress', created_at: '2026-03-01T08:00:00Z', finished_at: '2026-03-01T08:30:00Z' }),
+      makeJob({ id: 'done', status: 'completed', provider_status: 'completed', created_at: '2026-03-01T07:00:00Z', finished_at: '2026-03-01T07:30:00Z' }),
+    ]);
+    expect(within(row('same')).queryByTestId('provider-status'), '"in_progress" only repeats Running').toBeNull();
+    expect(within(row('waits')).getByTestId('provider-status').textContent).toMatch(/OpenAI has not started it yet/);
+    for (const id of ['gone', 'done']) {
+      expect(within(row(id)).queryByTestId('provider-status'), `provider status on ${id}`).toBeNull();
+      expect(row(id).textContent, `"Now:" on ${id}`).not.toContain('Now:');
+      expect(row(id).textContent).not.toContain('in_progress');
+    }
+  });
+
+  it('announces a job that finishes, not one that arrives finished', async () => {
+    await setup([
+      makeJob({ id: 'a', status: 'running', version: 1, prompt: 'Heat pumps in Norway', created_at: '2026-03-01T10:00:00Z' }),
+      makeJob({ id: 'b', status: 'running', version: 1, prompt: 'Solar in Spain', created_at: '2026-03-01T09:00:00Z' }),
+      makeJob({ id: 'old', status: 'completed', version: 1, created_at: '2026-02-01T09:00:00Z' }),
+    ]);
+    const live = screen.getByTestId('live-region');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent?.trim()).toBe('');
+    api.emit('job:updated', makeJob({ id: 'a', status: 'completed', version: 2, prompt: 'Heat pumps in Norway', created_at: '2026-03-01T10:00:00Z' }));
+    await waitFor(() => expect(live.textContent).toContain('Research finished: Heat pumps in Norway'));
+    api.emit('job:updated', makeJob({ id: 'b', status: 'failed', version: 2, prompt: 'Solar in Spain', error: 'boom', created_at: '2026-03-01T09:00:00Z' }));
+    await waitFor(() => expect(live.textContent).toContain('Research finished: Solar in Spain (failed)'));
+    api.emit('job:updated', makeJob({ id: 'new', status: 'completed', version: 1, prompt: 'Imported elsewhere', created_at: '2026-03-01T11:00:00Z' }));
+    api.emit('job:updated', makeJob({ id: 'old', status: 'completed', version: 2, created_at: '2026-02-01T09:00:00Z' }));
+    await waitFor(() => expect(document.querySelector('[data-job-id="new"]')).not.toBeNull());
+    expect(live.textContent).not.toContain('Imported elsewhere');
+    expect(live.querySelectorAll('p').length).toBe(2);
+  });
+
+  it('announces a change of the poller state', async () => {
+    api.ListJobs.mockResolvedValue([makeJob({ id: 'a' })]);
+    const store = createJobsStore(document);
+    stops.push(store.start());
+    const { rerender } = render(Queue, { jobs: store, onopen: vi.fn(), onnew: vi.fn(), onedit: vi.fn(), health: makeHealth({ seq: 1, poller: 'running' }) });
+    const live = screen.getByTestId('live-region');
+    expect(live.textContent?.trim(), 'the first state is not news').toBe('');
+    await rerender({ health: makeHealth({ seq: 2, poller: 'stopped' }) });
+    await waitFor(() => expect(live.textContent).toContain('The poller stopped'));
+    await rerender({ health: makeHealth({ seq: 3, poller: 'stopped', provider: 'key_rejected' }) });
+    await waitFor(() => expect(live.textContent).toContain('The API key was rejected'));
+    await rerender({ health: makeHealth({ seq: 4, poller: 'running', provider: 'ok' }) });
+    await waitFor(() => expect(live.textContent).toContain('The poller is running'));
+    expect(live.textContent).toContain('The provider is reachable again.');
   });
 });

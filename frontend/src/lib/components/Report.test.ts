@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import * as apiModule from '../api';
-import { makeJob } from '../../tests/fixtures';
+import { deferred, makeJob, runeSpan } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import Report from './Report.svelte';
 
@@ -152,5 +152,253 @@ describe('Report', () => {
     api.GetReport.mockRejectedValue('not found');
     render(Report, { id: 'zz', onback: vi.fn(), ondeleted: vi.fn(), onedit: vi.fn() });
     expect(await screen.findByText(/Could not open this report: not found/)).toBeInTheDocument();
+  });
+});
+
+// --- Reading aids: find, contents, source preview, export ---
+
+/** A report as Go renders it: markers <sup class="cite"><a href>[n]</a></sup> and one Sources list. */
+const citedMarkdown = [
+  '# Heat pumps',
+  '',
+  '😀 Cold climates are hard. Heat pumps keep a COP of 2.5 at -15 °C.',
+  '',
+  'Ground-source models do better. ([example.org](https://www.example.org/study)) Gas boilers were cheaper in 2020.',
+].join('\n');
+const citedHtml = `<h1>Heat pumps</h1>
+<p>😀 Cold climates are hard. Heat pumps keep a COP of 2.5 at -15 °C.<sup class="cite"><a href="https://www.example.org/study">[1]</a></sup></p>
+<p>Ground-source models do better.<sup class="cite"><a href="https://www.example.org/study">[1]</a></sup> Gas boilers were cheaper in 2020.<sup class="cite"><a href="https://stats.example.net/x">[2]</a></sup></p>
+<section class="sources"><h2>Sources</h2><ol><li id="source-1" value="1"><a href="https://www.example.org/study">Nordic field study</a></li><li id="source-2" value="2"><a href="https://stats.example.net/x">Energy statistics</a></li></ol></section>`;
+const afterGas = runeSpan(citedMarkdown, 'Gas boilers were cheaper in 2020.').end;
+const citedCitations = [
+  { index: 1, url: 'https://www.example.org/study', title: 'Nordic field study', ...runeSpan(citedMarkdown, 'Heat pumps keep a COP of 2.5 at -15 °C.') },
+  // OpenAI often cites the inline link itself: the preview shows its sentence instead.
+  { index: 1, url: 'https://www.example.org/study', title: 'Nordic field study', ...runeSpan(citedMarkdown, '([example.org](https://www.example.org/study))') },
+  // An empty span without a title: the sentence before the marker, the title from the Sources list.
+  { index: 2, url: 'https://stats.example.net/x', title: '', start: afterGas, end: afterGas },
+];
+
+function useCitedReport() {
+  api.GetReport.mockResolvedValue({
+    job: makeJob({ id: 'r1', status: 'completed', finished_at: '2026-03-01T10:40:00Z' }),
+    html: citedHtml,
+    markdown: citedMarkdown,
+    citations: citedCitations,
+  });
+}
+
+function markers(body: HTMLElement): HTMLAnchorElement[] {
+  return [...body.querySelectorAll<HTMLAnchorElement>('sup.cite a')];
+}
+
+describe('Report: find', () => {
+  const longHtml = `<h1>Heat pumps</h1><p>Heat pumps move heat. A heat pump in the cold</p><p>HEAT and <em>heat</em>.</p>`;
+  beforeEach(() => {
+    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: longHtml, markdown: 'x', citations: [] });
+  });
+
+  it('opens with Ctrl+F, counts, goes next and previous, and closes with Escape', async () => {
+    const { body } = await setup();
+    const back = screen.getByRole('button', { name: 'Copy as Markdown' });
+    back.focus();
+    expect(screen.queryByTestId('find-bar')).toBeNull();
+    await fireEvent.keyDown(window, { key: 'f', ctrlKey: true });
+    const input = (await screen.findByTestId('find-input')) as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement, 'focus in the find field').toBe(input));
+
+    await fireEvent.input(input, { target: { value: 'heat' } });
+    await fireEvent.keyDown(input, { key: 'Enter' }); // runs the pending search at once
+    const countEl = screen.getByTestId('find-count');
+    expect(countEl.textContent?.trim()).toBe('1 of 6');
+    const marks = [...body.querySelectorAll('mark[data-find]')];
+    expect(marks.map((m) => m.textContent)).toEqual(['Heat', 'Heat', 'heat', 'heat', 'HEAT', 'heat']);
+    expect(marks[0].classList.contains('current')).toBe(true);
+
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    expect(countEl.textContent?.trim()).toBe('2 of 6');
+    expect(marks[1].classList.contains('current')).toBe(true);
+    await fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
+    await fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
+    expect(countEl.textContent?.trim(), 'previous wraps around').toBe('6 of 6');
+
+    await fireEvent.keyDown(input, { key: 'Escape' });
+    expect(screen.queryByTestId('find-bar')).toBeNull();
+    expect(body.querySelectorAll('mark').length, 'marks removed').toBe(0);
+    expect(body.querySelector('p')?.textContent).toBe('Heat pumps move heat. A heat pump in the cold');
+    expect(document.activeElement, 'focus back where it was').toBe(back);
+  });
+
+  it('says when nothing matches and opens from the Find button too', async () => {
+    await setup();
+    await fireEvent.click(screen.getByTestId('find-open'));
+    const input = await screen.findByTestId('find-input');
+    await fireEvent.input(input, { target: { value: 'geothermal' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    expect(screen.getByTestId('find-count').textContent?.trim()).toBe('No matches');
+    await fireEvent.click(screen.getByTestId('find-close'));
+    expect(screen.queryByTestId('find-bar')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('find-open'));
+  });
+
+  it('caps the matches of a huge report', async () => {
+    const para = `<p>${'heat '.repeat(500)}</p>`;
+    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: para.repeat(10), markdown: 'x', citations: [] });
+    const { body } = await setup();
+    await fireEvent.keyDown(window, { key: 'f', metaKey: true });
+    const input = await screen.findByTestId('find-input');
+    await fireEvent.input(input, { target: { value: 'heat' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    expect(screen.getByTestId('find-count').textContent?.trim()).toBe('1 of 2000+');
+    expect(body.querySelectorAll('mark[data-find]').length).toBe(2000);
+  });
+});
+
+describe('Report: contents', () => {
+  const tocHtml = `<h1>Heat pumps</h1><p>a</p><h2>Cold climates</h2><p>b</p><h3>Nordic <em>data</em></h3><p>c</p><h5>Too deep</h5><h4>Costs</h4>`;
+  beforeEach(() => {
+    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: tocHtml, markdown: 'x', citations: [] });
+  });
+
+  it('lists the h1 to h4 headings and scrolls to one on click', async () => {
+    const { body } = await setup();
+    const toc = await screen.findByTestId('report-toc');
+    const items = within(toc).getAllByTestId('toc-item');
+    expect(items.map((i) => [i.textContent, i.dataset.level])).toEqual([
+      ['Heat pumps', '1'],
+      ['Cold climates', '2'],
+      ['Nordic data', '3'],
+      ['Costs', '4'],
+    ]);
+    const h3 = body.querySelector('h3') as HTMLElement;
+    const scrolled = vi.fn();
+    h3.scrollIntoView = scrolled;
+    await fireEvent.click(items[2]);
+    expect(scrolled).toHaveBeenCalled();
+    expect(document.activeElement, 'focus on the heading').toBe(h3);
+    expect(items[2].getAttribute('aria-current')).toBe('location');
+  });
+
+  it('marks the section being read when the report scrolls', async () => {
+    const { body } = await setup();
+    const toc = await screen.findByTestId('report-toc');
+    const tops = new Map<Element, number>();
+    for (const h of body.querySelectorAll('h1, h2, h3, h4')) {
+      (h as HTMLElement).getBoundingClientRect = () => ({ top: tops.get(h) ?? 0 }) as DOMRect;
+    }
+    const [h1, h2, h3, h4] = [...body.querySelectorAll('h1, h2, h3, h4')];
+    const current = () => within(toc).getAllByTestId('toc-item').find((i) => i.getAttribute('aria-current'))?.textContent ?? '';
+    tops.set(h1, -900).set(h2, -300).set(h3, 40).set(h4, 700);
+    await fireEvent.scroll(window);
+    await waitFor(() => expect(current()).toBe('Nordic data'));
+    tops.set(h1, -100).set(h2, 300).set(h3, 700).set(h4, 1200);
+    await fireEvent.scroll(window);
+    await waitFor(() => expect(current()).toBe('Heat pumps'));
+  });
+
+  it('shows no contents for a report without headings', async () => {
+    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: '<p>Just text.</p>', markdown: 'x', citations: [] });
+    await setup();
+    expect(screen.queryByTestId('report-toc')).toBeNull();
+  });
+});
+
+describe('Report: source preview', () => {
+  beforeEach(useCitedReport);
+
+  it('shows the title, domain and cited passage on hover, and opens the source in the browser', async () => {
+    const { body } = await setup();
+    const [first] = markers(body);
+    await fireEvent.mouseOver(first);
+    const preview = await screen.findByTestId('source-preview');
+    expect(within(preview).getByTestId('source-title').textContent).toBe('Nordic field study');
+    expect(within(preview).getByTestId('source-domain').textContent).toBe('example.org');
+    // Offsets are runes: the emoji before the passage does not shift it.
+    expect(within(preview).getByTestId('source-passage').textContent).toBe('Heat pumps keep a COP of 2.5 at -15 °C.');
+    await fireEvent.click(within(preview).getByTestId('source-open'));
+    expect(api.OpenURL).toHaveBeenCalledWith('https://www.example.org/study');
+    await waitFor(() => expect(screen.queryByTestId('source-preview')).toBeNull());
+  });
+
+  it('shows the sentence for a citation of the link itself, and the listed title for one without', async () => {
+    const { body } = await setup();
+    const [, second, third] = markers(body);
+    await fireEvent.mouseOver(second);
+    expect(within(await screen.findByTestId('source-preview')).getByTestId('source-passage').textContent).toBe('Ground-source models do better.');
+    await fireEvent.mouseOut(second, { relatedTarget: body.querySelector('p') });
+    expect(screen.queryByTestId('source-preview'), 'closed when the pointer leaves').toBeNull();
+
+    await fireEvent.mouseOver(third);
+    const preview = await screen.findByTestId('source-preview');
+    expect(within(preview).getByTestId('source-title').textContent).toBe('Energy statistics');
+    expect(within(preview).getByTestId('source-domain').textContent).toBe('stats.example.net');
+    expect(within(preview).getByTestId('source-passage').textContent).toBe('Gas boilers were cheaper in 2020.');
+  });
+
+  it('pins the preview on click instead of leaving the report; Ctrl+click opens the source', async () => {
+    const { body } = await setup();
+    const [first] = markers(body);
+    expect(click(first), 'default prevented').toBe(false);
+    expect(api.OpenURL).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('source-preview')).toBeInTheDocument();
+    await fireEvent.mouseOut(first, { relatedTarget: body.querySelector('p') });
+    expect(screen.getByTestId('source-preview'), 'a clicked preview stays').toBeInTheDocument();
+    await fireEvent.click(body.querySelector('h1')!);
+    expect(screen.queryByTestId('source-preview'), 'a click elsewhere closes it').toBeNull();
+
+    first.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));
+    expect(api.OpenURL).toHaveBeenCalledWith('https://www.example.org/study');
+  });
+
+  it('works from the keyboard: focus shows it, Enter moves into it, Escape closes it and returns focus', async () => {
+    const { body } = await setup();
+    const [first] = markers(body);
+    first.focus();
+    const preview = await screen.findByTestId('source-preview');
+    expect(first.getAttribute('aria-describedby')).toBe(preview.id);
+    // Enter on a link is a click with detail 0.
+    first.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, detail: 0 }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('source-open')));
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(screen.queryByTestId('source-preview')).toBeNull();
+    expect(document.activeElement, 'focus back on the marker').toBe(first);
+    expect(first.hasAttribute('aria-describedby')).toBe(false);
+  });
+});
+
+describe('Report: export', () => {
+  async function choose(format: string) {
+    await fireEvent.click(screen.getByTestId('export-menu'));
+    await fireEvent.click(document.querySelector(`[role="menuitem"][data-format="${format}"]`)!);
+  }
+
+  it('exports through Go, shows progress, then the path', async () => {
+    const answer = deferred<{ path: string; format: string; bytes: number }>();
+    api.ExportReport.mockReturnValue(answer.promise);
+    await setup();
+    await choose('pdf');
+    expect(api.ExportReport).toHaveBeenCalledWith('r1', 'pdf');
+    const button = screen.getByTestId('export-menu');
+    await waitFor(() => expect(button.textContent).toMatch(/Exporting PDF…/));
+    expect(button.getAttribute('aria-busy')).toBe('true');
+    answer.resolve({ path: '/home/u/Heat pumps.pdf', format: 'pdf', bytes: 20480 });
+    const notice = await screen.findByTestId('notice');
+    expect(notice.dataset.tone).toBe('info');
+    expect(notice.textContent).toBe('Exported as PDF (.pdf) to /home/u/Heat pumps.pdf (20 KB).');
+    expect(button.textContent).toMatch(/^Export/);
+    expect(button.hasAttribute('aria-busy')).toBe(false);
+  });
+
+  it('says nothing when the save dialog is cancelled, and shows an error', async () => {
+    await setup();
+    await choose('md');
+    await waitFor(() => expect(api.ExportReport).toHaveBeenCalledWith('r1', 'md'));
+    await waitFor(() => expect(screen.getByTestId('export-menu').textContent).toMatch(/^Export/));
+    expect(screen.queryByTestId('notice')).toBeNull();
+
+    api.ExportReport.mockRejectedValue('could not write /x.docx: permission denied');
+    await choose('docx');
+    const notice = await screen.findByTestId('notice');
+    expect(notice.dataset.tone).toBe('error');
+    expect(notice.textContent).toBe('Export failed: could not write /x.docx: permission denied');
   });
 });

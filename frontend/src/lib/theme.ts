@@ -1,0 +1,53 @@
+// The window's colours (DEEPR_THEME). app.css has one light palette (the
+// default) and one dark palette under data-theme="dark" on the root
+// element. "light" and "dark" set it directly; "system" follows the
+// system's preference (prefers-color-scheme), and a listener, not a timer,
+// follows a change of that preference while the window is open.
+
+export type Theme = 'system' | 'light' | 'dark';
+
+/** themeOf reads a saved theme; anything unknown is "system". */
+export function themeOf(v: string | null | undefined): Theme {
+  return v === 'light' || v === 'dark' ? v : 'system';
+}
+
+let chosen: Theme = 'system';
+let listening: MediaQueryList | null = null;
+
+function systemDark(): MediaQueryList | null {
+  return typeof globalThis.matchMedia === 'function' ? globalThis.matchMedia('(prefers-color-scheme: dark)') : null;
+}
+
+function paint(root: HTMLElement) {
+  const dark = chosen === 'dark' || (chosen === 'system' && !!systemDark()?.matches);
+  root.dataset.theme = dark ? 'dark' : 'light';
+  root.dataset.themeChoice = chosen;
+}
+
+const storageKey = 'deepr.theme';
+
+/** lastTheme is the theme applied last time (kept in localStorage), for the first frame before Go answers. */
+export function lastTheme(): Theme {
+  try {
+    return themeOf(globalThis.localStorage?.getItem(storageKey));
+  } catch {
+    return 'system';
+  }
+}
+
+/** applyTheme shows the window in theme now ("system": the system's light or dark, kept in step). */
+export function applyTheme(theme: string | null | undefined, root: HTMLElement | undefined = globalThis.document?.documentElement): void {
+  if (!root) return;
+  chosen = themeOf(theme);
+  paint(root);
+  try {
+    globalThis.localStorage?.setItem(storageKey, chosen);
+  } catch {
+    // storage unavailable: the next start paints the system's theme first
+  }
+  const mq = systemDark();
+  if (mq && !listening) {
+    listening = mq;
+    mq.addEventListener('change', () => paint(root));
+  }
+}
