@@ -27,7 +27,7 @@
 //
 //	[[fake:fail]]        terminal status failed, error {code:"server_error"}
 //	[[fake:incomplete]]  terminal status incomplete, reason max_output_tokens, partial text
-//	[[fake:empty]]       completed with no message item
+//	[[fake:empty]]       completed (or, with incomplete, incomplete) with no message item
 //	[[fake:create500]]   create stores the response (counted) but answers 500
 //	[[fake:create503]]   create answers 503 and stores nothing
 //	[[fake:create-drop]] create stores the response, then drops the connection unanswered

@@ -201,7 +201,7 @@ func (r *response) output() []any {
 			parts = append(parts, part(pieces))
 		}
 		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "completed", parts...))
-	case r.status == "incomplete":
+	case r.status == "incomplete" && !r.marks.empty:
 		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "incomplete", part(fakehttp.Partial(topic))))
 	}
 	return items
