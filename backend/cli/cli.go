@@ -58,10 +58,10 @@ type command struct {
 
 // commands lists every subcommand in the order the help shows them.
 var commands = []command{
-	{"submit", "[--provider openai|gemini|perplexity|azure] [--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--dry-run] [--json] PROMPT",
-		`queue research (PROMPT "-" reads stdin); prints the job id; --dry-run prints the estimate and budget only`, (*runner).submit},
+	{"submit", "[--provider openai|gemini|perplexity|azure] [--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--follow-up ID] [--dry-run] [--json] PROMPT",
+		`queue research (PROMPT "-" reads stdin); prints the job id; --follow-up goes deeper on a finished report; --dry-run prints the estimate and budget only`, (*runner).submit},
 	{"list", "[--status S[,S...]] [--limit N] [--json]", "jobs, newest first (--limit 0: all)", (*runner).list},
-	{"status", "ID [--json]", "one job; ID or a unique prefix of it", (*runner).status},
+	{"status", "ID [--json]", "one job (ID or a unique prefix) and its thread of follow-ups", (*runner).status},
 	{"wait", "ID [--timeout DURATION]", "block until the job ends; exit 0 only if completed", (*runner).wait},
 	{"check", "ID", "ask the provider about a queued or running job now", (*runner).check},
 	{"cancel", "ID", "cancel a queued or running job", (*runner).cancel},

@@ -26,6 +26,7 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "")
 	dryRun := fs.Bool("dry-run", false, "")
 	maxCost := fs.String("max-cost", "", "")
+	followUp := fs.String("follow-up", "", "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -55,6 +56,7 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	}
 	req := research.SubmitRequest{
 		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD, Provider: *prov,
+		ParentID: *followUp,
 	}
 	if *dryRun {
 		return r.dryRun(ctx, req, *asJSON)
@@ -147,10 +149,22 @@ func (r *runner) status(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	th, err := r.svc.Thread(ctx, j.ID)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
-		return r.printJSON(j)
+		out := struct {
+			job.Job
+			Thread *research.Thread `json:"thread,omitempty"` // only for a job in a thread of two or more
+		}{Job: j}
+		if len(th.Jobs) > 1 || th.MissingParent != "" {
+			out.Thread = &th
+		}
+		return r.printJSON(out)
 	}
 	r.describe(j)
+	r.describeThread(j, th)
 	return nil
 }
 

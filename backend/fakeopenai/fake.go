@@ -44,6 +44,10 @@
 //	                     two output_text parts, with correct character offsets
 //	[[fake:slow]]        needs 5 x StepsToFinish GETs
 //
+// A create with previous_response_id naming a response the fake does not
+// have (never made, deleted or Expire'd) answers 400
+// previous_response_not_found, param previous_response_id, as OpenAI does.
+//
 // Failed GETs (500, dropped) do not advance a response. Every method of
 // Server is safe for concurrent use.
 //

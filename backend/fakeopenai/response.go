@@ -50,6 +50,7 @@ type response struct {
 	tools            []json.RawMessage
 	maxToolCalls     *int64
 	reasoningSummary *string
+	previousID       *string // previous_response_id of a follow-up
 }
 
 // advance moves the response one step on a successful GET.
@@ -93,6 +94,10 @@ func (r *response) render() map[string]any {
 	if tools == nil {
 		tools = []json.RawMessage{}
 	}
+	var previous any
+	if r.previousID != nil {
+		previous = *r.previousID
+	}
 	metadata := r.metadata
 	if metadata == nil {
 		metadata = map[string]string{}
@@ -111,7 +116,7 @@ func (r *response) render() map[string]any {
 		"model":                r.model,
 		"output":               r.output(),
 		"parallel_tool_calls":  true,
-		"previous_response_id": nil,
+		"previous_response_id": previous,
 		"reasoning":            map[string]any{"effort": "medium", "summary": summary},
 		"service_tier":         "default",
 		"store":                true,

@@ -37,6 +37,10 @@ type SubmitRequest struct {
 	// EditedFrom links the new job to the job it was edited from ("Edit
 	// and resubmit"); "" for a new request.
 	EditedFrom string `json:"edited_from"`
+	// ParentID makes this a follow-up of a finished job ("Go deeper"):
+	// the provider continues the parent's research, or reads its report
+	// as context. With no provider and model given, the parent's are used.
+	ParentID string `json:"parent_id"`
 }
 
 // Validate normalises and checks a submission, returning what will be stored.
@@ -54,6 +58,16 @@ func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 		return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
 	}); i >= 0 {
 		return in, invalid("prompt", "the prompt contains a control character (byte %d): remove it", i)
+	}
+	if in.ParentID = strings.TrimSpace(in.ParentID); in.ParentID != "" {
+		parent, err := s.followUpParent(context.Background(), in.ParentID)
+		if err != nil {
+			return in, err
+		}
+		in.ParentID = parent.ID
+		if strings.TrimSpace(in.Provider) == "" && strings.TrimSpace(in.Model) == "" {
+			in.Provider, in.Model = parent.Provider, parent.Model
+		}
 	}
 	var err error
 	if in.Provider, in.Model, err = s.pickProvider(in.Provider, strings.TrimSpace(in.Model)); err != nil {
@@ -101,17 +115,23 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 		return SubmitResult{}, err
 	}
 	prov := in.Provider
-	check, err := s.budgetCheck(ctx, prov, in.Model, in.Prompt, optionsOf(in), in.MaxCostUSD)
+	check, err := s.budgetCheck(ctx, prov, in.Model, in.Prompt, s.parentText(ctx, in.ParentID), optionsOf(in), in.MaxCostUSD)
 	if err != nil {
 		return SubmitResult{}, err
 	}
+	parentContext := ""
+	if in.ParentID != "" {
+		parentContext = s.contextMode(ctx, in.ParentID, prov)
+	}
 	j, err := s.st.CreateJobWithinBudget(ctx, job.Job{
-		Status:     job.Queued,
-		Provider:   prov,
-		Model:      in.Model,
-		Prompt:     in.Prompt,
-		Options:    optionsOf(in),
-		NextPollAt: s.now(),
+		Status:        job.Queued,
+		Provider:      prov,
+		Model:         in.Model,
+		Prompt:        in.Prompt,
+		Options:       optionsOf(in),
+		NextPollAt:    s.now(),
+		ParentID:      in.ParentID,
+		ParentContext: parentContext,
 	}, check)
 	if err != nil {
 		if errors.Is(err, ErrOverBudget) {

@@ -165,6 +165,8 @@ export namespace job {
 	    poll_errors: number;
 	    report_path: string;
 	    version: number;
+	    parent_id: string;
+	    parent_context: string;
 	    waiting: string;
 	    actions: string[];
 	
@@ -195,6 +197,8 @@ export namespace job {
 	        this.poll_errors = source["poll_errors"];
 	        this.report_path = source["report_path"];
 	        this.version = source["version"];
+	        this.parent_id = source["parent_id"];
+	        this.parent_context = source["parent_context"];
 	        this.waiting = source["waiting"];
 	        this.actions = source["actions"];
 	    }
@@ -900,6 +904,7 @@ export namespace research {
 	    max_cost_usd: number;
 	    provider: string;
 	    edited_from: string;
+	    parent_id: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SubmitRequest(source);
@@ -915,6 +920,7 @@ export namespace research {
 	        this.max_cost_usd = source["max_cost_usd"];
 	        this.provider = source["provider"];
 	        this.edited_from = source["edited_from"];
+	        this.parent_id = source["parent_id"];
 	    }
 	}
 	export class SubmitResult {
@@ -929,6 +935,42 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.job = this.convertValues(source["job"], job.Job);
 	        this.notes = this.convertValues(source["notes"], Note);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Thread {
+	    root: string;
+	    missing_parent: string;
+	    jobs: store.ThreadJob[];
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Thread(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.root = source["root"];
+	        this.missing_parent = source["missing_parent"];
+	        this.jobs = this.convertValues(source["jobs"], store.ThreadJob);
+	        this.cost_usd = source["cost_usd"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1059,6 +1101,40 @@ export namespace store {
 	        this.jobs = this.convertValues(source["jobs"], JobSpend);
 	        this.by_model = this.convertValues(source["by_model"], ModelSpend, true);
 	        this.top = this.convertValues(source["top"], JobSpend);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ThreadJob {
+	    job: job.Job;
+	    depth: number;
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ThreadJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.job = this.convertValues(source["job"], job.Job);
+	        this.depth = source["depth"];
+	        this.cost_usd = source["cost_usd"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

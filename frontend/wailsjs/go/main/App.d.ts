@@ -74,4 +74,6 @@ export function TestAPIKey():Promise<research.KeyTest>;
 
 export function TestProviderKey(arg1:string):Promise<research.KeyTest>;
 
+export function Thread(arg1:string):Promise<research.Thread>;
+
 export function Version():Promise<string>;

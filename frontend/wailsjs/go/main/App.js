@@ -138,6 +138,10 @@ export function TestProviderKey(arg1) {
   return window['go']['main']['App']['TestProviderKey'](arg1);
 }
 
+export function Thread(arg1) {
+  return window['go']['main']['App']['Thread'](arg1);
+}
+
 export function Version() {
   return window['go']['main']['App']['Version']();
 }
