@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -152,4 +153,122 @@ func jsonText(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return strings.Trim(string(b), `"`)
+}
+
+func TestCLIAsk(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 1})
+	defer fake.Close()
+	c := newCLIEnv(t, fake)
+	queued := strings.TrimSpace(c.ok("submit", "not sent yet"))
+	if _, errOut, code := c.run("", "ask", queued, "what does it say?"); code != 1 || !strings.Contains(errOut, "not finished") {
+		t.Errorf("ask about a queued job: exit %d %q", code, errOut)
+	}
+	c.ok("cancel", queued)
+	rep := c.runToReport(t, "heat pumps in cold climates", "--model", "o4-mini-deep-research")
+	spent := func() (float64, []map[string]any) {
+		var sp struct {
+			SpentUSD float64          `json:"spent_usd"`
+			Jobs     []map[string]any `json:"jobs"`
+		}
+		if err := json.Unmarshal([]byte(c.ok("costs", "--json")), &sp); err != nil {
+			t.Fatal(err)
+		}
+		return sp.SpentUSD, sp.Jobs
+	}
+	before, _ := spent()
+
+	// Bad input: nothing sent, nothing billed.
+	helpers, sent := fake.HelperCreates(), len(fake.CreateRequests())
+	if _, errOut, code := c.run("", "ask", rep.ID, "  "); code != 1 || !strings.Contains(errOut, "question is empty") {
+		t.Errorf("empty question: exit %d %q", code, errOut)
+	}
+	if _, _, code := c.run("", "ask", rep.ID); code != 2 {
+		t.Errorf("ask without a question: exit %d, want 2", code)
+	}
+	if _, errOut, code := c.run("", "ask", "nosuchjob", "why?"); code != 1 || !strings.Contains(errOut, "no job") {
+		t.Errorf("ask about an unknown job: exit %d %q", code, errOut)
+	}
+	unknown := &cliEnv{t: t, data: c.data, env: append(append([]string{}, c.env...), "DEEPR_HELPER_MODEL=gpt-nonexistent")}
+	if _, errOut, code := unknown.run("", "ask", rep.ID, "why?"); code != 1 || !strings.Contains(errOut, "DEEPR_HELPER_MODEL") {
+		t.Errorf("unknown helper model: exit %d %q", code, errOut)
+	}
+	// The budget applies: a helper call that could pass it is refused.
+	dear := &cliEnv{t: t, data: c.data, env: append(append([]string{}, c.env...), "DEEPR_MONTHLY_BUDGET=5",
+		`DEEPR_PRICES={"openai/gpt-4.1-mini": {"input_per_mtok": 50000, "output_per_mtok": 50000}}`)}
+	if _, errOut, code := dear.run("", "ask", rep.ID, "why?"); code != 1 || !strings.Contains(errOut, "budget") {
+		t.Errorf("ask over the budget: exit %d %q", code, errOut)
+	}
+	// A helper failure is reported and costs nothing.
+	if _, errOut, code := c.run("", "ask", rep.ID, "[[fake:create503]] why?"); code != 1 || !strings.Contains(errOut, "did not answer") {
+		t.Errorf("helper failure: exit %d %q", code, errOut)
+	}
+	if fake.HelperCreates() != helpers { // the 503 answered nothing
+		t.Errorf("%d helper requests answered for bad input, want none", fake.HelperCreates()-helpers)
+	}
+	if n := len(fake.CreateRequests()) - sent; n != 1 {
+		t.Errorf("%d requests sent for bad input and one failing helper call, want only that one", n)
+	}
+	if s, _ := spent(); s != before {
+		t.Errorf("spend changed from %v to %v without an answer", before, s)
+	}
+
+	// A question: the helper answers from the report, the cost is counted.
+	var res struct {
+		Question struct {
+			ID       string  `json:"id"`
+			JobID    string  `json:"job_id"`
+			Question string  `json:"question"`
+			Answer   string  `json:"answer"`
+			Model    string  `json:"model"`
+			CostUSD  float64 `json:"cost_usd"`
+		} `json:"question"`
+		CostUSD float64 `json:"cost_usd"`
+	}
+	if err := json.Unmarshal([]byte(c.ok("ask", rep.ID[:6], "--json", "Which zeppelin models were compared?")), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Question.JobID != rep.ID || res.Question.Model != "gpt-4.1-mini" || res.CostUSD <= 0 || res.Question.CostUSD != res.CostUSD ||
+		!strings.Contains(res.Question.Answer, "Which zeppelin models were compared?") {
+		t.Fatalf("ask = %+v", res)
+	}
+	req := lastCreate(t, fake, 0)
+	var full jobJSON
+	_ = json.Unmarshal([]byte(c.ok("show", rep.ID, "--format", "json")), &full)
+	words := strings.Fields(full.Report)
+	if req.Model != "gpt-4.1-mini" || (req.Background != nil && *req.Background) || !strings.Contains(string(req.Input), jsonText(t, words[len(words)/2])) ||
+		!strings.Contains(string(req.Input), "Sources") || !strings.Contains(string(req.Input), "zeppelin") {
+		t.Errorf("helper request = model %s background %v input %s; want the helper model, no background, the report and the question",
+			req.Model, req.Background, req.Input)
+	}
+	after, jobs := spent()
+	if math.Abs(after-before-res.CostUSD) > 1e-12 {
+		t.Errorf("spend went from %v to %v, want +%v", before, after, res.CostUSD)
+	}
+	found := false
+	for _, j := range jobs {
+		found = found || (j["kind"] == "ask" && j["about"] == rep.ID && j["job_id"] == res.Question.ID)
+	}
+	if !found {
+		t.Errorf("costs --json does not list the question: %v", jobs)
+	}
+	// Saved with the report: shown, searchable, exported.
+	if out := c.ok("show", rep.ID); !strings.Contains(out, "Questions about this report") || !strings.Contains(out, "Which zeppelin models") {
+		t.Errorf("show lacks the question:\n%s", out)
+	}
+	if out := c.ok("show", rep.ID, "--format", "json"); !strings.Contains(out, `"questions"`) || !strings.Contains(out, "zeppelin") {
+		t.Errorf("show --format json lacks the question")
+	}
+	if out := c.ok("search", "zeppelin", "--json"); !strings.Contains(out, rep.ID) {
+		t.Errorf("the question is not searchable: %s", out)
+	}
+	file := t.TempDir() + "/r.md"
+	c.ok("export", rep.ID, "--format", "md", "--output", file)
+	if b, err := readFile(file); err != nil || !strings.Contains(b, "Which zeppelin models were compared?") {
+		t.Errorf("the export lacks the question (%v)", err)
+	}
+}
+
+func readFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
 }

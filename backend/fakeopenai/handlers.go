@@ -92,6 +92,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if body.Background == nil || !*body.Background {
+		s.answerNow(w, raw, body, prompt)
+		return
+	}
 	steps := s.steps
 	if m.slow {
 		steps *= 5

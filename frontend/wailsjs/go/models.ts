@@ -377,6 +377,38 @@ export namespace research {
 	        this.response_id = source["response_id"];
 	    }
 	}
+	export class AskResult {
+	    question: store.Question;
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AskResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question = this.convertValues(source["question"], store.Question);
+	        this.cost_usd = source["cost_usd"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class CancelResult {
 	    job: job.Job;
 	    warning: string;
@@ -737,6 +769,7 @@ export namespace research {
 	    html: string;
 	    markdown: string;
 	    citations: job.Citation[];
+	    questions: store.Question[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ReportView(source);
@@ -748,6 +781,7 @@ export namespace research {
 	        this.html = source["html"];
 	        this.markdown = source["markdown"];
 	        this.citations = this.convertValues(source["citations"], job.Citation);
+	        this.questions = this.convertValues(source["questions"], store.Question);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1007,6 +1041,8 @@ export namespace store {
 	    // Go type: time
 	    finished_at: any;
 	    deleted: boolean;
+	    kind: string;
+	    about: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new JobSpend(source);
@@ -1023,6 +1059,8 @@ export namespace store {
 	        this.attempts = source["attempts"];
 	        this.finished_at = this.convertValues(source["finished_at"], null);
 	        this.deleted = source["deleted"];
+	        this.kind = source["kind"];
+	        this.about = source["about"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1078,6 +1116,52 @@ export namespace store {
 	        this.spent_usd = source["spent_usd"];
 	        this.job_count = source["job_count"];
 	    }
+	}
+	export class Question {
+	    id: string;
+	    job_id: string;
+	    question: string;
+	    answer: string;
+	    provider: string;
+	    model: string;
+	    usage: job.Usage;
+	    cost_usd: number;
+	    created_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Question(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.job_id = source["job_id"];
+	        this.question = source["question"];
+	        this.answer = source["answer"];
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.usage = this.convertValues(source["usage"], job.Usage);
+	        this.cost_usd = source["cost_usd"];
+	        this.created_at = source["created_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Spend {
 	    month: string;

@@ -8,6 +8,8 @@ import {library} from '../models';
 
 export function Adopt(arg1:research.AdoptRequest):Promise<job.Job>;
 
+export function Ask(arg1:string,arg2:string):Promise<research.AskResult>;
+
 export function Cancel(arg1:string):Promise<research.CancelResult>;
 
 export function CheckNow(arg1:string):Promise<research.CheckResult>;

@@ -6,6 +6,10 @@ export function Adopt(arg1) {
   return window['go']['main']['App']['Adopt'](arg1);
 }
 
+export function Ask(arg1, arg2) {
+  return window['go']['main']['App']['Ask'](arg1, arg2);
+}
+
 export function Cancel(arg1) {
   return window['go']['main']['App']['Cancel'](arg1);
 }
