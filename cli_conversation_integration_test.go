@@ -272,3 +272,104 @@ func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
 }
+
+func TestCLIClarify(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 1})
+	defer fake.Close()
+	c := newCLIEnv(t, fake)
+
+	var res struct {
+		Questions []string `json:"questions"`
+		CostUSD   float64  `json:"cost_usd"`
+		Model     string   `json:"model"`
+	}
+	if err := json.Unmarshal([]byte(c.ok("clarify", "--json", "heat pumps")), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Questions) != 3 || res.CostUSD <= 0 || res.Model != "gpt-4.1-mini" {
+		t.Fatalf("clarify --json = %+v", res)
+	}
+	var req struct {
+		Model      string `json:"model"`
+		Background *bool  `json:"background"`
+		Text       struct {
+			Format struct {
+				Type, Name string
+			} `json:"format"`
+		} `json:"text"`
+	}
+	reqs := fake.CreateRequests()
+	_ = json.Unmarshal(reqs[len(reqs)-1], &req)
+	if req.Model != "gpt-4.1-mini" || req.Background != nil || req.Text.Format.Type != "json_schema" {
+		t.Errorf("clarify request = %s", reqs[len(reqs)-1])
+	}
+	if out := c.ok("clarify", "heat pumps"); !strings.Contains(out, "1. ") || !strings.Contains(out, "3. ") {
+		t.Errorf("clarify text:\n%s", out)
+	}
+	if _, _, code := c.run("", "clarify"); code != 2 {
+		t.Errorf("clarify without a prompt: exit %d", code)
+	}
+
+	// Interactively: two answers, one skipped, then the brief is submitted.
+	out, errOut, code := c.run("Norway and Sweden\n\nthe last five years\n\n", "submit", "--clarify", "--json", "heat pumps")
+	if code != 0 {
+		t.Fatalf("submit --clarify: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var j jobJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{fakeopenai.ClarifyingQuestions[0], "Research brief", "Submit this brief?"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if !strings.HasPrefix(j.Prompt, "Research brief") || !strings.Contains(j.Prompt, "Norway and Sweden") ||
+		!strings.Contains(j.Prompt, "the last five years") || strings.Contains(j.Prompt, fakeopenai.ClarifyingQuestions[1]) {
+		t.Errorf("submitted prompt = %q, want the brief with the two answers (the skipped question left out)", j.Prompt)
+	}
+	// Choosing the original prompt, and giving up.
+	out, _, _ = c.run("Norway\n\n\no\n", "submit", "--clarify", "--json", "heat pumps in Norway")
+	if err := json.Unmarshal([]byte(out), &j); err != nil || j.Prompt != "heat pumps in Norway" {
+		t.Errorf("original chosen: %q (%v)", j.Prompt, err)
+	}
+	before := c.ok("list", "--json")
+	if _, errOut, code := c.run("x\n\n\nn\n", "submit", "--clarify", "heat pumps"); code != 1 || !strings.Contains(errOut, "Nothing submitted") {
+		t.Errorf("declined brief: exit %d %q", code, errOut)
+	}
+	if c.ok("list", "--json") != before {
+		t.Errorf("a declined brief was submitted")
+	}
+
+	// Every helper call's cost is counted: 2 clarify, 3 questions asked
+	// interactively, 2 briefs (the declined one was paid too).
+	var sp struct {
+		Jobs []struct {
+			Kind    string  `json:"kind"`
+			CostUSD float64 `json:"cost_usd"`
+		} `json:"jobs"`
+	}
+	_ = json.Unmarshal([]byte(c.ok("costs", "--json")), &sp)
+	kinds := map[string]int{}
+	for _, e := range sp.Jobs {
+		if e.CostUSD <= 0 && e.Kind != "research" {
+			t.Errorf("a helper call with no cost: %+v", e)
+		}
+		kinds[e.Kind]++
+	}
+	if kinds["clarify"] != 5 || kinds["brief"] != 3 {
+		t.Errorf("helper calls in costs: %v, want 5 clarify and 3 brief", kinds)
+	}
+
+	// A helper failure never blocks research: the prompt goes as it is.
+	out, errOut, code = c.run("", "submit", "--clarify", "--json", "[[fake:create503]] heat pumps")
+	if code != 0 || !strings.Contains(errOut, "sent as it is") {
+		t.Fatalf("submit --clarify with a failing helper: exit %d %q", code, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &j); err != nil || j.Prompt != "[[fake:create503]] heat pumps" {
+		t.Errorf("after a helper failure the prompt is %q (%v)", j.Prompt, err)
+	}
+	if _, _, code := c.run("", "submit", "--clarify", "-"); code != 2 {
+		t.Errorf("--clarify with the prompt on stdin: exit %d, want 2", code)
+	}
+}

@@ -27,6 +27,7 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	dryRun := fs.Bool("dry-run", false, "")
 	maxCost := fs.String("max-cost", "", "")
 	followUp := fs.String("follow-up", "", "")
+	clarify := fs.Bool("clarify", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -41,6 +42,9 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 		}
 	}
 	prompt := strings.Join(pos, " ")
+	if *clarify && len(pos) == 1 && pos[0] == "-" {
+		return usagef("--clarify reads the answers from stdin, so the PROMPT cannot come from there too")
+	}
 	if len(pos) == 1 && pos[0] == "-" {
 		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, research.MaxPromptBytes+1))
 		if err != nil {
@@ -50,6 +54,17 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	}
 	if err := r.open(""); err != nil {
 		return err
+	}
+	if *clarify {
+		text, ok, err := r.clarifyPrompt(ctx, prompt)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(r.env.Stderr, "Nothing submitted.")
+			return errSilent
+		}
+		prompt = text
 	}
 	if *noWeb && !*code {
 		fmt.Fprintln(r.env.Stderr, "warning: web search is off and no other data source is set; deep-research models need one, so the provider may reject this job")

@@ -377,6 +377,20 @@ export namespace research {
 	        this.response_id = source["response_id"];
 	    }
 	}
+	export class Answer {
+	    question: string;
+	    answer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Answer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question = source["question"];
+	        this.answer = source["answer"];
+	    }
+	}
 	export class AskResult {
 	    question: store.Question;
 	    cost_usd: number;
@@ -408,6 +422,54 @@ export namespace research {
 		    }
 		    return a;
 		}
+	}
+	export class BriefRequest {
+	    prompt: string;
+	    answers: Answer[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BriefRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prompt = source["prompt"];
+	        this.answers = this.convertValues(source["answers"], Answer);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BriefResult {
+	    brief: string;
+	    cost_usd: number;
+	    model: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BriefResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.brief = source["brief"];
+	        this.cost_usd = source["cost_usd"];
+	        this.model = source["model"];
+	    }
 	}
 	export class CancelResult {
 	    job: job.Job;
@@ -472,6 +534,22 @@ export namespace research {
 		    }
 		    return a;
 		}
+	}
+	export class ClarifyResult {
+	    questions: string[];
+	    cost_usd: number;
+	    model: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClarifyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.questions = source["questions"];
+	        this.cost_usd = source["cost_usd"];
+	        this.model = source["model"];
+	    }
 	}
 	export class ExportResult {
 	    path: string;

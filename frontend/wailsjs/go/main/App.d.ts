@@ -10,9 +10,13 @@ export function Adopt(arg1:research.AdoptRequest):Promise<job.Job>;
 
 export function Ask(arg1:string,arg2:string):Promise<research.AskResult>;
 
+export function Brief(arg1:research.BriefRequest):Promise<research.BriefResult>;
+
 export function Cancel(arg1:string):Promise<research.CancelResult>;
 
 export function CheckNow(arg1:string):Promise<research.CheckResult>;
+
+export function Clarify(arg1:string):Promise<research.ClarifyResult>;
 
 export function ClearAPIKey():Promise<research.SettingsView>;
 
