@@ -61,3 +61,11 @@ func (a *App) Similar(prompt string) ([]research.SearchHit, error) {
 		return s.Similar(ctx, prompt)
 	})
 }
+
+// Thread returns the line of research a job belongs to: the job it
+// followed up on, its follow-ups and their combined cost.
+func (a *App) Thread(id string) (research.Thread, error) {
+	return call(a, func(s *research.Service, ctx context.Context) (research.Thread, error) {
+		return s.Thread(ctx, id)
+	})
+}

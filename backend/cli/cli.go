@@ -58,10 +58,11 @@ type command struct {
 
 // commands lists every subcommand in the order the help shows them.
 var commands = []command{
-	{"submit", "[--provider openai|gemini|perplexity|azure] [--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--dry-run] [--json] PROMPT",
-		`queue research (PROMPT "-" reads stdin); prints the job id; --dry-run prints the estimate and budget only`, (*runner).submit},
+	{"submit", "[--provider openai|gemini|perplexity|azure] [--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--follow-up ID] [--clarify] [--dry-run] [--json] PROMPT",
+		`queue research (PROMPT "-" reads stdin); prints the job id; --follow-up goes deeper on a finished report; --clarify asks a few questions first and submits the brief; --dry-run prints the estimate and budget only`, (*runner).submit},
+	{"clarify", "PROMPT [--json]", "up to three questions the helper model would ask before research (scope, period, region, depth)", (*runner).clarify},
 	{"list", "[--status S[,S...]] [--limit N] [--json]", "jobs, newest first (--limit 0: all)", (*runner).list},
-	{"status", "ID [--json]", "one job; ID or a unique prefix of it", (*runner).status},
+	{"status", "ID [--json]", "one job (ID or a unique prefix) and its thread of follow-ups", (*runner).status},
 	{"wait", "ID [--timeout DURATION]", "block until the job ends; exit 0 only if completed", (*runner).wait},
 	{"check", "ID", "ask the provider about a queued or running job now", (*runner).check},
 	{"cancel", "ID", "cancel a queued or running job", (*runner).cancel},
@@ -69,7 +70,8 @@ var commands = []command{
 	{"adopt", "ID RESPONSE_ID", "track the response an unconfirmed job became (from the provider's dashboard)", (*runner).adopt},
 	{"dismiss", "ID", "give up on an unconfirmed job without sending it again", (*runner).dismiss},
 	{"delete", "ID", "delete a job that is not running, with its report and folder", (*runner).delete},
-	{"show", "ID [--format md|html|json]", "the report", (*runner).show},
+	{"show", "ID [--format md|html|json]", "the report, with the questions asked about it", (*runner).show},
+	{"ask", "ID QUESTION [--json]", "ask a saved report a question: the helper model answers from its text and sources (saved with it)", (*runner).ask},
 	{"search", "QUERY [--limit N] [--json]", "full-text search over saved reports", (*runner).search},
 	{"export", "ID --format md|html|pdf|docx --output FILE | --all --output DIR", "a report as a file, or the whole library as folders", (*runner).export},
 	{"import", "DIR [--json]", "take report folders (an export, a mirror) into the library", (*runner).importDir},

@@ -26,6 +26,8 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "")
 	dryRun := fs.Bool("dry-run", false, "")
 	maxCost := fs.String("max-cost", "", "")
+	followUp := fs.String("follow-up", "", "")
+	clarify := fs.Bool("clarify", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +42,9 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 		}
 	}
 	prompt := strings.Join(pos, " ")
+	if *clarify && len(pos) == 1 && pos[0] == "-" {
+		return usagef("--clarify reads the answers from stdin, so the PROMPT cannot come from there too")
+	}
 	if len(pos) == 1 && pos[0] == "-" {
 		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, research.MaxPromptBytes+1))
 		if err != nil {
@@ -50,11 +55,23 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 	if err := r.open(""); err != nil {
 		return err
 	}
+	if *clarify {
+		text, ok, err := r.clarifyPrompt(ctx, prompt)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(r.env.Stderr, "Nothing submitted.")
+			return errSilent
+		}
+		prompt = text
+	}
 	if *noWeb && !*code {
 		fmt.Fprintln(r.env.Stderr, "warning: web search is off and no other data source is set; deep-research models need one, so the provider may reject this job")
 	}
 	req := research.SubmitRequest{
 		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD, Provider: *prov,
+		ParentID: *followUp,
 	}
 	if *dryRun {
 		return r.dryRun(ctx, req, *asJSON)
@@ -147,10 +164,22 @@ func (r *runner) status(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	th, err := r.svc.Thread(ctx, j.ID)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
-		return r.printJSON(j)
+		out := struct {
+			job.Job
+			Thread *research.Thread `json:"thread,omitempty"` // only for a job in a thread of two or more
+		}{Job: j}
+		if len(th.Jobs) > 1 || th.MissingParent != "" {
+			out.Thread = &th
+		}
+		return r.printJSON(out)
 	}
 	r.describe(j)
+	r.describeThread(j, th)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/research"
 )
 
 // termSafe makes untrusted text (prompts, provider messages, reports from
@@ -63,6 +64,9 @@ func (r *runner) describe(j job.Job) {
 	if j.ReportPath != "" {
 		fmt.Fprintf(w, "Report    %s\n", j.ReportPath)
 	}
+	if j.ParentID != "" {
+		fmt.Fprintf(w, "Follows   %s (%s)\n", j.ParentID, contextLine(j))
+	}
 	if len(j.Actions) > 0 {
 		fmt.Fprintf(w, "Next      %s\n", strings.Join(j.Actions, ", "))
 	}
@@ -80,4 +84,34 @@ func statusLine(j job.Job) string {
 		b.WriteString(": " + j.Error)
 	}
 	return b.String()
+}
+
+// contextLine says how a follow-up carried its parent's research.
+func contextLine(j job.Job) string {
+	switch j.ParentContext {
+	case job.ContextPrevious:
+		return "continues its research at the provider"
+	case job.ContextFallback:
+		return "the provider no longer kept its research, so its report was sent as context"
+	}
+	return "its report is sent as context"
+}
+
+// describeThread lists the thread of a job that is part of one.
+func (r *runner) describeThread(j job.Job, th research.Thread) {
+	if len(th.Jobs) < 2 && th.MissingParent == "" {
+		return
+	}
+	w := r.env.Stdout
+	fmt.Fprintf(w, "Thread    %d jobs, $%.2f in all\n", len(th.Jobs), th.CostUSD)
+	if th.MissingParent != "" {
+		fmt.Fprintf(w, "          (follows up on %s, which was deleted)\n", th.MissingParent)
+	}
+	for _, tj := range th.Jobs {
+		mark := " "
+		if tj.Job.ID == j.ID {
+			mark = "*"
+		}
+		fmt.Fprintf(w, "        %s %s%s  %-10s $%.2f  %s\n", mark, strings.Repeat("  ", tj.Depth), tj.Job.ID, tj.Job.Status, tj.CostUSD, cut(tj.Job.Title(), 60))
+	}
 }

@@ -37,9 +37,10 @@ func (r *runner) show(ctx context.Context, args []string) error {
 		}
 		return r.printJSON(struct {
 			job.Job
-			Report    string         `json:"report"`
-			Citations []job.Citation `json:"citations"`
-		}{d.Job, d.Markdown, d.Citations})
+			Report    string              `json:"report"`
+			Citations []job.Citation      `json:"citations"`
+			Questions []research.Question `json:"questions"`
+		}{d.Job, d.Markdown, d.Citations, d.Questions})
 	}
 	text, j, err := r.svc.RenderReport(ctx, id, *format)
 	if err != nil {
@@ -53,8 +54,15 @@ func (r *runner) show(ctx context.Context, args []string) error {
 	} else {
 		text += "\n"
 	}
-	_, err = io.WriteString(r.env.Stdout, text)
-	return err
+	if _, err = io.WriteString(r.env.Stdout, text); err != nil || *format != "md" {
+		return err
+	}
+	qs, err := r.svc.Questions(ctx, j.ID)
+	if err != nil {
+		return err
+	}
+	r.printQuestions(qs)
+	return nil
 }
 
 func (r *runner) search(ctx context.Context, args []string) error {

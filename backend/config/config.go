@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ type Config struct {
 	AzureDeployment   string // AZURE_OPENAI_DEPLOYMENT, default DefaultAzureDeployment
 
 	Model           string        // DEEPR_MODEL, default "o3-deep-research"
+	HelperModel     string        // DEEPR_HELPER_MODEL, default DefaultHelperModel
 	PollInterval    time.Duration // DEEPR_POLL_INTERVAL, whole seconds 1..3600, default 30s
 	PollConcurrency int           // DEEPR_POLL_CONCURRENCY, 1..32, default 4
 	MaxRunning      int           // DEEPR_MAX_RUNNING, 1..50, default 3
@@ -64,6 +66,14 @@ type Config struct {
 	// from: "env", ".env", "config .env", "settings" or "default".
 	Source map[string]string
 }
+
+// DefaultHelperModel is the helper model when DEEPR_HELPER_MODEL is unset.
+const DefaultHelperModel = "gpt-4.1-mini"
+
+// helperModelName is what a helper model name may look like; whether a
+// price is known for it is checked when it is used (a model may be priced
+// through DEEPR_PRICES).
+var helperModelName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$`)
 
 // DEEPR_CLOSE_ACTION values: what closing the window does while jobs
 // are active.
@@ -150,6 +160,16 @@ func coreSpecs() []spec {
 				return nil
 			},
 			func(c Config) string { return c.Model }},
+		{Variable{"DEEPR_HELPER_MODEL", DefaultHelperModel, "an OpenAI model name with a known price, like gpt-4.1-mini",
+			"The cheap model (OpenAI, no background mode) that asks clarifying questions, writes research briefs and answers questions about a saved report.", false},
+			func(c *Config, v string, _ LoadOptions) error {
+				if !helperModelName.MatchString(v) {
+					return errors.New("use an OpenAI model name: letters, digits, '.', '-', '_' or ':', like gpt-4.1-mini")
+				}
+				c.HelperModel = v
+				return nil
+			},
+			func(c Config) string { return c.HelperModel }},
 		{Variable{"DEEPR_POLL_INTERVAL", "30", "whole seconds from 1 to 3600, like 30 or 30s",
 			"How often a running job is checked with OpenAI.", false},
 			func(c *Config, v string, _ LoadOptions) error {

@@ -111,7 +111,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load with nothing set: %v", err)
 	}
 	want := Config{
-		Model: "o3-deep-research", PollInterval: 30 * time.Second, PollConcurrency: 4, MaxRunning: 3,
+		Model: "o3-deep-research", HelperModel: "gpt-4.1-mini", PollInterval: 30 * time.Second, PollConcurrency: 4, MaxRunning: 3,
 		MaxJobAge: 24 * time.Hour, DataDir: o.DefaultDataDir, ConfigDir: o.DefaultConfigDir,
 		Notifications: true, Theme: "system", WebhookListen: "127.0.0.1:8787", WebhookFallbackInterval: 300 * time.Second,
 		GeminiBaseURL: "https://generativelanguage.googleapis.com", PerplexityBaseURL: "https://api.perplexity.ai",
@@ -256,6 +256,7 @@ func TestLoadParsesValues(t *testing.T) {
 		{"OPENAI_API_KEY", "sk-test-1234567890", func(c Config) any { return c.OpenAIAPIKey }, "sk-test-1234567890"},
 		{"OPENAI_WEBHOOK_SECRET", "whsec_abc", func(c Config) any { return c.WebhookSecret }, "whsec_abc"},
 		{"DEEPR_MODEL", "o4-mini-deep-research", func(c Config) any { return c.Model }, "o4-mini-deep-research"},
+		{"DEEPR_HELPER_MODEL", "gpt-4.1-nano", func(c Config) any { return c.HelperModel }, "gpt-4.1-nano"},
 		{"DEEPR_DATA_DIR", "/srv/deepr", func(c Config) any { return c.DataDir }, "/srv/deepr"},
 		{"GEMINI_API_KEY", "AIzaSyExample", func(c Config) any { return c.GeminiAPIKey }, "AIzaSyExample"},
 		{"GEMINI_BASE_URL", "http://127.0.0.1:9000/", func(c Config) any { return c.GeminiBaseURL }, "http://127.0.0.1:9000"},
@@ -315,6 +316,7 @@ func TestLoadValidationMessages(t *testing.T) {
 		{"OPENAI_BASE_URL", "api.openai.com", `OPENAI_BASE_URL="api.openai.com" is not valid: use an http or https URL`},
 		{"DEEPR_DATA_DIR", "~/deepr", `DEEPR_DATA_DIR="~/deepr" is not valid: write the full path: ~ is not expanded`},
 		{"DEEPR_MODEL", "gpt-4o", `DEEPR_MODEL="gpt-4o" is not valid: use a deep-research model: o3-deep-research or o4-mini-deep-research`},
+		{"DEEPR_HELPER_MODEL", "gpt 4 mini", `DEEPR_HELPER_MODEL="gpt 4 mini" is not valid: use an OpenAI model name`},
 		{"OPENAI_API_KEY", "sk-abc def", `OPENAI_API_KEY is not valid: it contains spaces, quotes or line breaks; paste the key again`},
 		{"OPENAI_WEBHOOK_SECRET", "whsec 123", `OPENAI_WEBHOOK_SECRET is not valid: it contains spaces`},
 		{"GEMINI_API_KEY", "AIza 'x'", `GEMINI_API_KEY is not valid: it contains spaces, quotes or line breaks`},

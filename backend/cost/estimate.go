@@ -16,11 +16,14 @@ const MinHistory = 5
 
 // EstimateInput is what an estimate needs to know about a run.
 type EstimateInput struct {
-	Provider        string
-	Model           string
-	Prompt          string
-	Instructions    string // the research brief sent with the prompt, if known
-	MaxToolCalls    int    // 0: DefaultToolCalls
+	Provider     string
+	Model        string
+	Prompt       string
+	Instructions string // the research brief sent with the prompt, if known
+	// Context is the earlier research a follow-up reads with its prompt
+	// (the parent's question and report), "" for new research.
+	Context         string
+	MaxToolCalls    int // 0: DefaultToolCalls
 	WebSearch       bool
 	CodeInterpreter bool
 	Prices          Prices // the prices in force for the model
@@ -99,23 +102,26 @@ const baseTokens = 500
 // Every tool call is counted as a billed web search at the high end.
 func Estimate(in EstimateInput, history History) Range {
 	key := Key(in.Provider, in.Model)
-	if costs := history[key]; len(costs) >= MinHistory {
-		low, high := percentile(costs, 0.5), percentile(costs, 0.9)
-		return Range{
-			LowUSD:  low,
-			HighUSD: high,
-			Basis: fmt.Sprintf("the median and 90th percentile of your last %d finished %s jobs",
-				len(costs), in.Model),
-			Samples: len(costs),
-		}
-	}
 	pr := profileOf(key)
 	limit := in.MaxToolCalls
 	if limit <= 0 {
 		limit = DefaultToolCalls
 	}
 	calls := [2]float64{float64(min(pr.callsLow, limit)), float64(limit)}
-	prompt := float64(tokensOf(in.Prompt) + tokensOf(in.Instructions) + baseTokens)
+	if costs := history[key]; len(costs) >= MinHistory {
+		low, high := percentile(costs, 0.5), percentile(costs, 0.9)
+		basis := fmt.Sprintf("the median and 90th percentile of your last %d finished %s jobs", len(costs), in.Model)
+		if in.Context != "" {
+			// Past runs did not read this earlier research: add it, read
+			// again at every step (cached at the low end).
+			ctx := float64(tokensOf(in.Context))
+			low += ctx * (calls[0] + 1) * in.Prices.CachedInputPerMTok / 1e6
+			high += ctx * (calls[1] + 1) * in.Prices.InputPerMTok / 1e6
+			basis += fmt.Sprintf(", plus about %d tokens of earlier research read at every step", int(ctx))
+		}
+		return Range{LowUSD: low, HighUSD: high, Basis: basis, Samples: len(costs)}
+	}
+	prompt := float64(tokensOf(in.Prompt) + tokensOf(in.Instructions) + tokensOf(in.Context) + baseTokens)
 	var usd [2]float64
 	for i := range usd {
 		// The prompt is read again for every step; each tool call adds
@@ -136,13 +142,13 @@ func Estimate(in EstimateInput, history History) Range {
 			usd[i] += pr.containers[i] * in.Prices.CodeContainerUSD
 		}
 	}
-	return Range{
-		LowUSD:  usd[0],
-		HighUSD: usd[1],
-		Basis: fmt.Sprintf("documented ranges for %s: %d to %d tool calls, %s to %s context tokens read per call, at %s/%s/%s per 1M input/cached/output tokens",
-			in.Model, int(calls[0]), int(calls[1]), thousands(pr.inputPerCall[0]), thousands(pr.inputPerCall[1]),
-			FormatUSD(in.Prices.InputPerMTok), FormatUSD(in.Prices.CachedInputPerMTok), FormatUSD(in.Prices.OutputPerMTok)),
+	basis := fmt.Sprintf("documented ranges for %s: %d to %d tool calls, %s to %s context tokens read per call, at %s/%s/%s per 1M input/cached/output tokens",
+		in.Model, int(calls[0]), int(calls[1]), thousands(pr.inputPerCall[0]), thousands(pr.inputPerCall[1]),
+		FormatUSD(in.Prices.InputPerMTok), FormatUSD(in.Prices.CachedInputPerMTok), FormatUSD(in.Prices.OutputPerMTok))
+	if in.Context != "" {
+		basis += fmt.Sprintf(", with about %d tokens of earlier research read at every step", tokensOf(in.Context))
 	}
+	return Range{LowUSD: usd[0], HighUSD: usd[1], Basis: basis}
 }
 
 // tokensOf approximates the token count of text: one token per four

@@ -130,3 +130,18 @@ func cloneHistory(h History) History {
 	}
 	return c
 }
+
+// TestEstimateCountsTheContext: a follow-up's estimate grows with the
+// earlier research it reads, with and without a history.
+func TestEstimateCountsTheContext(t *testing.T) {
+	p, _ := Defaults().Lookup("openai", "o4-mini-deep-research")
+	in := EstimateInput{Provider: "openai", Model: "o4-mini-deep-research", Prompt: "deeper", Prices: p}
+	withCtx := in
+	withCtx.Context = strings.Repeat("word ", 20_000) // about 25k tokens
+	for _, h := range []History{nil, {"openai/o4-mini-deep-research": {0.5, 0.6, 0.7, 0.8, 0.9}}} {
+		a, b := Estimate(in, h), Estimate(withCtx, h)
+		if !(b.LowUSD > a.LowUSD && b.HighUSD > a.HighUSD) || !strings.Contains(b.Basis, "earlier research") {
+			t.Errorf("history %v: without context %+v, with %+v; want both ends higher and the basis to say why", h, a, b)
+		}
+	}
+}

@@ -116,6 +116,9 @@ func defaultPrices() []Prices {
 			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
 		{Provider: "openai", Model: "o4-mini-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 0.50, OutputPerMTok: 8.00,
 			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
+		// The default helper model (DEEPR_HELPER_MODEL): clarifying
+		// questions, research briefs and questions about a saved report.
+		{Provider: "openai", Model: "gpt-4.1-mini", InputPerMTok: 0.40, CachedInputPerMTok: 0.10, OutputPerMTok: 1.60},
 
 		// Azure OpenAI (provider "azure"): a job's model is its deployment;
 		// the default deployments carry the OpenAI list prices.

@@ -16,7 +16,7 @@ func Providers() []research.ProviderSpec {
 	return []research.ProviderSpec{
 		{
 			Name: "openai", Display: "OpenAI", KeyVariable: "OPENAI_API_KEY", SecretName: "openai_api_key",
-			KeyHelp: "platform.openai.com/api-keys", CanCancel: true,
+			KeyHelp: "platform.openai.com/api-keys", CanCancel: true, Continues: true,
 			Models: func(config.Config) []research.ModelInfo { return Models() },
 			New: func(cfg config.Config, key string) research.Provider {
 				return openai.New(openai.Config{APIKey: key, BaseURL: cfg.OpenAIBaseURL, OrgID: cfg.OpenAIOrgID, ProjectID: cfg.OpenAIProjectID})
@@ -24,7 +24,7 @@ func Providers() []research.ProviderSpec {
 		},
 		{
 			Name: "gemini", Display: "Gemini", KeyVariable: "GEMINI_API_KEY", SecretName: "gemini_api_key",
-			KeyHelp: "aistudio.google.com/apikey", CanCancel: true,
+			KeyHelp: "aistudio.google.com/apikey", CanCancel: true, Continues: true,
 			Models: func(config.Config) []research.ModelInfo {
 				var out []research.ModelInfo
 				for i, m := range gemini.Models() {
@@ -53,7 +53,7 @@ func Providers() []research.ProviderSpec {
 		},
 		{
 			Name: "azure", Display: "Azure OpenAI", KeyVariable: "AZURE_OPENAI_API_KEY", SecretName: "azure_openai_api_key",
-			KeyHelp: "your Azure OpenAI resource's Keys and Endpoint page", CanCancel: true,
+			KeyHelp: "your Azure OpenAI resource's Keys and Endpoint page", CanCancel: true, Continues: true,
 			Models: func(cfg config.Config) []research.ModelInfo {
 				var out []research.ModelInfo
 				for _, m := range openai.AzureModels(cfg.AzureDeployment) {

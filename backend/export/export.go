@@ -54,6 +54,17 @@ type Report struct {
 	Title     string // "" : the job's title
 	Markdown  string
 	Citations []job.Citation
+	// Questions asked about the report, oldest first, shown after it.
+	Questions []QA
+}
+
+// QA is a question asked about the report and the helper model's answer
+// (markdown citing the report's sources as [n]).
+type QA struct {
+	Question string
+	Answer   string
+	Model    string
+	AskedAt  time.Time
 }
 
 // FileName is a default file name for r in format: the report's mirror

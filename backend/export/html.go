@@ -55,6 +55,10 @@ func htmlDoc(r Report) string {
 	}
 	b.WriteString("</dl>\n<h2>Prompt</h2>\n<blockquote class=\"prompt\">" +
 		html.EscapeString(strings.TrimSpace(r.Job.Prompt)) + "</blockquote>\n</header>\n")
-	b.WriteString("<main>\n" + render.HTML(r.Markdown, r.Citations) + "\n</main>\n</body>\n</html>\n")
+	b.WriteString("<main>\n" + render.HTML(r.Markdown, r.Citations) + "\n</main>\n")
+	if len(r.Questions) > 0 {
+		b.WriteString("<section class=\"questions\">\n" + render.HTML(strings.TrimSpace(questionsMarkdown(r.Questions)), nil) + "\n</section>\n")
+	}
+	b.WriteString("</body>\n</html>\n")
 	return b.String()
 }

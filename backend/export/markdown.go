@@ -35,6 +35,7 @@ func markdownDoc(r Report) string {
 		b.WriteString(body)
 		b.WriteString("\n")
 	}
+	b.WriteString(questionsMarkdown(r.Questions))
 	if srcs := r.sources(); len(srcs) > 0 {
 		b.WriteString("\n## Sources\n\n")
 		for _, s := range srcs {
@@ -74,6 +75,22 @@ func escapeInline(s string) string {
 			}
 		}
 		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// questionsMarkdown is the "Questions about this report" section ("" when
+// none were asked): each question as a heading, then its answer.
+func questionsMarkdown(qs []QA) string {
+	if len(qs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n## Questions about this report\n")
+	for _, q := range qs {
+		fmt.Fprintf(&b, "\n### %s\n\n", escapeInline(strings.Join(strings.Fields(q.Question), " ")))
+		fmt.Fprintf(&b, "*Answered by %s from the report on %s.*\n\n", escapeInline(q.Model), q.AskedAt.UTC().Format("2006-01-02"))
+		b.WriteString(strings.TrimSpace(q.Answer) + "\n")
 	}
 	return b.String()
 }

@@ -46,6 +46,14 @@
 //	[[fake:still]]       while in progress, every GET answers the same single step
 //	                     (nothing new for the poller to write)
 //
+// A create with previous_response_id naming a response the fake does not
+// have (never made, deleted or Expire'd) answers 400
+// previous_response_not_found, param previous_response_id, as OpenAI does.
+//
+// A create without "background": true is answered at once, finished, as
+// the helper model's calls are (see answerNow); the markers that refuse a
+// create (quota, badrequest, create503, ratelimit) apply to it too.
+//
 // Failed GETs (500, dropped) do not advance a response. Every method of
 // Server is safe for concurrent use.
 //
@@ -96,6 +104,8 @@ type Server struct {
 	createsFor  map[string]int
 	gets        map[string]int
 	rateLimited map[string]bool
+
+	helperCreates int
 }
 
 // New starts a fake server listening on a loopback port. Call Close to stop it.

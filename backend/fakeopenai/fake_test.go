@@ -198,7 +198,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			req, _ := http.NewRequest("POST", s.URL()+"/responses",
-				strings.NewReader(`{"model":"o3-deep-research","input":"q","metadata":{"deepr_job_id":"same"}}`))
+				strings.NewReader(`{"model":"o3-deep-research","input":"q","background":true,"metadata":{"deepr_job_id":"same"}}`))
 			req.Header.Set("Authorization", "Bearer "+key)
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -243,5 +243,38 @@ func TestAzureMode(t *testing.T) {
 	}
 	if code, out := do("GET", "/openai/v1/responses/"+out["id"].(string), apiKey, ""); code != 200 || out["status"] != "in_progress" {
 		t.Errorf("Azure GET: %d %v", code, out["status"])
+	}
+}
+
+// TestPlainRequestIsAnsweredAtOnce: without background mode the create's
+// answer is the finished response, in the wire format the SDK reads.
+func TestPlainRequestIsAnsweredAtOnce(t *testing.T) {
+	s := New(Options{APIKey: key})
+	defer s.Close()
+	post := func(body string) map[string]any {
+		req, _ := http.NewRequest("POST", s.URL()+"/responses", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		return out
+	}
+	out := post(`{"model":"gpt-4.1-mini","input":[{"role":"user","content":"Report: ...\nQuestion: why?"}],"store":false}`)
+	msg := out["output"].([]any)[0].(map[string]any)["content"].([]any)[0].(map[string]any)["text"]
+	if out["status"] != "completed" || out["background"] != false || msg != "Fake answer from gpt-4.1-mini: Question: why? [1]." || out["usage"] == nil {
+		t.Errorf("plain answer = %v", out)
+	}
+	if s.Gets(out["id"].(string)); s.HelperCreates() != 1 {
+		t.Errorf("HelperCreates = %d", s.HelperCreates())
+	}
+	out = post(`{"model":"gpt-4.1-mini","input":"tea","text":{"format":{"type":"json_schema","name":"clarifying_questions","schema":{}}}}`)
+	msg = out["output"].([]any)[0].(map[string]any)["content"].([]any)[0].(map[string]any)["text"]
+	var q struct{ Questions []string }
+	if err := json.Unmarshal([]byte(msg.(string)), &q); err != nil || len(q.Questions) != 3 {
+		t.Errorf("clarifying questions = %v (%v)", msg, err)
 	}
 }

@@ -18,6 +18,7 @@ type createBody struct {
 	Metadata     map[string]string `json:"metadata"`
 	Tools        []json.RawMessage `json:"tools"`
 	MaxToolCalls *int64            `json:"max_tool_calls"`
+	PreviousID   *string           `json:"previous_response_id"`
 	Reasoning    *struct {
 		Effort  *string `json:"effort"`
 		Summary *string `json:"summary"`
@@ -54,6 +55,16 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := parseMarkers(prompt)
+	if body.PreviousID != nil {
+		s.mu.Lock()
+		_, ok := s.responses[*body.PreviousID]
+		s.mu.Unlock()
+		if !ok { // OpenAI's answer for an unknown or expired previous response
+			writeError(w, http.StatusBadRequest, "invalid_request_error", "previous_response_id", "previous_response_not_found",
+				fmt.Sprintf("Previous response with id '%s' not found.", *body.PreviousID))
+			return
+		}
+	}
 
 	switch {
 	case m.quota:
@@ -81,6 +92,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if body.Background == nil || !*body.Background {
+		s.answerNow(w, raw, body, prompt)
+		return
+	}
 	steps := s.steps
 	if m.slow {
 		steps *= 5
@@ -101,6 +116,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		metadata:     body.Metadata,
 		tools:        body.Tools,
 		maxToolCalls: body.MaxToolCalls,
+		previousID:   body.PreviousID,
 	}
 	if body.Reasoning != nil {
 		resp.reasoningSummary = body.Reasoning.Summary

@@ -18,3 +18,12 @@ func (s *Server) ResponseIDsFor(deeprJobID string) []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// Expire forgets response id, as OpenAI does once its retention ends: a
+// GET answers 404 and a follow-up naming it as previous_response_id is
+// refused (400 previous_response_not_found). Unknown ids are ignored.
+func (s *Server) Expire(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.responses, id)
+}

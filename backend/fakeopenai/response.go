@@ -52,6 +52,11 @@ type response struct {
 	tools            []json.RawMessage
 	maxToolCalls     *int64
 	reasoningSummary *string
+	previousID       *string // previous_response_id of a follow-up
+
+	answer      string // a plain (not background) request's answer, "" for research
+	inputTokens int64  // its input tokens
+	notStored   bool   // created with "store": false
 }
 
 // advance moves the response one step on a successful GET.
@@ -87,13 +92,17 @@ func (r *response) render() map[string]any {
 	if r.reasoningSummary != nil {
 		summary = *r.reasoningSummary
 	}
-	background := true
+	background := r.answer == "" // a plain request's default is false
 	if r.background != nil {
 		background = *r.background
 	}
 	tools := r.tools
 	if tools == nil {
 		tools = []json.RawMessage{}
+	}
+	var previous any
+	if r.previousID != nil {
+		previous = *r.previousID
 	}
 	metadata := r.metadata
 	if metadata == nil {
@@ -113,10 +122,10 @@ func (r *response) render() map[string]any {
 		"model":                r.model,
 		"output":               r.output(),
 		"parallel_tool_calls":  true,
-		"previous_response_id": nil,
+		"previous_response_id": previous,
 		"reasoning":            map[string]any{"effort": "medium", "summary": summary},
 		"service_tier":         "default",
-		"store":                true,
+		"store":                !r.notStored,
 		"temperature":          1.0,
 		"text":                 map[string]any{"format": map[string]any{"type": "text"}},
 		"tool_choice":          "auto",
@@ -142,6 +151,14 @@ func (r *response) render() map[string]any {
 }
 
 func (r *response) usage(partial bool) map[string]any {
+	if r.answer != "" {
+		output := int64(utf8.RuneCountInString(r.answer)/4 + 1)
+		return map[string]any{
+			"input_tokens": r.inputTokens, "input_tokens_details": map[string]any{"cached_tokens": 0},
+			"output_tokens": output, "output_tokens_details": map[string]any{"reasoning_tokens": 0},
+			"total_tokens": r.inputTokens + output,
+		}
+	}
 	input := int64(1500 + utf8.RuneCountInString(r.prompt))
 	output, reasoning := int64(4200), int64(2600)
 	if partial {
@@ -193,6 +210,10 @@ func (r *response) output() []any {
 					"url": fmt.Sprintf("https://example.org/source-%d", i)},
 			})
 		}
+	}
+	if r.answer != "" {
+		return []any{message(fmt.Sprintf("msg_%06d", r.seq), "completed", map[string]any{
+			"type": "output_text", "text": r.answer, "annotations": []any{}, "logprobs": []any{}})}
 	}
 	switch {
 	case r.status == "completed" && !r.marks.empty:

@@ -178,6 +178,21 @@ type Options struct {
 	EditedFrom string `json:"edited_from,omitempty"`
 }
 
+// How a follow-up carries its parent's context (Job.ParentContext).
+const (
+	// ContextPrevious: the provider's stored conversation is continued
+	// (OpenAI and Azure previous_response_id, Gemini
+	// previous_interaction_id).
+	ContextPrevious = "previous_response"
+	// ContextReport: the parent's question and report are sent as
+	// context in the input (Perplexity, or a parent on another provider).
+	ContextReport = "report"
+	// ContextFallback: the provider no longer kept the parent's response
+	// (404 or expired), so its question and report were sent as context
+	// instead.
+	ContextFallback = "report_fallback"
+)
+
 // Job is one research request and everything known about it. Its JSON form
 // is the CLI's and the UI's job object.
 type Job struct {
@@ -202,6 +217,13 @@ type Job struct {
 	PollErrors     int        `json:"poll_errors"` // consecutive transient errors, for backoff
 	ReportPath     string     `json:"report_path"`
 	Version        int64      `json:"version"`
+
+	// ParentID is the job this one follows up on ("Go deeper"), "" for
+	// new research.
+	ParentID string `json:"parent_id"`
+	// ParentContext says how a follow-up carries its parent's context to
+	// the provider (one of the Context* values); "" for new research.
+	ParentContext string `json:"parent_context"`
 
 	// Waiting says, for a queued job, why it has not been sent yet and
 	// when it is tried next ("" otherwise). Derived like Actions.

@@ -29,6 +29,30 @@ type Request struct {
 	// unconfirmed submission; increase it only for a new paid run
 	// (resubmit).
 	Attempt int
+	// Parent is the research this request follows up on; nil for new
+	// research.
+	Parent *Parent
+}
+
+// Parent is what a follow-up continues. With ResponseID set, providers
+// that keep conversations continue the stored one (OpenAI and Azure
+// previous_response_id, Gemini previous_interaction_id) and send only the
+// new prompt; without it (or on a provider that keeps none: Perplexity),
+// the parent's Prompt and Report are sent as context before the new
+// prompt. A provider that answers that the stored response is gone
+// returns a *Error of KindContextGone, and nothing was created.
+type Parent struct {
+	ResponseID string
+	Prompt     string
+	Report     string
+}
+
+// ContextText is the parent's question and report as one text, for
+// providers that take a single input: the earlier research first, then
+// the follow-up prompt.
+func ContextText(p Parent, prompt string) string {
+	return "Earlier research this request follows up on.\n\nQuestion:\n" + p.Prompt +
+		"\n\nReport:\n" + p.Report + "\n\nFollow-up request:\n" + prompt
 }
 
 // Provider statuses as the OpenAI Responses API reports them. Other
@@ -89,6 +113,11 @@ const (
 	KindNotFound
 	// KindTransient: any other error on a fetch or cancel. Back off and retry.
 	KindTransient
+	// KindContextGone: a follow-up's create was refused because the
+	// provider no longer keeps the parent's response (404, expired).
+	// Nothing was created: send it again with the parent's report as
+	// context.
+	KindContextGone
 )
 
 func (k Kind) String() string {
@@ -109,6 +138,8 @@ func (k Kind) String() string {
 		return "not-found"
 	case KindTransient:
 		return "transient"
+	case KindContextGone:
+		return "context-gone"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }

@@ -56,3 +56,11 @@ func AsError(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// IsInputError reports whether err is about the input itself (ErrInvalid
+// on a field the user typed, such as the prompt), so retrying without
+// the helper model would fail the same way.
+func IsInputError(err error) bool {
+	e, ok := AsError(err)
+	return ok && errors.Is(e, ErrInvalid) && (e.Field == "prompt" || e.Field == "question")
+}

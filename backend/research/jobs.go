@@ -37,25 +37,28 @@ type SubmitRequest struct {
 	// EditedFrom links the new job to the job it was edited from ("Edit
 	// and resubmit"); "" for a new request.
 	EditedFrom string `json:"edited_from"`
+	// ParentID makes this a follow-up of a finished job ("Go deeper"):
+	// the provider continues the parent's research, or reads its report
+	// as context. With no provider and model given, the parent's are used.
+	ParentID string `json:"parent_id"`
 }
 
 // Validate normalises and checks a submission, returning what will be stored.
 func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
-	in.Prompt = strings.TrimSpace(in.Prompt)
-	switch {
-	case in.Prompt == "":
-		return in, invalid("prompt", "the prompt is empty: describe what to research")
-	case len(in.Prompt) > MaxPromptBytes:
-		return in, invalid("prompt", "the prompt is %d bytes; the limit is %d bytes (100 KB): shorten it", len(in.Prompt), MaxPromptBytes)
-	case !utf8.ValidString(in.Prompt):
-		return in, invalid("prompt", "the prompt is not valid UTF-8 text")
-	}
-	if i := strings.IndexFunc(in.Prompt, func(r rune) bool {
-		return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
-	}); i >= 0 {
-		return in, invalid("prompt", "the prompt contains a control character (byte %d): remove it", i)
-	}
 	var err error
+	if in.Prompt, err = checkPrompt(in.Prompt); err != nil {
+		return in, err
+	}
+	if in.ParentID = strings.TrimSpace(in.ParentID); in.ParentID != "" {
+		parent, err := s.followUpParent(context.Background(), in.ParentID)
+		if err != nil {
+			return in, err
+		}
+		in.ParentID = parent.ID
+		if strings.TrimSpace(in.Provider) == "" && strings.TrimSpace(in.Model) == "" {
+			in.Provider, in.Model = parent.Provider, parent.Model
+		}
+	}
 	if in.Provider, in.Model, err = s.pickProvider(in.Provider, strings.TrimSpace(in.Model)); err != nil {
 		return in, err
 	}
@@ -71,6 +74,26 @@ func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 		return in, invalid("max_tool_calls", "max tool calls must be between 1 and %d, not %d", MaxMaxToolCalls, in.MaxToolCalls)
 	}
 	return in, nil
+}
+
+// checkPrompt trims a research prompt and checks it: not empty, at most
+// MaxPromptBytes, UTF-8 text without control characters.
+func checkPrompt(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	switch {
+	case p == "":
+		return p, invalid("prompt", "the prompt is empty: describe what to research")
+	case len(p) > MaxPromptBytes:
+		return p, invalid("prompt", "the prompt is %d bytes; the limit is %d bytes (100 KB): shorten it", len(p), MaxPromptBytes)
+	case !utf8.ValidString(p):
+		return p, invalid("prompt", "the prompt is not valid UTF-8 text")
+	}
+	if i := strings.IndexFunc(p, func(r rune) bool {
+		return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
+	}); i >= 0 {
+		return p, invalid("prompt", "the prompt contains a control character (byte %d): remove it", i)
+	}
+	return p, nil
 }
 
 // SubmitResult is a queued job and what the user should know about it.
@@ -101,17 +124,23 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 		return SubmitResult{}, err
 	}
 	prov := in.Provider
-	check, err := s.budgetCheck(ctx, prov, in.Model, in.Prompt, optionsOf(in), in.MaxCostUSD)
+	check, err := s.budgetCheck(ctx, prov, in.Model, in.Prompt, s.parentText(ctx, in.ParentID), optionsOf(in), in.MaxCostUSD)
 	if err != nil {
 		return SubmitResult{}, err
 	}
+	parentContext := ""
+	if in.ParentID != "" {
+		parentContext = s.contextMode(ctx, in.ParentID, prov)
+	}
 	j, err := s.st.CreateJobWithinBudget(ctx, job.Job{
-		Status:     job.Queued,
-		Provider:   prov,
-		Model:      in.Model,
-		Prompt:     in.Prompt,
-		Options:    optionsOf(in),
-		NextPollAt: s.now(),
+		Status:        job.Queued,
+		Provider:      prov,
+		Model:         in.Model,
+		Prompt:        in.Prompt,
+		Options:       optionsOf(in),
+		NextPollAt:    s.now(),
+		ParentID:      in.ParentID,
+		ParentContext: parentContext,
 	}, check)
 	if err != nil {
 		if errors.Is(err, ErrOverBudget) {

@@ -121,7 +121,7 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 		return job.Job{}, notAllowed(j, "job %s is %s: only unconfirmed, failed or cancelled jobs can be resubmitted", j.ID, j.Status)
 	}
 	// Priced again at today's prices; the earlier attempts keep theirs.
-	check, err := s.budgetCheck(ctx, j.Provider, j.Model, j.Prompt, j.Options, 0)
+	check, err := s.budgetCheck(ctx, j.Provider, j.Model, j.Prompt, s.parentText(ctx, j.ParentID), j.Options, 0)
 	if err != nil {
 		return job.Job{}, err
 	}
@@ -141,6 +141,9 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 		c.FinishedAt = nil
 		c.PollErrors = 0
 		c.NextPollAt = s.now()
+		if c.ParentContext == job.ContextFallback { // try the stored response again
+			c.ParentContext = s.contextMode(ctx, c.ParentID, c.Provider)
+		}
 		return nil
 	})
 	if err != nil {

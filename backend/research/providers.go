@@ -24,6 +24,10 @@ type ProviderSpec struct {
 	// CanCancel is false when the provider has no cancel call: a cancel is
 	// then local only, and the provider may still finish and bill.
 	CanCancel bool
+	// Continues is true when a follow-up can continue the parent's stored
+	// response by its id (previous_response_id, previous_interaction_id);
+	// false sends the parent's question and report as context.
+	Continues bool
 	// Models lists its models (the first is its default) under cfg.
 	Models func(cfg config.Config) []ModelInfo
 	// Accepts reports whether model names one of its models (nil: one of

@@ -18,6 +18,8 @@ type ReportView struct {
 	HTML      string         `json:"html"` // sanitized by package render
 	Markdown  string         `json:"markdown"`
 	Citations []job.Citation `json:"citations"`
+	// Questions are the questions asked about the report, oldest first.
+	Questions []Question `json:"questions"`
 }
 
 // Report returns a job with its saved report. A job without one gives an
@@ -28,7 +30,11 @@ func (s *Service) Report(ctx context.Context, id string) (ReportView, error) {
 	if err != nil {
 		return ReportView{}, err
 	}
-	return ReportView{Job: j, HTML: render.HTML(rep.Markdown, rep.Citations), Markdown: rep.Markdown, Citations: rep.Citations}, nil
+	qs, err := s.st.Questions(ctx, j.ID)
+	if err != nil {
+		return ReportView{}, err
+	}
+	return ReportView{Job: j, HTML: render.HTML(rep.Markdown, rep.Citations), Markdown: rep.Markdown, Citations: rep.Citations, Questions: qs}, nil
 }
 
 func (s *Service) report(ctx context.Context, id string) (job.Job, store.Report, error) {
@@ -84,6 +90,7 @@ type ReportData struct {
 	Job       job.Job        `json:"job"`
 	Markdown  string         `json:"report"`
 	Citations []job.Citation `json:"citations"`
+	Questions []Question     `json:"questions"`
 }
 
 // ReportJSON returns the job and its report text; a job without a report
@@ -96,7 +103,11 @@ func (s *Service) ReportJSON(ctx context.Context, id string) (ReportData, error)
 	if rep.Citations == nil {
 		rep.Citations = []job.Citation{}
 	}
-	return ReportData{Job: j, Markdown: rep.Markdown, Citations: rep.Citations}, nil
+	qs, qerr := s.st.Questions(ctx, j.ID)
+	if qerr != nil {
+		return ReportData{}, qerr
+	}
+	return ReportData{Job: j, Markdown: rep.Markdown, Citations: rep.Citations, Questions: qs}, nil
 }
 
 // SearchRequest is a library query.

@@ -138,6 +138,7 @@ func New(d Deps) *Service {
 		MaxJobAge:    cfg.MaxJobAge,
 		DataDir:      d.Dirs.Data,
 		Cost:         s.costOf,
+		Parent:       s.parentOf,
 	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
 		OnLeaseGained: s.leaseGained})
 	return s

@@ -29,7 +29,9 @@ type MonthTotal = store.MonthTotal
 
 // budgetCheck prices a request and estimates it: ONE place, used by every
 // submission path (Submit, Resubmit, Estimate), with the prices in force.
-func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt string, o job.Options, maxCost float64) (store.BudgetCheck, error) {
+// earlier is the earlier research a follow-up reads with its prompt (the
+// parent's question and report, see parentText), "" for new research.
+func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt, earlier string, o job.Options, maxCost float64) (store.BudgetCheck, error) {
 	cfg := s.Config()
 	if math.IsNaN(maxCost) || maxCost < 0 || math.IsInf(maxCost, 0) {
 		return store.BudgetCheck{}, invalid("max_cost_usd", "the cost cap must be a positive number of dollars, like 5 or 12.50")
@@ -46,7 +48,7 @@ func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt strin
 		return store.BudgetCheck{}, err
 	}
 	est := cost.Estimate(cost.EstimateInput{
-		Provider: provider, Model: model, Prompt: prompt,
+		Provider: provider, Model: model, Prompt: prompt, Context: earlier,
 		MaxToolCalls: o.MaxToolCalls, WebSearch: o.WebSearch, CodeInterpreter: o.CodeInterpreter, Prices: p,
 	}, h)
 	return store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: cfg.MonthlyBudgetUSD, MaxCostUSD: maxCost}, Estimate: est, Prices: p}, nil
@@ -76,7 +78,7 @@ func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, err
 	if strings.TrimSpace(in.Prompt) == "" {
 		v.Prompt = ""
 	}
-	check, err := s.budgetCheck(ctx, v.Provider, v.Model, v.Prompt, optionsOf(v), in.MaxCostUSD)
+	check, err := s.budgetCheck(ctx, v.Provider, v.Model, v.Prompt, s.parentText(ctx, v.ParentID), optionsOf(v), in.MaxCostUSD)
 	if err != nil {
 		return Decision{}, err
 	}

@@ -85,7 +85,7 @@ func (s *Store) recordAttemptTx(ctx context.Context, tx *sql.Tx, cur, next job.J
 // for a deleted job. The id must be exact; none is an empty list.
 func (s *Store) Attempts(ctx context.Context, jobID string) ([]Attempt, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT job_id, attempt, provider, model, title, status, cost_usd, usage,
-		started_at, finished_at FROM attempts WHERE job_id = ? ORDER BY attempt`, jobID)
+		started_at, finished_at FROM attempts WHERE job_id = ? AND kind = 'research' ORDER BY attempt`, jobID)
 	if err != nil {
 		return nil, fmt.Errorf("reading the attempts of job %s: %w", jobID, err)
 	}
@@ -120,13 +120,13 @@ func (s *Store) Attempts(ctx context.Context, jobID string) ([]Attempt, error) {
 // returns.
 const HistoryLimit = 100
 
-// CostHistory returns, per model (cost.Key: a dated snapshot counts with
+// CostHistory returns (research runs only, not helper calls), per model (cost.Key: a dated snapshot counts with
 // its base model), the costs of its most recent finished runs, newest
 // first, at most HistoryLimit each: attempts that ended completed or
 // incomplete with a cost above zero. cost.Estimate calibrates on it.
 func (s *Store) CostHistory(ctx context.Context) (cost.History, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT provider, model, cost_usd FROM attempts
-		WHERE status IN ('completed', 'incomplete') AND cost_usd > 0
+		WHERE kind = 'research' AND status IN ('completed', 'incomplete') AND cost_usd > 0
 		ORDER BY finished_at DESC, job_id, attempt`)
 	if err != nil {
 		return nil, fmt.Errorf("reading past costs: %w", err)

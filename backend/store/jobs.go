@@ -18,17 +18,17 @@ import (
 // order of jobArgs and scanJob.
 const jobCols = `id, prompt, provider, model, options, status, provider_status, provider_job_id,
 	attempt, error, progress, usage, cost_usd, created_at, updated_at, submitted_at, finished_at,
-	next_poll_at, poll_errors, report_path, version`
+	next_poll_at, poll_errors, report_path, version, parent_id, parent_context`
 
 // jobColsJ is jobCols qualified with the table alias j.
 const jobColsJ = `j.id, j.prompt, j.provider, j.model, j.options, j.status, j.provider_status, j.provider_job_id,
 	j.attempt, j.error, j.progress, j.usage, j.cost_usd, j.created_at, j.updated_at, j.submitted_at, j.finished_at,
-	j.next_poll_at, j.poll_errors, j.report_path, j.version`
+	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context`
 
 // jobSet assigns every column but id (for UPDATE), in jobArgs order.
 const jobSet = `prompt = ?, provider = ?, model = ?, options = ?, status = ?, provider_status = ?, provider_job_id = ?,
 	attempt = ?, error = ?, progress = ?, usage = ?, cost_usd = ?, created_at = ?, updated_at = ?, submitted_at = ?, finished_at = ?,
-	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?`
+	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?`
 
 // activeIn is the SQL list of active statuses (see job.Status.Active).
 const activeIn = `('queued', 'submitting', 'running')`
@@ -47,9 +47,12 @@ func jobArgs(j job.Job) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pjid sql.NullString
+	var pjid, parent sql.NullString
 	if j.ProviderJobID != "" {
 		pjid = sql.NullString{String: j.ProviderJobID, Valid: true}
+	}
+	if j.ParentID != "" {
+		parent = sql.NullString{String: j.ParentID, Valid: true}
 	}
 	created, err := toNanos(j.CreatedAt)
 	if err != nil {
@@ -74,7 +77,7 @@ func jobArgs(j job.Job) ([]any, error) {
 	return []any{
 		j.ID, j.Prompt, j.Provider, j.Model, string(opts), string(j.Status), j.ProviderStatus, pjid,
 		j.Attempt, j.Error, string(prog), string(usage), j.CostUSD, created, updated, submitted, finished,
-		next, j.PollErrors, j.ReportPath, j.Version,
+		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext,
 	}, nil
 }
 
@@ -86,20 +89,21 @@ func scanJob(sc scanner, extra ...any) (job.Job, error) {
 	var (
 		j                       job.Job
 		status, opts, prog, use string
-		pjid                    sql.NullString
+		pjid, parent            sql.NullString
 		created, updated, next  int64
 		submitted, finished     sql.NullInt64
 	)
 	dest := []any{
 		&j.ID, &j.Prompt, &j.Provider, &j.Model, &opts, &status, &j.ProviderStatus, &pjid,
 		&j.Attempt, &j.Error, &prog, &use, &j.CostUSD, &created, &updated, &submitted, &finished,
-		&next, &j.PollErrors, &j.ReportPath, &j.Version,
+		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return job.Job{}, err
 	}
 	j.Status = job.Status(status)
 	j.ProviderJobID = pjid.String
+	j.ParentID = parent.String
 	j.CreatedAt = fromNanos(created)
 	j.UpdatedAt = fromNanos(updated)
 	j.NextPollAt = fromNanos(next)

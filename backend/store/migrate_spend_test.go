@@ -10,6 +10,14 @@ import (
 	"github.com/deepr-desktop/deepr/backend/job"
 )
 
+// v1JobCols are the jobs columns of schema version 1, the first
+// v1JobColCount of jobCols.
+const v1JobCols = `id, prompt, provider, model, options, status, provider_status, provider_job_id,
+	attempt, error, progress, usage, cost_usd, created_at, updated_at, submitted_at, finished_at,
+	next_poll_at, poll_errors, report_path, version`
+
+const v1JobColCount = 21
+
 // v1Store writes a database at schema version 1 (only 0001 applied) with
 // the code paths of that version: jobs rows and reports with citations and
 // search rows. It returns the jobs and reports written.
@@ -43,7 +51,8 @@ func v1Store(t *testing.T, e *env) (map[string]job.Job, map[string]Report) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...); err != nil {
+		args = args[:v1JobColCount] // the columns of schema version 1
+		if _, err := db.Exec(`INSERT INTO jobs (`+v1JobCols+`) VALUES (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...); err != nil {
 			t.Fatalf("inserting v1 job %s: %v", j.ID, err)
 		}
 		jobs[j.ID] = j

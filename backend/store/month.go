@@ -41,6 +41,11 @@ type JobSpend struct {
 	Attempts   int        `json:"attempts"` // how many attempts ended this month
 	FinishedAt time.Time  `json:"finished_at"`
 	Deleted    bool       `json:"deleted"` // the job was deleted; what it cost still counts
+	// Kind is KindResearch for a research job; a helper call (KindAsk,
+	// KindClarify, KindBrief) is listed on its own, with About naming the
+	// job it was about ("" for none) and JobID its own id.
+	Kind  string `json:"kind"`
+	About string `json:"about"`
 }
 
 // ModelSpend is one model's spending in a month.
@@ -56,7 +61,7 @@ type ModelSpend struct {
 type MonthTotal struct {
 	Month    string  `json:"month"`
 	SpentUSD float64 `json:"spent_usd"`
-	JobCount int     `json:"job_count"`
+	JobCount int     `json:"job_count"` // research jobs; helper calls are not counted
 }
 
 // SetBudget records the monthly budget in force (0: none, null in JSON).
@@ -127,7 +132,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 		return err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT a.job_id, a.provider, a.model, a.title, a.status, a.cost_usd, a.finished_at,
-		j.prompt FROM attempts a LEFT JOIN jobs j ON j.id = a.job_id
+		j.prompt, a.kind, a.about FROM attempts a LEFT JOIN jobs j ON j.id = a.job_id
 		WHERE a.finished_at >= ? AND a.finished_at < ?
 		ORDER BY a.finished_at DESC, a.job_id, a.attempt DESC`, a, b)
 	if err != nil {
@@ -142,7 +147,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 			finished int64
 			prompt   sql.NullString
 		)
-		if err := rows.Scan(&js.JobID, &js.Provider, &js.Model, &js.Title, &status, &js.CostUSD, &finished, &prompt); err != nil {
+		if err := rows.Scan(&js.JobID, &js.Provider, &js.Model, &js.Title, &status, &js.CostUSD, &finished, &prompt, &js.Kind, &js.About); err != nil {
 			return err
 		}
 		if i, seen := at[js.JobID]; seen { // an earlier attempt of a listed job
@@ -153,7 +158,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 		js.Status = job.Status(status)
 		js.FinishedAt = fromNanos(finished)
 		js.Attempts = 1
-		js.Deleted = !prompt.Valid
+		js.Deleted = !prompt.Valid && js.Kind == KindResearch
 		if prompt.Valid {
 			js.Title = job.TitleFrom(prompt.String)
 		}
@@ -166,7 +171,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 // SpendMonths lists the months with ended attempts, newest first.
 func (s *Store) SpendMonths(ctx context.Context) ([]MonthTotal, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT strftime('%Y-%m', finished_at / 1000000000, 'unixepoch') AS month,
-		sum(cost_usd), count(DISTINCT job_id) FROM attempts GROUP BY month ORDER BY month DESC`)
+		sum(cost_usd), count(DISTINCT CASE WHEN kind = 'research' THEN job_id END) FROM attempts GROUP BY month ORDER BY month DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("listing the months with spending: %w", err)
 	}

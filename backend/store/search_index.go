@@ -23,8 +23,18 @@ import (
 const bm25Weights = "4.0, 8.0, 1.0, 2.0, 1.0"
 
 // indexTx replaces the search row of the job with sequence number seq.
+// The body is the report and the questions asked about it with their
+// answers.
 func indexTx(ctx context.Context, tx *sql.Tx, seq int64, prompt, title, markdown string, cs []job.Citation) error {
-	body := PlainText(markdown)
+	var jobID string
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE seq = ?`, seq).Scan(&jobID); err != nil {
+		return fmt.Errorf("updating the search index: %w", err)
+	}
+	qa, err := questionsText(ctx, tx, jobID)
+	if err != nil {
+		return fmt.Errorf("updating the search index: %w", err)
+	}
+	body := PlainText(markdown + qa)
 	src := sourcesText(cs)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, seq); err != nil {
 		return fmt.Errorf("updating the search index: %w", err)

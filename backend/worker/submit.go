@@ -23,13 +23,24 @@ type lateSave struct {
 	submittedAt time.Time
 	tries       int
 	retryAt     time.Time
+	fellBack    bool // a follow-up sent with its parent's report instead of its response
+}
+
+// create makes one create call, bounded by callTimeout.
+func (w *Worker) create(ctx context.Context, p Provider, r provider.Request) (string, error) {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	return p.Submit(cctx, r)
 }
 
 // maxLateBackoff caps the wait between two tries to save a provider id.
 const maxLateBackoff = time.Minute
 
 // submit makes the one create call of an attempt and records its outcome.
-// It never calls Submit twice for one attempt.
+// It never calls Submit twice for one attempt, but for a follow-up whose
+// parent response the provider no longer keeps (KindContextGone: refused,
+// nothing created), which is sent once more with the parent's report as
+// context and marked job.ContextFallback.
 func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 	if w.paused(j.Provider) || !w.isLeading() {
 		r.free(j.Provider)
@@ -40,8 +51,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 	// ambiguous. Its own timeout does. Saving the outcome must survive
 	// shutdown too, or a paid job id is lost.
 	wctx := context.WithoutCancel(ctx)
-	cctx, cancel := context.WithTimeout(wctx, callTimeout)
-	id, err := p.Submit(cctx, provider.Request{
+	req := provider.Request{
 		JobID:           j.ID,
 		Attempt:         j.Attempt,
 		Prompt:          j.Prompt,
@@ -49,14 +59,37 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 		WebSearch:       j.Options.WebSearch,
 		CodeInterpreter: j.Options.CodeInterpreter,
 		MaxToolCalls:    j.Options.MaxToolCalls,
-	})
-	cancel()
+	}
+	var (
+		id       string
+		err      error
+		fellBack bool // the parent's response was gone: its report went as context
+	)
+	if j.ParentID != "" && w.cfg.Parent != nil {
+		req.Parent, err = w.cfg.Parent(wctx, j)
+		if err != nil {
+			err = &provider.Error{Kind: provider.KindRejected, Op: "create", Message: err.Error(), Err: err}
+		}
+	}
+	if err == nil {
+		id, err = w.create(wctx, p, req)
+		if provider.KindOf(err) == provider.KindContextGone && req.Parent != nil && req.Parent.ResponseID != "" {
+			// Refused before anything was created: sending again with
+			// the parent's report as context is safe.
+			w.log.WithField("job", j.ID).WithError(err).Info("the provider no longer keeps the parent's response; sending the parent's report as context")
+			fb := *req.Parent
+			fb.ResponseID = ""
+			req.Parent = &fb
+			fellBack = true
+			id, err = w.create(wctx, p, req)
+		}
+	}
 	now := w.clock.Now()
 	log := w.log.WithField("job", j.ID)
 
 	if err == nil {
 		w.providerOK()
-		l := lateSave{attempt: j.Attempt, provider: j.Provider, id: id, submittedAt: now}
+		l := lateSave{attempt: j.Attempt, provider: j.Provider, id: id, submittedAt: now, fellBack: fellBack}
 		if serr := w.saveID(wctx, j.ID, l); serr != nil {
 			// Keep the id (and the job in flight) and try again soon.
 			l.tries = 1
@@ -105,7 +138,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 			c.Error = fmt.Sprintf("Not sent yet: %s. Deepr tries again in %s.", strings.TrimRight(msg, ". "), d.Round(time.Second))
 			return nil
 		}
-	case provider.KindRejected, provider.KindQuota, provider.KindNotFound:
+	case provider.KindRejected, provider.KindQuota, provider.KindNotFound, provider.KindContextGone:
 		w.providerOK()
 		log.WithError(err).Warn("the provider refused the job")
 		fn = func(c *job.Job) error {
@@ -141,6 +174,16 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 			return nil
 		}
 	}
+	if fellBack { // what was last sent carried the parent's report
+		outcome := fn
+		fn = func(c *job.Job) error {
+			if err := outcome(c); err != nil {
+				return err
+			}
+			c.ParentContext = job.ContextFallback
+			return nil
+		}
+	}
 	if serr := w.save(wctx, j.ID, true, fn); serr != nil {
 		r.fail(serr)
 	}
@@ -161,6 +204,9 @@ func (w *Worker) saveID(ctx context.Context, jobID string, l lateSave) error {
 		}
 		c.Status = job.Running
 		c.ProviderJobID = l.id
+		if l.fellBack {
+			c.ParentContext = job.ContextFallback
+		}
 		c.SubmittedAt = &l.submittedAt
 		c.ProviderStatus = provider.StatusQueued
 		c.NextPollAt = l.submittedAt.Add(w.interval() / 3)

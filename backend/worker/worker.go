@@ -126,6 +126,13 @@ type Config struct {
 	// prices it was submitted under) and the provider's snapshot (its usage,
 	// or the cost the provider reports); nil leaves the cost at 0.
 	Cost func(j job.Job, s provider.Snapshot) float64
+
+	// Parent returns what a follow-up (a job with a ParentID) continues:
+	// the parent's provider id to continue (when j.ParentContext says so)
+	// and its question and report. An error means the follow-up cannot be
+	// sent (its parent was deleted, say): the job fails with the error's
+	// text and nothing is sent. nil sends follow-ups as new research.
+	Parent func(ctx context.Context, j job.Job) (*provider.Parent, error)
 }
 
 // Options are the worker's collaborators. All may be nil.

@@ -87,6 +87,8 @@ type createBody struct {
 	Store             bool        `json:"store"`
 	AgentConfig       agentConfig `json:"agent_config"`
 	SystemInstruction string      `json:"system_instruction,omitempty"`
+	// PreviousInteractionID continues a stored interaction (a follow-up).
+	PreviousInteractionID string `json:"previous_interaction_id,omitempty"`
 }
 
 type agentConfig struct {
@@ -114,12 +116,26 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 	body := createBody{Agent: agent, Input: r.Prompt, Background: true, Store: true,
 		AgentConfig:       agentConfig{Type: "deep-research", ThinkingSummaries: "auto"},
 		SystemInstruction: strings.TrimSpace(r.Instructions)}
+	if r.Parent != nil {
+		if r.Parent.ResponseID != "" {
+			body.PreviousInteractionID = r.Parent.ResponseID
+		} else {
+			body.Input = provider.ContextText(*r.Parent, r.Prompt)
+		}
+	}
 	reply, err := p.client.Do(ctx, http.MethodPost, "/v1beta/interactions", body)
 	if err != nil {
 		return "", p.transport("create", err)
 	}
 	if !reply.OK() {
-		return "", p.status("create", reply)
+		e := p.status("create", reply)
+		// A follow-up whose parent interaction Gemini no longer keeps:
+		// 404, or a refusal that names previous_interaction_id.
+		if body.PreviousInteractionID != "" && (reply.Status == http.StatusNotFound ||
+			(reply.Status == http.StatusBadRequest && strings.Contains(string(reply.Body), "previous_interaction_id"))) {
+			e.Kind = provider.KindContextGone
+		}
+		return "", e
 	}
 	var out struct {
 		ID string `json:"id"`

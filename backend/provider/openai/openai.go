@@ -14,6 +14,7 @@ package openai
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -141,7 +142,7 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 	defer cancel()
 	resp, err := p.responses.New(ctx, newParams(r, p.model), option.WithMaxRetries(0))
 	if err != nil {
-		return "", p.fail("create", err)
+		return "", contextGone(r, p.fail("create", err))
 	}
 	if resp.ID == "" {
 		return "", &provider.Error{Kind: provider.KindAmbiguous, Op: "create",
@@ -178,7 +179,7 @@ func newParams(r provider.Request, defaultModel string) responses.ResponseNewPar
 	}
 	p := responses.ResponseNewParams{
 		Model:        shared.ResponsesModel(model),
-		Input:        responses.ResponseNewParamsInputUnion{OfString: sdk.String(r.Prompt)},
+		Input:        input(r),
 		Background:   sdk.Bool(true),
 		Store:        sdk.Bool(true),
 		Instructions: sdk.String(instructions),
@@ -189,7 +190,44 @@ func newParams(r provider.Request, defaultModel string) responses.ResponseNewPar
 	if r.JobID != "" {
 		p.Metadata = shared.Metadata{"deepr_job_id": r.JobID}
 	}
+	if r.Parent != nil && r.Parent.ResponseID != "" {
+		p.PreviousResponseID = sdk.String(r.Parent.ResponseID)
+	}
 	return p
+}
+
+// input is the request's input: the prompt, or for a follow-up whose
+// parent response is not continued, the parent's question and report as
+// an earlier turn of the conversation, then the prompt.
+func input(r provider.Request) responses.ResponseNewParamsInputUnion {
+	if r.Parent == nil || r.Parent.ResponseID != "" {
+		return responses.ResponseNewParamsInputUnion{OfString: sdk.String(r.Prompt)}
+	}
+	return responses.ResponseNewParamsInputUnion{OfInputItemList: responses.ResponseInputParam{
+		responses.ResponseInputItemParamOfMessage(r.Parent.Prompt, responses.EasyInputMessageRoleUser),
+		responses.ResponseInputItemParamOfMessage(r.Parent.Report, responses.EasyInputMessageRoleAssistant),
+		responses.ResponseInputItemParamOfMessage(r.Prompt, responses.EasyInputMessageRoleUser),
+	}}
+}
+
+// contextGone reclassifies the refusal of a follow-up that continued its
+// parent's response when the refusal is about that response: OpenAI
+// answers 400 previous_response_not_found (param previous_response_id),
+// and a 404 on create can only mean the same. Nothing was created.
+func contextGone(r provider.Request, e *provider.Error) *provider.Error {
+	if r.Parent == nil || r.Parent.ResponseID == "" || e == nil {
+		return e
+	}
+	var apiErr *sdk.Error
+	param := ""
+	if errors.As(e.Err, &apiErr) {
+		param = apiErr.Param
+	}
+	if e.HTTPStatus == http.StatusNotFound || e.Code == "previous_response_not_found" ||
+		(e.HTTPStatus == http.StatusBadRequest && param == "previous_response_id") {
+		e.Kind = provider.KindContextGone
+	}
+	return e
 }
 
 // Fetch returns the current state of response id.

@@ -49,6 +49,12 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 	if r.Instructions != "" {
 		body.Request.Messages = append(body.Request.Messages, message{Role: "system", Content: r.Instructions})
 	}
+	if r.Parent != nil {
+		// Perplexity keeps no conversation: the parent's question and
+		// report are the earlier turn.
+		body.Request.Messages = append(body.Request.Messages,
+			message{Role: "user", Content: r.Parent.Prompt}, message{Role: "assistant", Content: r.Parent.Report})
+	}
 	body.Request.Messages = append(body.Request.Messages, message{Role: "user", Content: r.Prompt})
 
 	retries := p.retries

@@ -165,6 +165,8 @@ export namespace job {
 	    poll_errors: number;
 	    report_path: string;
 	    version: number;
+	    parent_id: string;
+	    parent_context: string;
 	    waiting: string;
 	    actions: string[];
 	
@@ -195,6 +197,8 @@ export namespace job {
 	        this.poll_errors = source["poll_errors"];
 	        this.report_path = source["report_path"];
 	        this.version = source["version"];
+	        this.parent_id = source["parent_id"];
+	        this.parent_context = source["parent_context"];
 	        this.waiting = source["waiting"];
 	        this.actions = source["actions"];
 	    }
@@ -373,6 +377,100 @@ export namespace research {
 	        this.response_id = source["response_id"];
 	    }
 	}
+	export class Answer {
+	    question: string;
+	    answer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Answer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question = source["question"];
+	        this.answer = source["answer"];
+	    }
+	}
+	export class AskResult {
+	    question: store.Question;
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AskResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question = this.convertValues(source["question"], store.Question);
+	        this.cost_usd = source["cost_usd"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BriefRequest {
+	    prompt: string;
+	    answers: Answer[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BriefRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prompt = source["prompt"];
+	        this.answers = this.convertValues(source["answers"], Answer);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BriefResult {
+	    brief: string;
+	    cost_usd: number;
+	    model: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BriefResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.brief = source["brief"];
+	        this.cost_usd = source["cost_usd"];
+	        this.model = source["model"];
+	    }
+	}
 	export class CancelResult {
 	    job: job.Job;
 	    warning: string;
@@ -436,6 +534,22 @@ export namespace research {
 		    }
 		    return a;
 		}
+	}
+	export class ClarifyResult {
+	    questions: string[];
+	    cost_usd: number;
+	    model: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClarifyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.questions = source["questions"];
+	        this.cost_usd = source["cost_usd"];
+	        this.model = source["model"];
+	    }
 	}
 	export class ExportResult {
 	    path: string;
@@ -733,6 +847,7 @@ export namespace research {
 	    html: string;
 	    markdown: string;
 	    citations: job.Citation[];
+	    questions: store.Question[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ReportView(source);
@@ -744,6 +859,7 @@ export namespace research {
 	        this.html = source["html"];
 	        this.markdown = source["markdown"];
 	        this.citations = this.convertValues(source["citations"], job.Citation);
+	        this.questions = this.convertValues(source["questions"], store.Question);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -900,6 +1016,7 @@ export namespace research {
 	    max_cost_usd: number;
 	    provider: string;
 	    edited_from: string;
+	    parent_id: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SubmitRequest(source);
@@ -915,6 +1032,7 @@ export namespace research {
 	        this.max_cost_usd = source["max_cost_usd"];
 	        this.provider = source["provider"];
 	        this.edited_from = source["edited_from"];
+	        this.parent_id = source["parent_id"];
 	    }
 	}
 	export class SubmitResult {
@@ -929,6 +1047,42 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.job = this.convertValues(source["job"], job.Job);
 	        this.notes = this.convertValues(source["notes"], Note);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Thread {
+	    root: string;
+	    missing_parent: string;
+	    jobs: store.ThreadJob[];
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Thread(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.root = source["root"];
+	        this.missing_parent = source["missing_parent"];
+	        this.jobs = this.convertValues(source["jobs"], store.ThreadJob);
+	        this.cost_usd = source["cost_usd"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -965,6 +1119,8 @@ export namespace store {
 	    // Go type: time
 	    finished_at: any;
 	    deleted: boolean;
+	    kind: string;
+	    about: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new JobSpend(source);
@@ -981,6 +1137,8 @@ export namespace store {
 	        this.attempts = source["attempts"];
 	        this.finished_at = this.convertValues(source["finished_at"], null);
 	        this.deleted = source["deleted"];
+	        this.kind = source["kind"];
+	        this.about = source["about"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1037,6 +1195,52 @@ export namespace store {
 	        this.job_count = source["job_count"];
 	    }
 	}
+	export class Question {
+	    id: string;
+	    job_id: string;
+	    question: string;
+	    answer: string;
+	    provider: string;
+	    model: string;
+	    usage: job.Usage;
+	    cost_usd: number;
+	    created_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Question(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.job_id = source["job_id"];
+	        this.question = source["question"];
+	        this.answer = source["answer"];
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.usage = this.convertValues(source["usage"], job.Usage);
+	        this.cost_usd = source["cost_usd"];
+	        this.created_at = source["created_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Spend {
 	    month: string;
 	    spent_usd: number;
@@ -1059,6 +1263,40 @@ export namespace store {
 	        this.jobs = this.convertValues(source["jobs"], JobSpend);
 	        this.by_model = this.convertValues(source["by_model"], ModelSpend, true);
 	        this.top = this.convertValues(source["top"], JobSpend);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ThreadJob {
+	    job: job.Job;
+	    depth: number;
+	    cost_usd: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ThreadJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.job = this.convertValues(source["job"], job.Job);
+	        this.depth = source["depth"];
+	        this.cost_usd = source["cost_usd"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

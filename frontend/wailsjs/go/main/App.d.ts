@@ -8,9 +8,15 @@ import {library} from '../models';
 
 export function Adopt(arg1:research.AdoptRequest):Promise<job.Job>;
 
+export function Ask(arg1:string,arg2:string):Promise<research.AskResult>;
+
+export function Brief(arg1:research.BriefRequest):Promise<research.BriefResult>;
+
 export function Cancel(arg1:string):Promise<research.CancelResult>;
 
 export function CheckNow(arg1:string):Promise<research.CheckResult>;
+
+export function Clarify(arg1:string):Promise<research.ClarifyResult>;
 
 export function ClearAPIKey():Promise<research.SettingsView>;
 
@@ -75,5 +81,7 @@ export function Submit(arg1:research.SubmitRequest):Promise<research.SubmitResul
 export function TestAPIKey():Promise<research.KeyTest>;
 
 export function TestProviderKey(arg1:string):Promise<research.KeyTest>;
+
+export function Thread(arg1:string):Promise<research.Thread>;
 
 export function Version():Promise<string>;

@@ -6,12 +6,24 @@ export function Adopt(arg1) {
   return window['go']['main']['App']['Adopt'](arg1);
 }
 
+export function Ask(arg1, arg2) {
+  return window['go']['main']['App']['Ask'](arg1, arg2);
+}
+
+export function Brief(arg1) {
+  return window['go']['main']['App']['Brief'](arg1);
+}
+
 export function Cancel(arg1) {
   return window['go']['main']['App']['Cancel'](arg1);
 }
 
 export function CheckNow(arg1) {
   return window['go']['main']['App']['CheckNow'](arg1);
+}
+
+export function Clarify(arg1) {
+  return window['go']['main']['App']['Clarify'](arg1);
 }
 
 export function ClearAPIKey() {
@@ -140,6 +152,10 @@ export function TestAPIKey() {
 
 export function TestProviderKey(arg1) {
   return window['go']['main']['App']['TestProviderKey'](arg1);
+}
+
+export function Thread(arg1) {
+  return window['go']['main']['App']['Thread'](arg1);
 }
 
 export function Version() {

@@ -1,0 +1,95 @@
+package research
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/deepr-desktop/deepr/backend/provider"
+	"github.com/deepr-desktop/deepr/backend/render"
+	"github.com/deepr-desktop/deepr/backend/store"
+)
+
+// MaxQuestionBytes bounds a question about a report.
+const MaxQuestionBytes = 4000
+
+// askMaxOutput bounds an answer (and so its cost).
+const askMaxOutput = 1200
+
+// askInstructions tell the helper model to answer from the report alone.
+const askInstructions = "You answer a question about one saved research report. Use only the report and its numbered " +
+	"Sources list below: do not search the web and do not add facts from elsewhere. Where you use a source, cite it by " +
+	"its number in square brackets, like [2]. If the report does not answer the question, say so plainly. Answer " +
+	"briefly, in the language of the question."
+
+// Question is a question asked about a saved report, with its answer.
+type Question = store.Question
+
+// AskRequest is a question about the report of a job (id or prefix).
+type AskRequest struct {
+	ID       string `json:"id"`
+	Question string `json:"question"`
+}
+
+// AskResult is the answer, saved with the report, and what it cost.
+type AskResult struct {
+	Question Question `json:"question"`
+	CostUSD  float64  `json:"cost_usd"`
+}
+
+// Ask answers a question about a saved report with the helper model, from
+// the report's text and its numbered sources only (no new web research),
+// and saves the question and answer with the report (shown with it,
+// searchable, exported) and its cost as spend. An empty question, a job
+// without a report or a helper that cannot be used is an *Error and
+// nothing is sent or billed.
+func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
+	q, err := checkQuestion(r.Question)
+	if err != nil {
+		return AskResult{}, err
+	}
+	j, rep, err := s.report(ctx, r.ID)
+	if err != nil {
+		return AskResult{}, err
+	}
+	input := "Report: " + rep.Title + "\n\n" + render.Markdown(rep.Markdown, rep.Citations) + "\n\nQuestion: " + q
+	res, err := s.callHelper(ctx, helperCall{kind: store.KindAsk, about: j.ID, req: provider.HelperRequest{
+		Instructions: askInstructions, Input: input, MaxOutputTokens: askMaxOutput}})
+	if err != nil {
+		return AskResult{}, err
+	}
+	saved, err := s.st.SaveQuestion(ctx, store.Question{JobID: j.ID, Question: q, Answer: strings.TrimSpace(res.answer.Text),
+		Provider: helperProvider, Model: res.model, Usage: res.answer.Usage, CostUSD: res.costUSD})
+	if err != nil {
+		return AskResult{}, err
+	}
+	s.budgetAlert(ctx)
+	return AskResult{Question: saved, CostUSD: res.costUSD}, nil
+}
+
+// Questions lists the questions asked about a job's report, oldest first.
+func (s *Service) Questions(ctx context.Context, id string) ([]Question, error) {
+	j, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.st.Questions(ctx, j.ID)
+}
+
+func checkQuestion(q string) (string, error) {
+	q = strings.TrimSpace(q)
+	switch {
+	case q == "":
+		return "", invalid("question", "the question is empty: ask something about the report")
+	case len(q) > MaxQuestionBytes:
+		return "", invalid("question", "the question is %d bytes; the limit is %d: shorten it", len(q), MaxQuestionBytes)
+	case !utf8.ValidString(q):
+		return "", invalid("question", "the question is not valid UTF-8 text")
+	}
+	if i := strings.IndexFunc(q, func(r rune) bool {
+		return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
+	}); i >= 0 {
+		return "", invalid("question", "the question contains a control character (byte %d): remove it", i)
+	}
+	return q, nil
+}
