@@ -50,8 +50,7 @@ func template(ctx context.Context, cache, tags string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "build", "bin", templateName)
-	if _, err := os.Stat(bin); err == nil {
+	if bin, err := builtBinary(dir); err == nil {
 		logf("template: reusing %s", bin)
 		return bin, nil
 	}
@@ -79,7 +78,22 @@ func template(ctx context.Context, cache, tags string) (string, error) {
 	if err := run(ctx, dir, wails, args...); err != nil {
 		return "", err
 	}
-	return bin, nil
+	return builtBinary(dir)
+}
+
+// builtBinary is the executable wails build wrote into dir/build/bin (its
+// name follows the project folder, not -n).
+func builtBinary(dir string) (string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, "build", "bin"))
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return filepath.Join(dir, "build", "bin", e.Name()), nil
+		}
+	}
+	return "", fmt.Errorf("no executable in %s", filepath.Join(dir, "build", "bin"))
 }
 
 func patchTemplate(dir string) error {
