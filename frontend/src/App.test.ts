@@ -119,7 +119,7 @@ describe('App shell', () => {
   });
 
   it('opens the report named by app:open-report (a clicked notification)', async () => {
-    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r9', status: 'completed' }), html: '<p>hello</p>', markdown: 'hello', citations: [] });
+    api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r9', status: 'completed' }), html: '<p>hello</p>', markdown: 'hello', citations: [] });
     await setup();
     api.emit('app:open-report', 'r9');
     expect((await screen.findByTestId('report-body')).textContent).toContain('hello');
@@ -198,7 +198,7 @@ describe('App shell', () => {
   it('opens a similar saved report from the New research form', async () => {
     const hit = { job: makeJob({ id: 'r5', status: 'completed', prompt: 'Heat pumps in Nordic winters' }), snippet: '', snippet_html: '' };
     api.Similar.mockResolvedValue([hit]);
-    api.GetReport.mockResolvedValue({ job: hit.job, html: '<p>old report</p>', markdown: 'old report', citations: [] });
+    api.GetReport.mockResolvedValue({ questions: [], job: hit.job, html: '<p>old report</p>', markdown: 'old report', citations: [] });
     await setup();
     await fireEvent.click(screen.getByTestId('nav-new'));
     await fireEvent.input(await screen.findByTestId('prompt-input'), { target: { value: 'heat pumps in cold climates' } });

@@ -124,7 +124,14 @@ export interface EventPayloads {
 export type EventName = keyof EventPayloads;
 
 /** The request of a job, to start a new job from it ("edit"). */
-export type Draft = Pick<SubmitRequest, 'prompt' | 'provider' | 'model' | 'web_search' | 'code_interpreter' | 'max_tool_calls'>;
+export type Draft = Pick<SubmitRequest, 'prompt' | 'provider' | 'model' | 'web_search' | 'code_interpreter' | 'max_tool_calls'> & {
+  /** The job this is an edited copy of ("Edit and resubmit"). */
+  edited_from?: string;
+  /** The finished job this goes deeper on (a follow-up: the provider continues from it). */
+  parent_id?: string;
+  /** The parent's title, shown in the form. */
+  parent_title?: string;
+};
 
 /** Something a view tells the user after an action (a warning must be shown, not logged). */
 export interface Notice {

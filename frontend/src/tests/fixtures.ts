@@ -45,6 +45,8 @@ export function makeJob(over: Partial<Job> = {}): Job {
     version: 1,
     actions: sampleActions[status],
     waiting: '',
+    parent_id: '',
+    parent_context: '',
     ...over,
   };
 }

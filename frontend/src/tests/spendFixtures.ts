@@ -91,6 +91,8 @@ export function makeJobSpend(over: Partial<JobSpend> = {}): JobSpend {
     attempts: 1,
     finished_at: '2026-03-02T10:00:00Z',
     deleted: false,
+    kind: 'research',
+    about: '',
     ...over,
   };
 }

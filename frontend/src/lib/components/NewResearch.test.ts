@@ -45,6 +45,7 @@ describe('NewResearch', () => {
       max_tool_calls: 12,
       max_cost_usd: 0,
       edited_from: '',
+      parent_id: '',
     });
   });
 
@@ -96,7 +97,7 @@ describe('NewResearch', () => {
   });
 
   it('starts filled from a draft ("Edit as new") and submits it as a new job', async () => {
-    const draft: Draft = { prompt: 'Old question\nwith detail', provider: 'azure', model: 'o3-deep-research', web_search: true, code_interpreter: true, max_tool_calls: 7 };
+    const draft: Draft = { prompt: 'Old question\nwith detail', provider: 'azure', model: 'o3-deep-research', web_search: true, code_interpreter: true, max_tool_calls: 7, edited_from: 'old1' };
     const res = { job: makeJob({ id: 'copy', status: 'queued' }), notes: [] };
     api.Submit.mockResolvedValue(res);
     const { onsubmitted } = await setup({}, draft);
@@ -117,7 +118,8 @@ describe('NewResearch', () => {
       code_interpreter: true,
       max_tool_calls: 7,
       max_cost_usd: 0,
-      edited_from: '',
+      edited_from: 'old1',
+      parent_id: '',
     });
   });
 
@@ -186,6 +188,7 @@ describe('NewResearch', () => {
       max_tool_calls: 40,
       max_cost_usd: 0,
       edited_from: '',
+      parent_id: '',
     });
     expect((await screen.findByTestId('estimate-range')).textContent).toBe('$0.50 – $4.00');
     expect(screen.getByTestId('estimate-budget').textContent).toBe('$10.00');

@@ -16,7 +16,7 @@ const html = `<h1>Heat pumps</h1>
 
 beforeEach(() => {
   api.reset();
-  api.GetReport.mockResolvedValue({
+  api.GetReport.mockResolvedValue({ questions: [],
     job: makeJob({ id: 'r1', status: 'completed', finished_at: '2026-03-01T10:40:00Z', cost_usd: 2.5 }),
     html,
     markdown: '# Heat pumps\n\nField data…',
@@ -72,7 +72,7 @@ describe('Report', () => {
   }
 
   it('shows the reason of an incomplete report', async () => {
-    api.GetReport.mockResolvedValue({
+    api.GetReport.mockResolvedValue({ questions: [],
       job: makeJob({ id: 'r1', status: 'incomplete', error: 'max_output_tokens reached' }),
       html: '<p>partial</p>',
       markdown: 'partial',
@@ -112,7 +112,7 @@ describe('Report', () => {
   });
 
   it('offers no Delete when the job actions do not include it', async () => {
-    api.GetReport.mockResolvedValue({
+    api.GetReport.mockResolvedValue({ questions: [],
       job: makeJob({ id: 'r1', status: 'completed', actions: ['open'] }),
       html: '<p>x</p>',
       markdown: 'x',
@@ -126,7 +126,7 @@ describe('Report', () => {
   it('shows "Show in folder" only when the report has a folder', async () => {
     await setup();
     expect(screen.queryByRole('button', { name: 'Show in folder' }), 'without report_path').toBeNull();
-    api.GetReport.mockResolvedValue({
+    api.GetReport.mockResolvedValue({ questions: [],
       job: makeJob({ id: 'r2', status: 'completed', report_path: '/data/reports/2026-03-01_heat_r2' }),
       html: '<p>x</p>',
       markdown: 'x',
@@ -179,7 +179,7 @@ const citedCitations = [
 ];
 
 function useCitedReport() {
-  api.GetReport.mockResolvedValue({
+  api.GetReport.mockResolvedValue({ questions: [],
     job: makeJob({ id: 'r1', status: 'completed', finished_at: '2026-03-01T10:40:00Z' }),
     html: citedHtml,
     markdown: citedMarkdown,
@@ -194,7 +194,7 @@ function markers(body: HTMLElement): HTMLAnchorElement[] {
 describe('Report: find', () => {
   const longHtml = `<h1>Heat pumps</h1><p>Heat pumps move heat. A heat pump in the cold</p><p>HEAT and <em>heat</em>.</p>`;
   beforeEach(() => {
-    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: longHtml, markdown: 'x', citations: [] });
+    api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r1', status: 'completed' }), html: longHtml, markdown: 'x', citations: [] });
   });
 
   it('opens with Ctrl+F, counts, goes next and previous, and closes with Escape', async () => {
@@ -242,7 +242,7 @@ describe('Report: find', () => {
 
   it('caps the matches of a huge report', async () => {
     const para = `<p>${'heat '.repeat(500)}</p>`;
-    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: para.repeat(10), markdown: 'x', citations: [] });
+    api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r1', status: 'completed' }), html: para.repeat(10), markdown: 'x', citations: [] });
     const { body } = await setup();
     await fireEvent.keyDown(window, { key: 'f', metaKey: true });
     const input = await screen.findByTestId('find-input');
@@ -256,7 +256,7 @@ describe('Report: find', () => {
 describe('Report: contents', () => {
   const tocHtml = `<h1>Heat pumps</h1><p>a</p><h2>Cold climates</h2><p>b</p><h3>Nordic <em>data</em></h3><p>c</p><h5>Too deep</h5><h4>Costs</h4>`;
   beforeEach(() => {
-    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: tocHtml, markdown: 'x', citations: [] });
+    api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r1', status: 'completed' }), html: tocHtml, markdown: 'x', citations: [] });
   });
 
   it('lists the h1 to h4 headings and scrolls to one on click', async () => {
@@ -296,7 +296,7 @@ describe('Report: contents', () => {
   });
 
   it('shows no contents for a report without headings', async () => {
-    api.GetReport.mockResolvedValue({ job: makeJob({ id: 'r1', status: 'completed' }), html: '<p>Just text.</p>', markdown: 'x', citations: [] });
+    api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r1', status: 'completed' }), html: '<p>Just text.</p>', markdown: 'x', citations: [] });
     await setup();
     expect(screen.queryByTestId('report-toc')).toBeNull();
   });
