@@ -118,6 +118,23 @@ describe('App shell', () => {
     expect(screen.queryByTestId('draft-notice')).toBeNull();
   });
 
+  it('"Go deeper" in the reader starts a follow-up linked to the report', async () => {
+    const parent = makeJob({ id: 'p1', status: 'completed', prompt: 'Heat pumps in Norway', actions: ['edit', 'delete'] });
+    api.GetReport.mockResolvedValue({ questions: [], job: parent, html: '<h1>Heat pumps</h1><p>text</p>', markdown: '# Heat pumps', citations: [] });
+    api.Submit.mockResolvedValue({ job: makeJob({ id: 'c1', status: 'queued', parent_id: 'p1' }), notes: [] });
+    await setup();
+    api.emit('app:open-report', 'p1');
+    await fireEvent.click(await screen.findByTestId('go-deeper'));
+    expect((await screen.findByTestId('followup-notice')).textContent).toContain('Heat pumps in Norway');
+    const prompt = (await screen.findByTestId('prompt-input')) as HTMLTextAreaElement;
+    expect(prompt.value).toBe('');
+    await fireEvent.input(prompt, { target: { value: 'What about district heating instead?' } });
+    await waitFor(() => expect((screen.getByTestId('submit-button') as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(api.Submit).toHaveBeenCalled());
+    expect(api.Submit.mock.calls[0][0]).toMatchObject({ prompt: 'What about district heating instead?', parent_id: 'p1', edited_from: '' });
+  });
+
   it('opens the report named by app:open-report (a clicked notification)', async () => {
     api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r9', status: 'completed' }), html: '<p>hello</p>', markdown: 'hello', citations: [] });
     await setup();
