@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"testing"
 	"time"
 
@@ -12,21 +11,7 @@ import (
 // data, then 0002-0004) opens with every job, report, citation and
 // attempt kept (every attempt research), and questions work on it at once.
 func TestMigrateHelperFromV4WithData(t *testing.T) {
-	e := &env{t: t, ctx: t.Context(), path: t.TempDir() + "/deepr.db", clock: newClock()}
-	jobs, reports := v1Store(t, e)
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite3", dsn(e.path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[1:4] {
-		if _, err := db.Exec(m.sql); err != nil {
-			t.Fatalf("applying %s: %v", m.name, err)
-		}
-	}
+	e, db, jobs, reports := oldSchema(t, 4)
 	if _, err := db.Exec(`UPDATE jobs SET parent_id = 'done0000001', parent_context = 'report' WHERE id = 'part0000002'`); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,29 @@ const v1JobCols = `id, prompt, provider, model, options, status, provider_status
 
 const v1JobColCount = 21
 
+// oldSchema writes v1 data with v1Store, then applies the migrations after
+// 0001 up to schema version upto, as the versions in between did; the
+// caller writes what that version would have written and closes db.
+func oldSchema(t *testing.T, upto int) (*env, *sql.DB, map[string]job.Job, map[string]Report) {
+	t.Helper()
+	e := &env{t: t, ctx: t.Context(), path: t.TempDir() + "/deepr.db", clock: newClock()}
+	jobs, reports := v1Store(t, e)
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", dsn(e.path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[1:upto] {
+		if _, err := db.Exec(m.sql); err != nil {
+			t.Fatalf("applying %s: %v", m.name, err)
+		}
+	}
+	return e, db, jobs, reports
+}
+
 // v1Store writes a database at schema version 1 (only 0001 applied) with
 // the code paths of that version: jobs rows and reports with citations and
 // search rows. It returns the jobs and reports written.

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -15,21 +14,7 @@ import (
 // attempt and search row kept, every job as new research, and follow-ups
 // work on it at once.
 func TestMigrateFollowUpsFromV3WithData(t *testing.T) {
-	e := &env{t: t, ctx: t.Context(), path: t.TempDir() + "/deepr.db", clock: newClock()}
-	jobs, reports := v1Store(t, e)
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite3", dsn(e.path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[1:3] {
-		if _, err := db.Exec(m.sql); err != nil {
-			t.Fatalf("applying %s: %v", m.name, err)
-		}
-	}
+	e, db, jobs, reports := oldSchema(t, 3)
 	if _, err := db.Exec(`UPDATE jobs SET prices = '{"provider":"openai","model":"o3-deep-research","input_per_mtok":10}',
 		estimate_low_usd = 1, estimate_high_usd = 4 WHERE id = 'runn0000006'`); err != nil {
 		t.Fatal(err)
