@@ -9,12 +9,15 @@ import (
 	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/mirror"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
 // seed makes a data folder whose database holds n finished reports of
-// about 4 KB (headings, paragraphs, a list, 8 citations), once: it is kept
-// in cache and reused while its stamp file says n.
+// about 4 KB (headings, paragraphs, a list, 8 citations), with their report
+// folders written as the app writes them (so the start-up check finds them
+// complete), once: it is kept in cache and reused while its stamp file
+// says n.
 func seed(ctx context.Context, cache string, n int) (string, error) {
 	dir, err := filepath.Abs(filepath.Join(cache, fmt.Sprintf("data-%d", n)))
 	if err != nil {
@@ -58,7 +61,12 @@ func seed(ctx context.Context, cache string, n int) (string, error) {
 		for k := range 8 {
 			cs = append(cs, job.Citation{Index: k + 1, URL: fmt.Sprintf("https://source%d.example/%d", k, i), Title: fmt.Sprintf("Source %d on %s", k+1, topic), Start: k * 10, End: k*10 + 5})
 		}
-		batch = append(batch, store.Finished{Job: j, Report: store.Report{Markdown: benchMarkdown(topic, i), Citations: cs}})
+		j.ReportPath = filepath.Join(dir, mirror.RelDir(j))
+		rep := store.Report{Markdown: benchMarkdown(topic, i), Citations: cs}
+		if _, err := mirror.Write(dir, j, rep); err != nil {
+			return "", err
+		}
+		batch = append(batch, store.Finished{Job: j, Report: rep})
 		if len(batch) == 500 {
 			if err := flush(); err != nil {
 				return "", err

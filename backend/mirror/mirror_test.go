@@ -345,3 +345,56 @@ func TestRebuildOnlyMissingOrDamaged(t *testing.T) {
 		t.Errorf("Rebuild(all) kept a hand-edited report.md: %q", b)
 	}
 }
+
+// TestRepairStatsOnly: the check at every start finds folders that are
+// gone or emptied without reading any report, and leaves a folder whose
+// metadata.json was damaged in place to Rebuild.
+func TestRepairStatsOnly(t *testing.T) {
+	ctx := t.Context()
+	tmp := t.TempDir()
+	st, err := store.Open(filepath.Join(tmp, "deepr.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	data := filepath.Join(tmp, "data")
+	var dirs []string
+	for _, prompt := range []string{"Intact", "Emptied metadata", "Garbled metadata", "Folder deleted"} {
+		j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		rep := store.Report{Markdown: "text of " + prompt}
+		if j, err = st.Finish(ctx, j.ID, rep, func(c *job.Job) error { c.Status = job.Completed; c.FinishedAt = &now; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		dir, err := Write(data, j, rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	os.WriteFile(filepath.Join(dirs[1], MetadataFile), nil, 0o600)
+	os.WriteFile(filepath.Join(dirs[2], MetadataFile), []byte(`{"id": "trunc`), 0o600)
+	os.RemoveAll(dirs[3])
+
+	res, err := Repair(ctx, st, data)
+	if want := (RebuildResult{Reports: 4, Missing: 1, Damaged: 1, Written: 2}); err != nil || res != want {
+		t.Fatalf("Repair = %+v, %v; want %+v", res, err, want)
+	}
+	for _, i := range []int{1, 3} {
+		if check(dirs[i]) != folderOK {
+			t.Errorf("folder %d still incomplete after Repair", i)
+		}
+	}
+	if check(dirs[2]) != folderDamaged {
+		t.Errorf("Repair read metadata.json (it should only stat)")
+	}
+	if res, err := Rebuild(ctx, st, data, true); err != nil || res.Damaged != 1 || res.Written != 1 {
+		t.Errorf("Rebuild after Repair = %+v, %v; want the garbled folder rewritten", res, err)
+	}
+}

@@ -46,6 +46,29 @@ func check(dir string) int {
 	return folderOK
 }
 
+// quickCheck is check by file sizes only (three stats, no reads), for the
+// check at every start: a folder or file gone, or emptied, is found; a
+// metadata.json whose text was damaged in place needs Rebuild.
+func quickCheck(dir string) int {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return folderMissing
+	}
+	for _, f := range []string{ReportFile, MetadataFile} {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+			return folderDamaged
+		}
+	}
+	return folderOK
+}
+
+// Repair is the check a process runs when it takes the poller lease:
+// Rebuild with onlyMissing, but folders are judged by quickCheck, so a
+// library of 10,000 reports costs one query and 30,000 stats, not reading
+// every report again.
+func Repair(ctx context.Context, st *store.Store, dataDir string) (RebuildResult, error) {
+	return rebuild(ctx, st, dataDir, true, quickCheck)
+}
+
 // Rebuild writes report folders again from the database: with onlyMissing
 // set, only the folders that are missing or damaged (see RebuildResult);
 // otherwise every job's folder. A job whose report_path is not its folder
@@ -53,6 +76,10 @@ func check(dir string) int {
 // after its folder is complete. It goes on after a failing job and returns
 // all failures joined; it stops early only when ctx ends.
 func Rebuild(ctx context.Context, st *store.Store, dataDir string, onlyMissing bool) (RebuildResult, error) {
+	return rebuild(ctx, st, dataDir, onlyMissing, check)
+}
+
+func rebuild(ctx context.Context, st *store.Store, dataDir string, onlyMissing bool, check func(string) int) (RebuildResult, error) {
 	var res RebuildResult
 	if dataDir == "" {
 		return res, errors.New("rebuilding the report copies: no data folder given")

@@ -16,9 +16,11 @@ func (s *Service) RebuildMirror(ctx context.Context, all bool) (RebuildResult, e
 }
 
 // leaseGained runs when this process takes the poller lease: report folders
-// that went missing (deleted by hand, a restored database) are rewritten.
+// that went missing or were emptied (deleted by hand, a restored database)
+// are rewritten. It stats the folders and reads no report (mirror.Repair):
+// it runs at every start, beside the window's first paint.
 func (s *Service) leaseGained(ctx context.Context) {
-	res, err := mirror.Rebuild(ctx, s.st, s.dirs.Data, true)
+	res, err := mirror.Repair(ctx, s.st, s.dirs.Data)
 	if err != nil {
 		s.log.WithError(err).Warn("could not check the report folders")
 		return
