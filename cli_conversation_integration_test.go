@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -265,6 +266,21 @@ func TestCLIAsk(t *testing.T) {
 	c.ok("export", rep.ID, "--format", "md", "--output", file)
 	if b, err := readFile(file); err != nil || !strings.Contains(b, "Which zeppelin models were compared?") {
 		t.Errorf("the export lacks the question (%v)", err)
+	}
+	// The report folder and a library round trip keep it: export --all,
+	// import into a fresh database, the question is there and searchable.
+	if b, err := readFile(filepath.Join(full.ReportPath, "metadata.json")); err != nil || !strings.Contains(b, "Which zeppelin models were compared?") {
+		t.Errorf("the report folder's metadata.json lacks the question (%v)", err)
+	}
+	lib := t.TempDir()
+	c.ok("export", "--all", "--output", lib)
+	fresh := newCLIEnv(t, fake)
+	fresh.ok("import", lib)
+	if out := fresh.ok("show", rep.ID); !strings.Contains(out, "Which zeppelin models were compared?") {
+		t.Errorf("the imported report lacks the question:\n%s", out)
+	}
+	if out := fresh.ok("search", "zeppelin", "--json"); !strings.Contains(out, rep.ID) {
+		t.Errorf("the imported question is not searchable: %s", out)
 	}
 }
 

@@ -49,6 +49,9 @@ type metadata struct {
 	// ReportMarkdown is the stored text (mirrors from this version on);
 	// older folders have only report.md.
 	ReportMarkdown *string `json:"report_markdown"`
+	// Questions asked about the report (mirrors from the version with
+	// `deepr ask` on).
+	Questions []store.Question `json:"questions"`
 }
 
 // Import adds to st every report folder found in dir: dir itself when it
@@ -196,7 +199,7 @@ func readFolder(dir string) (store.Finished, error) {
 		body = *m.ReportMarkdown
 	}
 	f.Report = store.Report{JobID: m.ID, Title: title, Markdown: body,
-		Citations: m.Citations, CreatedAt: created}
+		Citations: m.Citations, CreatedAt: created, Questions: m.Questions}
 	if f.Report.Citations == nil {
 		f.Report.Citations = []job.Citation{}
 	}

@@ -206,6 +206,12 @@ func markdown(j job.Job, rep store.Report) []byte {
 	}
 	b.WriteString("\n---\n\n")
 	b.WriteString(render.Markdown(rep.Markdown, rep.Citations))
+	if len(rep.Questions) > 0 {
+		b.WriteString("\n\n## Questions about this report\n")
+		for _, q := range rep.Questions {
+			fmt.Fprintf(&b, "\n### %s\n\n%s\n\n_%s, %s_\n", strings.Join(strings.Fields(q.Question), " "), strings.TrimSpace(q.Answer), q.Model, stamp(q.CreatedAt))
+		}
+	}
 	return []byte(b.String())
 }
 
@@ -237,7 +243,9 @@ func metadata(j job.Job, rep store.Report) ([]byte, error) {
 		// citation offsets point into (report.md shows it numbered, with
 		// one Sources list): what an import takes back.
 		ReportMarkdown string `json:"report_markdown"`
-	}{j, title(j, rep), cs, rep.Markdown}, "", "  ")
+		// Questions asked about the report, with their answers.
+		Questions []store.Question `json:"questions,omitempty"`
+	}{j, title(j, rep), cs, rep.Markdown, rep.Questions}, "", "  ")
 	if err != nil {
 		return nil, err
 	}

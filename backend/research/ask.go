@@ -64,6 +64,7 @@ func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
 		return AskResult{}, err
 	}
 	s.budgetAlert(ctx)
+	s.rewriteMirror(ctx, j.ID) // the folder carries the questions too: exports and imports keep them
 	return AskResult{Question: saved, CostUSD: res.costUSD}, nil
 }
 

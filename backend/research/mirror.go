@@ -29,3 +29,19 @@ func (s *Service) leaseGained(ctx context.Context) {
 		s.log.WithField("written", res.Written).Info("rewrote missing report folders from the database")
 	}
 }
+
+// rewriteMirror writes a job's report folder again from the database (after
+// a question about it was saved). A failure is logged: the database has it.
+func (s *Service) rewriteMirror(ctx context.Context, id string) {
+	j, err := s.st.GetJob(ctx, id)
+	if err != nil {
+		return
+	}
+	rep, err := s.st.GetReport(ctx, id)
+	if err != nil {
+		return
+	}
+	if _, err := mirror.Write(s.dirs.Data, j, rep); err != nil {
+		s.log.WithError(err).WithField("job", id).Warn("the question is saved in the database but the report folder could not be rewritten")
+	}
+}

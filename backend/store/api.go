@@ -61,6 +61,9 @@ type Report struct {
 	Citations []job.Citation `json:"citations"`
 	Raw       []byte         `json:"-"` // provider's raw final JSON
 	CreatedAt time.Time      `json:"created_at"`
+	// Questions asked about the report and their answers, oldest first
+	// (GetReport fills it; InsertFinished keeps those it is given).
+	Questions []Question `json:"questions,omitempty"`
 }
 
 // Hit is one full-text search result.

@@ -129,6 +129,14 @@ func (s *Store) insertFinishedTx(ctx context.Context, tx *sql.Tx, f Finished, no
 	if err := s.putReportTx(ctx, tx, normalize(j), f.Report); err != nil {
 		return undo(fmt.Errorf("the report of job %s: %w", j.ID, err))
 	}
+	if len(f.Report.Questions) > 0 {
+		if err := insertQuestionsTx(ctx, tx, j.ID, f.Report.Questions); err != nil {
+			return undo(fmt.Errorf("the questions about job %s: %w", j.ID, err))
+		}
+		if err := reindexJobTx(ctx, tx, j.ID); err != nil {
+			return undo(fmt.Errorf("indexing the questions about job %s: %w", j.ID, err))
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `RELEASE item`); err != nil {
 		return dbFailure{err}
 	}

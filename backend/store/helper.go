@@ -125,6 +125,30 @@ func (s *Store) SaveQuestion(ctx context.Context, q Question) (Question, error) 
 	return q, nil
 }
 
+// insertQuestionsTx adds questions brought by an import (their cost was
+// counted where they were asked: no attempt row). One already here, by id,
+// is kept as it is.
+func insertQuestionsTx(ctx context.Context, tx *sql.Tx, jobID string, qs []Question) error {
+	for _, q := range qs {
+		if strings.TrimSpace(q.ID) == "" || strings.TrimSpace(q.Question) == "" {
+			return fmt.Errorf("a question needs an id and a text")
+		}
+		created, err := toNanos(q.CreatedAt)
+		if err != nil {
+			return err
+		}
+		usage, err := json.Marshal(q.Usage)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO questions (id, job_id, question, answer, provider, model, usage, cost_usd, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.ID, jobID, q.Question, q.Answer, q.Provider, q.Model, string(usage), q.CostUSD, created); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Questions returns the questions asked about a job's report, oldest
 // first (exact id; none is an empty list).
 func (s *Store) Questions(ctx context.Context, jobID string) ([]Question, error) {

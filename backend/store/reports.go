@@ -112,6 +112,14 @@ func (s *Store) GetReport(ctx context.Context, jobID string) (Report, error) {
 	if err := rows.Err(); err != nil {
 		return Report{}, fmt.Errorf("reading the citations of job %s: %w", jobID, err)
 	}
+	rows.Close()
+	qs, err := questionsOf(ctx, s.db, jobID)
+	if err != nil {
+		return Report{}, err
+	}
+	if len(qs) > 0 {
+		r.Questions = qs
+	}
 	return r, nil
 }
 
