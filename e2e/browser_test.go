@@ -173,6 +173,7 @@ func TestBrowserResearchFlow(t *testing.T) {
 	s.click("nav-new")
 	s.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="prompt-input"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="prompt-input"]`), "How do heat pumps perform in cold climates?"))
+	s.clarifyOff() // the plain submit; clarifying first is TestConversationClarifyThenBrief
 	s.click("submit-button")
 	row := `document.querySelector('[data-testid="job-row"]')`
 	s.waitJS(10*time.Second, "the job row", `!!`+row)

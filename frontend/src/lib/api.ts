@@ -8,8 +8,14 @@
 
 import * as App from '../../wailsjs/go/main/App';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
+import { research as goResearch } from '../../wailsjs/go/models';
 import type {
   AdoptRequest,
+  AskResult,
+  BriefRequest,
+  BriefResult,
+  ClarifyResult,
+  Thread as ThreadData,
   CancelResult,
   CheckResult,
   Data,
@@ -78,6 +84,11 @@ export interface Backend {
   ImportLibrary(): Promise<ImportResult>;
   Similar(prompt: string): Promise<SearchHit[]>;
   Ready(): Promise<void>;
+  Ask(id: string, question: string): Promise<AskResult>;
+  Clarify(prompt: string): Promise<ClarifyResult>;
+  /** Takes the model class (its answers are nested models); the Brief wrapper builds it from plain data. */
+  Brief(req: goResearch.BriefRequest): Promise<BriefResult>;
+  Thread(id: string): Promise<ThreadData>;
 }
 
 // Backend must agree with the generated bindings: every method exists in
@@ -139,6 +150,14 @@ export const ImportLibrary = () => go.ImportLibrary();
 export const Similar = (prompt: string) => go.Similar(prompt);
 /** Ready tells Go the first frame is painted (start-up time). */
 export const Ready = () => go.Ready();
+/** Ask answers a question about a saved report from its text and sources only, and saves both with the report. */
+export const Ask = (id: string, question: string) => go.Ask(id, question);
+/** Clarify asks the helper model up to three short questions about a research request, before it is paid for. */
+export const Clarify = (prompt: string) => go.Clarify(prompt);
+/** Brief has the helper model write a research brief from a request and the answers to its questions. */
+export const Brief = (req: BriefRequest) => go.Brief(goResearch.BriefRequest.createFrom(req));
+/** Thread returns the line of research a job belongs to: its parent, its follow-ups and their combined cost. */
+export const Thread = (id: string) => go.Thread(id);
 
 /**
  * on subscribes to a backend event and returns the function that cancels

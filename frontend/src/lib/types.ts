@@ -109,6 +109,23 @@ export type ExportResult = Data<research.ExportResult>;
 export type LibraryExport = Data<library.ExportResult>;
 export type ImportResult = Data<library.ImportResult>;
 
+// Research as a conversation: questions about a report, clarifying
+// questions before a run, and threads of follow-ups.
+
+/** A question asked about a saved report, with the helper model's answer (markdown citing the report's sources as [n]). */
+export type Question = Data<store.Question>;
+export type AskResult = Data<research.AskResult>;
+export type ClarifyResult = Data<research.ClarifyResult>;
+/** The user's answer to one clarifying question ("" : skipped). */
+export type ClarifyAnswer = Data<research.Answer>;
+export type BriefRequest = Data<research.BriefRequest>;
+export type BriefResult = Data<research.BriefResult>;
+/** How a follow-up carries its parent's context (job.parent_context); report_fallback: the provider no longer kept the earlier response. */
+export type ParentContext = 'previous_response' | 'report' | 'report_fallback' | '';
+export type ThreadJob = Refine<Data<store.ThreadJob>, { job: Job }>;
+/** A line of research: the first job, its follow-ups (depth-first), and their combined cost. */
+export type Thread = Refine<Data<research.Thread>, { jobs: ThreadJob[] }>;
+
 // --- Frontend-only ---
 
 /** Events the Go side emits (the Event* names in app.go), with their payloads. */

@@ -7,7 +7,22 @@
 
 import { vi, type Mock } from 'vitest';
 import type { Backend } from '../lib/api';
-import type { CancelResult, CheckResult, Health, Job, KeyResult, ReportView, SearchResult, Settings, SubmitResult } from '../lib/types';
+import type {
+  AskResult,
+  BriefRequest,
+  BriefResult,
+  CancelResult,
+  CheckResult,
+  ClarifyResult,
+  Health,
+  Job,
+  KeyResult,
+  ReportView,
+  SearchResult,
+  Settings,
+  SubmitResult,
+  Thread,
+} from '../lib/types';
 import { makeHealth, makeSettings } from './fixtures';
 
 export function fakeApi() {
@@ -73,6 +88,15 @@ export function fakeApi() {
     ImportLibrary: async () => ({ imported: [], skipped: [], damaged: [] }),
     Similar: async () => [],
     Ready: async () => {},
+    Ask: async (): Promise<AskResult> => {
+      throw 'not mocked';
+    },
+    // The helper asks nothing by default: the form goes straight to Submit.
+    Clarify: async (): Promise<ClarifyResult> => ({ questions: [], cost_usd: 0, model: 'gpt-4.1-mini' }),
+    // With no answers Go sends nothing and the request is the brief.
+    Brief: async (req: BriefRequest): Promise<BriefResult> => ({ brief: req.prompt, cost_usd: 0, model: '' }),
+    // A job that is neither a follow-up nor followed up on: a thread of one (no panel).
+    Thread: async (id: string): Promise<Thread> => ({ root: id, missing_parent: '', jobs: [], cost_usd: 0 }),
   };
   const fns = Object.fromEntries(Object.entries(defaults).map(([k, impl]) => [k, vi.fn(impl)])) as unknown as {
     [K in keyof Backend]: Mock<Backend[K]>;

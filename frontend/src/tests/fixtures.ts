@@ -1,6 +1,6 @@
 // Builders for the values the Go side sends, with overridable fields.
 
-import type { Health, Job, JobAction, JobStatus, ProviderInfo, Settings, WebhookHealth } from '../lib/types';
+import type { Health, Job, JobAction, JobStatus, ProviderInfo, Question, Settings, ThreadJob, WebhookHealth } from '../lib/types';
 
 /**
  * The actions Go sends with a job in each status (backend/job/actions.go,
@@ -133,4 +133,26 @@ export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
     models: [],
     ...over,
   };
+}
+
+/** makeQuestion builds a question asked about a saved report, with its answer. */
+export function makeQuestion(over: Partial<Question> = {}): Question {
+  return {
+    id: 'q1',
+    job_id: 'r1',
+    question: 'Which country has the most heat pumps?',
+    answer: 'Norway, per household [1].',
+    provider: 'openai',
+    model: 'gpt-4.1-mini',
+    usage: { input_tokens: 1200, cached_tokens: 0, output_tokens: 40, reasoning_tokens: 0, web_search_calls: 0 },
+    cost_usd: 0.0021,
+    created_at: '2026-03-02T09:00:00Z',
+    ...over,
+  };
+}
+
+/** makeThreadJob builds one job of a thread. */
+export function makeThreadJob(job: Partial<Job> = {}, over: Partial<Omit<ThreadJob, 'job'>> = {}): ThreadJob {
+  const j = makeJob({ status: 'completed', finished_at: '2026-03-01T10:40:00Z', ...job });
+  return { job: j, depth: j.parent_id ? 1 : 0, cost_usd: j.cost_usd, ...over };
 }

@@ -75,4 +75,22 @@ describe('Library', () => {
     await settle();
     expect(api.SearchReports.mock.calls.at(-1)?.[0]).toMatchObject({ status: 'incomplete', sort: 'date' });
   });
+
+  it('marks follow-ups and followed-up reports from the hits alone, with no call per row', async () => {
+    const hit = (id: string, prompt: string, parent_id = '') => ({ job: makeJob({ id, status: 'completed', prompt, parent_id }), snippet: '', snippet_html: '' });
+    api.SearchReports.mockResolvedValueOnce({
+      hits: [hit('c1', 'District heating', 'p1'), hit('p1', 'Heat pumps in cold climates'), hit('c2', 'Finland', 'p1'), hit('c3', 'Iceland', 'gone')],
+      has_more: false,
+    });
+    render(Library, { library: createLibraryStore(), onopen: vi.fn(), onnew: vi.fn() });
+    await settle();
+    const rows = screen.getAllByTestId('search-hit');
+    expect(rows[0].querySelector('[data-testid="hit-followup"]')?.textContent).toBe('Follow-up of “Heat pumps in cold climates”');
+    expect(rows[1].querySelector('[data-testid="hit-followup"]')).toBeNull();
+    expect(rows[1].querySelector('[data-testid="hit-followups"]')?.textContent).toBe('2 follow-ups');
+    expect(rows[3].querySelector('[data-testid="hit-followup"]')?.textContent, 'a parent not in the list').toBe('Follow-up');
+    expect(rows[3].querySelector('[data-testid="hit-followups"]')).toBeNull();
+    expect(api.Thread).not.toHaveBeenCalled();
+    expect(api.GetJob).not.toHaveBeenCalled();
+  });
 });

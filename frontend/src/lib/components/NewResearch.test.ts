@@ -13,14 +13,15 @@ const api = apiModule as unknown as FakeApi;
 
 beforeEach(() => api.reset());
 
-async function setup(settingsOver = {}, draft: Draft | null = null) {
+// The tests of the form itself start with "Ask me clarifying questions first" off (the app starts it on: see 'NewResearch: clarify first').
+async function setup(settingsOver = {}, draft: Draft | null = null, clarify = false) {
   api.GetSettings.mockResolvedValue(makeSettings(settingsOver));
   const settings = createSettingsStore();
   await settings.load();
   const onsubmitted = vi.fn();
   const onsettings = vi.fn();
   const onopen = vi.fn();
-  render(NewResearch, { settings, draft, onsubmitted, onsettings, onopen });
+  render(NewResearch, { settings, draft, onsubmitted, onsettings, onopen, clarify });
   return { onsubmitted, onsettings, onopen };
 }
 
@@ -294,5 +295,164 @@ describe('NewResearch', () => {
     expect(screen.getByTestId('similar-reports').textContent).toContain('$1.25');
     await fireEvent.click(link);
     expect(onopen).toHaveBeenCalledWith('r7');
+  });
+});
+
+describe('NewResearch: clarify first', () => {
+  const questions = ['Which period should the research cover?', 'Which countries matter most?', 'Overview or detailed analysis?'];
+  const prompt = 'Heat pumps in cold climates';
+
+  async function typeAndContinue(text = prompt) {
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: text } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+  }
+
+  it('is on by default: Continue asks the questions, the answers make a brief, and the edited brief is submitted', async () => {
+    api.GetSettings.mockResolvedValue(makeSettings());
+    const settings = createSettingsStore();
+    await settings.load();
+    const onsubmitted = vi.fn();
+    api.Clarify.mockResolvedValue({ questions, cost_usd: 0.0004, model: 'gpt-4.1-mini' });
+    api.Brief.mockResolvedValue({ brief: 'Research brief: heat pumps in Nordic winters since 2015.', cost_usd: 0.012, model: 'gpt-4.1-mini' });
+    const res = { job: makeJob({ id: 'b1', status: 'queued' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    render(NewResearch, { settings, draft: null, onsubmitted, onsettings: vi.fn() });
+
+    const sw = screen.getByLabelText(/Ask me clarifying questions first/) as HTMLInputElement;
+    expect(sw).toBe(screen.getByTestId('clarify-switch'));
+    expect(sw.checked).toBe(true);
+    expect(screen.getByTestId('submit-button').textContent?.trim()).toBe('Continue');
+
+    await typeAndContinue();
+    await waitFor(() => expect(screen.getByTestId('clarify-questions')).toBeInTheDocument());
+    expect(api.Clarify).toHaveBeenCalledWith(prompt);
+    expect(api.Submit, 'submits before the answers').not.toHaveBeenCalled();
+    expect(screen.getByTestId('clarify-cost').textContent).toBe('Asking cost <$0.01 (gpt-4.1-mini).');
+    const fields = screen.getAllByTestId('clarify-answer');
+    expect(fields).toHaveLength(3);
+    expect(screen.getByLabelText(questions[1])).toBe(fields[1]);
+    await waitFor(() => expect(document.activeElement, 'the first answer takes the focus').toBe(fields[0]));
+    expect((screen.getByTestId('prompt-input') as HTMLTextAreaElement).readOnly, 'the prompt while answering').toBe(true);
+    expect(screen.getByTestId('submit-button').textContent?.trim()).toBe('Write the brief');
+
+    await fireEvent.input(fields[0], { target: { value: 'Since 2015' } });
+    await fireEvent.input(fields[2], { target: { value: 'Detailed' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    const briefBox = (await screen.findByTestId('brief-input')) as HTMLTextAreaElement;
+    expect(api.Brief).toHaveBeenCalledWith({
+      prompt,
+      answers: [
+        { question: questions[0], answer: 'Since 2015' },
+        { question: questions[1], answer: '' },
+        { question: questions[2], answer: 'Detailed' },
+      ],
+    });
+    expect(briefBox.value).toBe('Research brief: heat pumps in Nordic winters since 2015.');
+    expect(screen.getByLabelText('Research brief')).toBe(briefBox);
+    await waitFor(() => expect(document.activeElement).toBe(briefBox));
+    expect(screen.getByTestId('brief-hint').textContent).toMatch(/Writing it cost \$0\.01 \(gpt-4\.1-mini\); the questions and brief cost \$0\.01 in all/);
+    expect(screen.getByTestId('submit-button').textContent?.trim()).toBe('Start research');
+    expect(api.Submit).not.toHaveBeenCalled();
+
+    await fireEvent.input(briefBox, { target: { value: 'Heat pumps in Nordic winters since 2015, in detail.' } });
+    // The estimate prices what will be sent: the brief.
+    await waitFor(() => expect(api.Estimate).toHaveBeenLastCalledWith(expect.objectContaining({ prompt: 'Heat pumps in Nordic winters since 2015, in detail.' })));
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Submit).toHaveBeenCalledTimes(1);
+    expect(api.Submit).toHaveBeenCalledWith(
+      expect.objectContaining({ prompt: 'Heat pumps in Nordic winters since 2015, in detail.', provider: 'openai', model: 'o4-mini-deep-research', parent_id: '' }),
+    );
+    expect(api.Clarify).toHaveBeenCalledTimes(1);
+  });
+
+  it('goes straight to the submit when the helper has no questions', async () => {
+    api.Clarify.mockResolvedValue({ questions: [], cost_usd: 0.0003, model: 'gpt-4.1-mini' });
+    const res = { job: makeJob({ id: 'n1', status: 'queued' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    const { onsubmitted } = await setup({}, null, true);
+    await typeAndContinue();
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Clarify).toHaveBeenCalledWith(prompt);
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ prompt }));
+    expect(api.Brief).not.toHaveBeenCalled();
+  });
+
+  it('never blocks on a helper failure: says why and sends the prompt as it is', async () => {
+    api.Clarify.mockRejectedValue('the helper model (gpt-4.1-mini) did not answer: Post "https://api.openai.com/v1/responses": dial tcp: lookup api.openai.com: no such host');
+    const res = { job: makeJob({ id: 'f1', status: 'queued' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    const { onsubmitted } = await setup({}, null, true);
+    await typeAndContinue();
+    const error = await screen.findByTestId('clarify-error');
+    expect(error.textContent).toMatch(/could not ask its questions: .*no such host\. Nothing is lost/);
+    expect(api.Submit).not.toHaveBeenCalled();
+    expect((screen.getByTestId('prompt-input') as HTMLTextAreaElement).value).toBe(prompt);
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my prompt as it is' }));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ prompt }));
+  });
+
+  it('sends the prompt as it is when the brief cannot be written, or when the questions are skipped', async () => {
+    api.Clarify.mockResolvedValue({ questions: questions.slice(0, 1), cost_usd: 0.001, model: 'gpt-4.1-mini' });
+    api.Brief.mockRejectedValue('refused: the monthly budget of $10.00 is spent; nothing was sent');
+    api.Submit.mockResolvedValue({ job: makeJob({ id: 's1', status: 'queued' }), notes: [] });
+    const { onsubmitted } = await setup({}, null, true);
+    await typeAndContinue();
+    await fireEvent.input(await screen.findByLabelText(questions[0]), { target: { value: 'Since 2020' } });
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    expect((await screen.findByTestId('clarify-error')).textContent).toMatch(/could not write the brief: refused: the monthly budget/);
+    expect(screen.queryByTestId('brief-input')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my prompt as it is' }));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledTimes(1));
+    expect(api.Submit).toHaveBeenLastCalledWith(expect.objectContaining({ prompt }));
+  });
+
+  it('can skip the questions, and go back to change the prompt', async () => {
+    api.Clarify.mockResolvedValue({ questions, cost_usd: 0.001, model: 'gpt-4.1-mini' });
+    api.Submit.mockResolvedValue({ job: makeJob({ id: 's2', status: 'queued' }), notes: [] });
+    const { onsubmitted } = await setup({}, null, true);
+    await typeAndContinue();
+    await screen.findByTestId('clarify-questions');
+    await fireEvent.click(screen.getByTestId('clarify-back'));
+    expect(screen.queryByTestId('clarify-questions')).toBeNull();
+    expect((screen.getByTestId('prompt-input') as HTMLTextAreaElement).readOnly).toBe(false);
+    await typeAndContinue('Heat pumps in cold climates, Norway only');
+    await screen.findByTestId('clarify-questions');
+    expect(api.Clarify).toHaveBeenLastCalledWith('Heat pumps in cold climates, Norway only');
+    await fireEvent.click(screen.getByRole('button', { name: 'Skip: send my prompt as it is' }));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledTimes(1));
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ prompt: 'Heat pumps in cold climates, Norway only' }));
+    expect(api.Brief).not.toHaveBeenCalled();
+  });
+
+  it('checks the prompt before asking anything', async () => {
+    await setup({}, null, true);
+    await typeAndContinue('  ');
+    expect(await screen.findByText(/Write the research question first/)).toBeInTheDocument();
+    expect(api.Clarify).not.toHaveBeenCalled();
+  });
+
+  it('submits at once with the switch off', async () => {
+    api.Submit.mockResolvedValue({ job: makeJob({ id: 'o1', status: 'queued' }), notes: [] });
+    const { onsubmitted } = await setup({}, null, true);
+    await fireEvent.click(screen.getByTestId('clarify-switch'));
+    expect(screen.getByTestId('submit-button').textContent?.trim()).toBe('Start research');
+    await typeAndContinue();
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledTimes(1));
+    expect(api.Clarify).not.toHaveBeenCalled();
+  });
+
+  it('skips the questions for a follow-up (Go deeper)', async () => {
+    api.Submit.mockResolvedValue({ job: makeJob({ id: 'c1', status: 'queued', parent_id: 'p1' }), notes: [] });
+    const draft: Draft = { prompt: '', provider: 'openai', model: 'o3-deep-research', web_search: true, code_interpreter: false, max_tool_calls: 40, parent_id: 'p1', parent_title: 'Heat pumps' };
+    const { onsubmitted } = await setup({}, draft, true);
+    expect(screen.getByTestId('followup-notice')).toBeInTheDocument();
+    expect(screen.queryByTestId('clarify-switch')).toBeNull();
+    expect(screen.getByTestId('submit-button').textContent?.trim()).toBe('Start research');
+    await typeAndContinue('What about district heating?');
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledTimes(1));
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ prompt: 'What about district heating?', parent_id: 'p1' }));
+    expect(api.Clarify).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import * as apiModule from '../api';
-import { deferred, makeJob, runeSpan } from '../../tests/fixtures';
+import { deferred, makeJob, makeQuestion, makeThreadJob, runeSpan } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
+import type { AskResult, Thread } from '../types';
 import Report from './Report.svelte';
 
 vi.mock('../api', async () => (await import('../../tests/fakeApi')).fakeApi());
@@ -400,5 +401,181 @@ describe('Report: export', () => {
     const notice = await screen.findByTestId('notice');
     expect(notice.dataset.tone).toBe('error');
     expect(notice.textContent).toBe('Export failed: could not write /x.docx: permission denied');
+  });
+});
+
+// --- The conversation: questions about the report, and its thread ---
+
+describe('Report: questions', () => {
+  const saved = makeQuestion({ id: 'q1', question: 'Which country leads?', answer: 'Norway [1].\nSweden is second <b>[2]</b>.', cost_usd: 0.0031 });
+
+  beforeEach(() => {
+    api.GetReport.mockResolvedValue({
+      questions: [saved],
+      job: makeJob({ id: 'r1', status: 'completed', finished_at: '2026-03-01T10:40:00Z', cost_usd: 2.5 }),
+      html: '<h1>Heat pumps</h1><p>text</p>',
+      markdown: '# Heat pumps',
+      citations: [],
+    });
+  });
+
+  it('lists the saved questions under the report, each answer as text with its line breaks, and its cost', async () => {
+    await setup();
+    const items = await screen.findAllByTestId('report-question');
+    expect(items).toHaveLength(1);
+    expect(within(items[0]).getByTestId('question-text').textContent).toBe('Which country leads?');
+    expect(items[0].textContent).toMatch(/^Question: Which country leads\? Answer: Norway/);
+    const answer = within(items[0]).getByTestId('question-answer');
+    expect(answer.textContent).toBe('Norway [1].\nSweden is second <b>[2]</b>.');
+    expect(answer.querySelector('b'), 'an answer is never HTML').toBeNull();
+    expect(within(items[0]).getByTestId('question-cost').textContent).toBe(' · Cost <$0.01');
+  });
+
+  it('asks a question: busy while answered, then the answer is added with its cost and the box is cleared', async () => {
+    const answer = deferred<AskResult>();
+    api.Ask.mockReturnValue(answer.promise);
+    await setup();
+    const input = screen.getByLabelText('Ask about this report') as HTMLTextAreaElement;
+    await fireEvent.input(input, { target: { value: '  What COP at -20 °C?  ' } });
+    await fireEvent.click(screen.getByTestId('ask-button'));
+    expect(api.Ask).toHaveBeenCalledWith('r1', 'What COP at -20 °C?');
+    const button = screen.getByTestId('ask-button') as HTMLButtonElement;
+    await waitFor(() => expect(button.textContent).toBe('Asking…'));
+    expect(button.disabled).toBe(true);
+    expect(screen.getByTestId('ask-box').getAttribute('aria-busy')).toBe('true');
+    answer.resolve({ question: makeQuestion({ id: 'q2', question: 'What COP at -20 °C?', answer: 'About 2 [1].', cost_usd: 0.02 }), cost_usd: 0.02 });
+    await waitFor(() => expect(screen.getAllByTestId('report-question')).toHaveLength(2));
+    const added = screen.getAllByTestId('report-question')[1];
+    expect(added.dataset.questionId).toBe('q2');
+    expect(within(added).getByTestId('question-answer').textContent).toBe('About 2 [1].');
+    expect(within(added).getByTestId('question-cost').textContent).toBe(' · Cost $0.02');
+    expect(screen.getByTestId('ask-done').textContent).toBe('Answered for $0.02; saved with the report.');
+    expect(input.value).toBe('');
+    expect(button.disabled).toBe(false);
+  });
+
+  it('says a question could not be sent without a network, and keeps it', async () => {
+    api.Ask.mockRejectedValue('the helper model (gpt-4.1-mini) did not answer: Post "https://api.openai.com/v1/responses": dial tcp: lookup api.openai.com: no such host');
+    await setup();
+    const input = screen.getByLabelText('Ask about this report') as HTMLTextAreaElement;
+    await fireEvent.input(input, { target: { value: 'Which source is newest?' } });
+    await fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
+    const error = await screen.findByTestId('ask-error');
+    expect(error.textContent).toMatch(/^The question could not be sent: there is no connection.*no such host.*Your question is kept/);
+    expect(input.value).toBe('Which source is newest?');
+    expect(screen.getAllByTestId('report-question')).toHaveLength(1);
+  });
+
+  it("shows Go's error in words for a refused question, and keeps it", async () => {
+    api.Ask.mockRejectedValue('refused: the monthly budget of $10.00 is spent; nothing was sent');
+    await setup();
+    const input = screen.getByLabelText('Ask about this report') as HTMLTextAreaElement;
+    await fireEvent.input(input, { target: { value: 'Why?' } });
+    await fireEvent.click(screen.getByTestId('ask-button'));
+    expect((await screen.findByTestId('ask-error')).textContent).toBe(
+      'The question could not be answered: refused: the monthly budget of $10.00 is spent; nothing was sent. Your question is kept below.',
+    );
+    expect(input.value).toBe('Why?');
+  });
+
+  it('asks nothing for an empty question', async () => {
+    await setup();
+    await fireEvent.input(screen.getByLabelText('Ask about this report'), { target: { value: '   ' } });
+    await fireEvent.click(screen.getByTestId('ask-button'));
+    expect(screen.getByTestId('ask-error').textContent).toMatch(/Write a question/);
+    expect(api.Ask).not.toHaveBeenCalled();
+  });
+
+  it('says when the window is offline', async () => {
+    await setup();
+    window.dispatchEvent(new Event('offline'));
+    await waitFor(() => expect(screen.getByTestId('ask-box').textContent).toMatch(/You are offline: the report can be read/));
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => expect(screen.getByTestId('ask-box').textContent).not.toMatch(/You are offline/));
+  });
+});
+
+describe('Report: thread', () => {
+  const parent = makeThreadJob({ id: 'p1', prompt: 'Heat pumps in cold climates', cost_usd: 2 });
+  const me = makeThreadJob({ id: 'r1', prompt: 'What about district heating?', parent_id: 'p1', parent_context: 'previous_response', cost_usd: 1.5 });
+  const later = makeThreadJob(
+    { id: 'c2', prompt: 'And in Finland?', parent_id: 'r1', parent_context: 'report_fallback', cost_usd: 0.75 },
+    { depth: 2 },
+  );
+  const running = makeThreadJob({ id: 'c3', prompt: 'And in Iceland?', parent_id: 'r1', status: 'running', cost_usd: 0 }, { depth: 2 });
+  const thread: Thread = { root: 'p1', missing_parent: '', jobs: [parent, me, later, running], cost_usd: 4.25 };
+
+  beforeEach(() => {
+    api.GetReport.mockImplementation(async (id: string) => ({
+      questions: [],
+      job: ({ p1: parent, r1: me, c2: later } as Record<string, typeof me>)[id]?.job ?? makeJob({ id, status: 'completed' }),
+      html: `<p>report ${id}</p>`,
+      markdown: `report ${id}`,
+      citations: [],
+    }));
+  });
+
+  it('shows no panel for a report that is neither a follow-up nor followed up on', async () => {
+    await setup();
+    expect(api.Thread).toHaveBeenCalledWith('r1');
+    expect(screen.queryByTestId('thread-panel')).toBeNull();
+  });
+
+  it('lists the parent and follow-ups with status and cost, the combined cost, and the fallback note', async () => {
+    api.Thread.mockResolvedValue(thread);
+    await setup();
+    const panel = await screen.findByTestId('thread-panel');
+    const rows = within(panel).getAllByTestId('thread-job');
+    expect(rows.map((r) => r.dataset.jobId)).toEqual(['p1', 'r1', 'c2', 'c3']);
+    expect(rows[1].dataset.current).toBe('true');
+    expect(rows[1].textContent).toContain('(this report)');
+    expect(rows[0].textContent).toMatch(/Completed.*Heat pumps in cold climates.*first research · \$2\.00/);
+    expect(rows[2].textContent).toMatch(/follow-up · \$0\.75/);
+    expect(within(panel).getByTestId('thread-cost').textContent?.trim()).toBe('4 reports · $4.25 in all');
+    const notes = within(panel).getAllByTestId('thread-fallback');
+    expect(notes).toHaveLength(1);
+    expect(rows[2].contains(notes[0])).toBe(true);
+    expect(notes[0].textContent).toMatch(/no longer kept the earlier response, so the earlier report was sent as context/);
+    // Only finished jobs link to a report; the open one is not a link.
+    expect(within(panel).getAllByTestId('thread-open').map((b) => b.textContent)).toEqual(['Heat pumps in cold climates', 'And in Finland?']);
+    expect(rows[3].textContent).toMatch(/Running/);
+  });
+
+  it('opens another report of the thread in the reader', async () => {
+    api.Thread.mockResolvedValue(thread);
+    await setup();
+    const panel = await screen.findByTestId('thread-panel');
+    await fireEvent.click(within(panel).getByRole('button', { name: 'Heat pumps in cold climates' }));
+    await waitFor(() => expect(screen.getByTestId('report-body').textContent).toBe('report p1'));
+    expect(api.GetReport).toHaveBeenLastCalledWith('p1');
+    expect(api.Thread).toHaveBeenLastCalledWith('p1');
+    await waitFor(() => expect(screen.getByTestId('thread-panel').querySelector('[data-current="true"]')?.getAttribute('data-job-id')).toBe('p1'));
+  });
+
+  it('hands the link to onopen when the app gives one', async () => {
+    api.Thread.mockResolvedValue(thread);
+    const onopen = vi.fn();
+    render(Report, { id: 'r1', onback: vi.fn(), ondeleted: vi.fn(), onedit: vi.fn(), onopen });
+    await fireEvent.click(await screen.findByRole('button', { name: 'And in Finland?' }));
+    expect(onopen).toHaveBeenCalledWith('c2');
+    expect(api.GetReport).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks for the thread again when a follow-up of this report appears or changes', async () => {
+    await setup();
+    await waitFor(() => expect(api.Thread).toHaveBeenCalledTimes(1));
+    api.Thread.mockResolvedValue({ ...thread, jobs: [parent, me, running], cost_usd: 3.5 });
+    api.emit('job:updated', makeJob({ id: 'other', parent_id: 'zz' }));
+    expect(api.Thread).toHaveBeenCalledTimes(1);
+    api.emit('job:updated', running.job);
+    await waitFor(() => expect(api.Thread).toHaveBeenCalledTimes(2));
+    expect(api.Thread).toHaveBeenLastCalledWith('r1');
+    expect((await screen.findByTestId('thread-cost')).textContent?.trim()).toBe('3 reports · $3.50 in all');
+  });
+
+  it('says the earlier research was deleted', async () => {
+    api.Thread.mockResolvedValue({ root: 'r1', missing_parent: 'gone1', jobs: [{ ...me, depth: 0 }], cost_usd: 1.5 });
+    await setup();
+    expect((await screen.findByTestId('thread-missing-parent')).textContent).toMatch(/was deleted/);
   });
 });
