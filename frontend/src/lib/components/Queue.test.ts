@@ -48,6 +48,17 @@ function row(id: string): HTMLElement {
 }
 
 describe('Queue', () => {
+  it('shows finished jobs 25 at a time, the rest on request', async () => {
+    const done = Array.from({ length: 60 }, (_, i) => makeJob({ id: `d${i}`, status: 'completed', prompt: `Report ${i}`, finished_at: '2026-03-01T10:00:00Z' }));
+    await setup(done);
+    expect(screen.getAllByTestId('job-row')).toHaveLength(25);
+    await fireEvent.click(screen.getByTestId('queue-more'));
+    expect(screen.getAllByTestId('job-row')).toHaveLength(50);
+    await fireEvent.click(screen.getByTestId('queue-more'));
+    expect(screen.getAllByTestId('job-row')).toHaveLength(60);
+    expect(screen.queryByTestId('queue-more')).toBeNull();
+  });
+
   it('says what to do when there are no jobs', async () => {
     const { onnew } = await setup([]);
     expect(await screen.findByText('No research yet')).toBeInTheDocument();
