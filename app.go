@@ -88,6 +88,8 @@ func (a *App) startup(ctx context.Context) {
 		Holder:   fmt.Sprintf("Deepr app (pid %d on %s)", os.Getpid(), host),
 		Events:   events{a},
 		Notifier: a.notifier,
+		// The check of the report folders waits for the first frame (Ready).
+		DeferStartupWork: true,
 	})
 	if err != nil {
 		a.startErr = err

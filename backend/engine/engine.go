@@ -29,6 +29,9 @@ type Options struct {
 	Events   research.Events             // nil: nobody listening
 	Notifier research.Notifier           // nil: no notifications
 	Clock    worker.Clock                // nil: the system clock
+	// DeferStartupWork holds start-up work that is not urgent until the
+	// service's WindowReady (the desktop app, after its first frame).
+	DeferStartupWork bool
 }
 
 // LoadConfig resolves the configuration and folders without opening anything.
@@ -97,5 +100,7 @@ func Open(o Options) (*research.Service, error) {
 		Notifier:  o.Notifier,
 		Log:       o.Log,
 		Clock:     o.Clock,
+
+		DeferStartupWork: o.DeferStartupWork,
 	}), nil
 }

@@ -17,17 +17,31 @@ func (s *Service) RebuildMirror(ctx context.Context, all bool) (RebuildResult, e
 
 // leaseGained runs when this process takes the poller lease: report folders
 // that went missing or were emptied (deleted by hand, a restored database)
-// are rewritten. It stats the folders and reads no report (mirror.Repair):
-// it runs at every start, beside the window's first paint.
+// are rewritten. It stats the folders and reads no report (mirror.Repair),
+// on its own goroutine (the poller's first pass does not wait for it), and
+// in the desktop app only once the window has painted (WindowReady).
 func (s *Service) leaseGained(ctx context.Context) {
-	res, err := mirror.Repair(ctx, s.st, s.dirs.Data)
-	if err != nil {
-		s.log.WithError(err).Warn("could not check the report folders")
-		return
-	}
-	if res.Written > 0 {
-		s.log.WithField("written", res.Written).Info("rewrote missing report folders from the database")
-	}
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		if s.windowUp != nil {
+			select {
+			case <-s.windowUp:
+			case <-ctx.Done():
+				return
+			}
+		}
+		res, err := mirror.Repair(ctx, s.st, s.dirs.Data)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.WithError(err).Warn("could not check the report folders")
+			}
+			return
+		}
+		if res.Written > 0 {
+			s.log.WithField("written", res.Written).Info("rewrote missing report folders from the database")
+		}
+	}()
 }
 
 // rewriteMirror writes a job's report folder again from the database (after

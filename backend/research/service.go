@@ -66,7 +66,10 @@ type Deps struct {
 	Notifier  Notifier
 	Log       logrus.FieldLogger
 	Clock     worker.Clock // nil: the system clock
-
+	// DeferStartupWork makes start-up work that is not urgent (the check of
+	// the report folders) wait until WindowReady: the desktop app sets it,
+	// so its first frame does not share the CPU with that work.
+	DeferStartupWork bool
 }
 
 // Service is the application service of one process. Create it with New.
@@ -91,6 +94,10 @@ type Service struct {
 	interval time.Duration // the poll interval in force (setPollInterval)
 
 	hooks hookState // the webhook listener, supervised in webhooks.go
+
+	windowUp   chan struct{}  // closed by WindowReady; nil: nothing waits for a window
+	windowOnce sync.Once      // closes windowUp once
+	background sync.WaitGroup // start-up work in flight (Close waits for it)
 }
 
 type keyState struct {
@@ -112,6 +119,9 @@ func New(d Deps) *Service {
 		specs:     d.Providers,
 		providers: map[string]Provider{},
 		keys:      map[string]keyState{},
+	}
+	if d.DeferStartupWork {
+		s.windowUp = make(chan struct{})
 	}
 	if s.log == nil {
 		l := logrus.New()
@@ -165,7 +175,16 @@ func (s *Service) Close() error {
 	if s == nil || s.st == nil {
 		return nil
 	}
+	s.background.Wait()
 	return s.st.Close()
+}
+
+// WindowReady says the window has painted its first frame: start-up work
+// held back for it (Deps.DeferStartupWork) goes ahead.
+func (s *Service) WindowReady() {
+	if s.windowUp != nil {
+		s.windowOnce.Do(func() { close(s.windowUp) })
+	}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now() }
