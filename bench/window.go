@@ -113,7 +113,14 @@ func baseEnv(display, home string) []string {
 	env := []string{"DISPLAY=" + display, "HOME=" + home, "BENCH_READY=1", "PATH=" + os.Getenv("PATH"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
 		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "XDG_RUNTIME_DIR=" + filepath.Join(home, "run"),
-		"LANG=C.UTF-8", "WEBKIT_DISABLE_COMPOSITING_MODE=" + os.Getenv("WEBKIT_DISABLE_COMPOSITING_MODE")}
+		"LANG=C.UTF-8"}
+	// WebKit settings of the caller's session apply to both apps alike; an
+	// unset one stays unset (WebKit reads an empty value as set).
+	for _, k := range []string{"WEBKIT_DISABLE_COMPOSITING_MODE", "WEBKIT_DISABLE_DMABUF_RENDERER"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
 	_ = os.MkdirAll(filepath.Join(home, "run"), 0o700)
 	return env
 }
