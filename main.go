@@ -48,6 +48,7 @@ func main() {
 
 func runDesktop() int {
 	_ = notify.PrepareProcess() // Windows: the AppUserModelID, before any window
+	prepareWebKit()             // Linux: no GPU compositing (webkit_linux.go)
 	app := NewApp(version)
 	cfg, dirs, cfgErr := engine.LoadConfig(engine.Options{})
 	err := wails.Run(&options.App{
