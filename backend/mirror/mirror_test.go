@@ -184,13 +184,7 @@ func TestWriteNoDataDir(t *testing.T) {
 
 func TestRebuild(t *testing.T) {
 	ctx := t.Context()
-	tmp := t.TempDir()
-	st, err := store.Open(filepath.Join(tmp, "deepr.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	data := filepath.Join(tmp, "data")
+	st, data := rebuildStore(t)
 	var want []string
 	for i, prompt := range []string{"First report", "Second report", "Still running"} {
 		j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
@@ -272,37 +266,52 @@ func TestSourcesMarkdownKeepsHostileCitationsInert(t *testing.T) {
 	}
 }
 
-func TestRebuildOnlyMissingOrDamaged(t *testing.T) {
-	ctx := t.Context()
+// rebuildStore opens a store in a temp folder and returns it with the data
+// folder beside it.
+func rebuildStore(t *testing.T) (*store.Store, string) {
+	t.Helper()
 	tmp := t.TempDir()
 	st, err := store.Open(filepath.Join(tmp, "deepr.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	data := filepath.Join(tmp, "data")
+	t.Cleanup(func() { st.Close() })
+	return st, filepath.Join(tmp, "data")
+}
+
+// finishedJob adds a completed job whose report is "text of <prompt>";
+// with mirrored set its folder is written and recorded as the app does.
+func finishedJob(t *testing.T, st *store.Store, data, prompt string, mirrored bool) job.Job {
+	t.Helper()
+	ctx := t.Context()
+	j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	rep := store.Report{Markdown: "text of " + prompt}
+	if j, err = st.Finish(ctx, j.ID, rep, func(c *job.Job) error { c.Status = job.Completed; c.FinishedAt = &now; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !mirrored {
+		return j
+	}
+	dir, err := Write(data, j, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err = st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func TestRebuildOnlyMissingOrDamaged(t *testing.T) {
+	ctx := t.Context()
+	st, data := rebuildStore(t)
 	var jobs []job.Job
 	for _, prompt := range []string{"Intact", "No report.md", "Broken metadata", "Empty report.md", "Never written"} {
-		j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := time.Now()
-		rep := store.Report{Markdown: "text of " + prompt}
-		j, err = st.Finish(ctx, j.ID, rep, func(c *job.Job) error { c.Status = job.Completed; c.FinishedAt = &now; return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		if prompt != "Never written" {
-			dir, err := Write(data, j, rep)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if j, err = st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, finishedJob(t, st, data, prompt, prompt != "Never written"))
 	}
 	dir := func(i int) string { return filepath.Join(data, RelDir(jobs[i])) }
 	// The intact folder was edited by hand: still complete, so kept.
@@ -351,32 +360,10 @@ func TestRebuildOnlyMissingOrDamaged(t *testing.T) {
 // metadata.json was damaged in place to Rebuild.
 func TestRepairStatsOnly(t *testing.T) {
 	ctx := t.Context()
-	tmp := t.TempDir()
-	st, err := store.Open(filepath.Join(tmp, "deepr.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	data := filepath.Join(tmp, "data")
+	st, data := rebuildStore(t)
 	var dirs []string
 	for _, prompt := range []string{"Intact", "Emptied metadata", "Garbled metadata", "Folder deleted"} {
-		j, err := st.CreateJob(ctx, job.Job{Prompt: prompt, Status: job.Running, Model: "o3-deep-research"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := time.Now()
-		rep := store.Report{Markdown: "text of " + prompt}
-		if j, err = st.Finish(ctx, j.ID, rep, func(c *job.Job) error { c.Status = job.Completed; c.FinishedAt = &now; return nil }); err != nil {
-			t.Fatal(err)
-		}
-		dir, err := Write(data, j, rep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil }); err != nil {
-			t.Fatal(err)
-		}
-		dirs = append(dirs, dir)
+		dirs = append(dirs, finishedJob(t, st, data, prompt, true).ReportPath)
 	}
 	os.WriteFile(filepath.Join(dirs[1], MetadataFile), nil, 0o600)
 	os.WriteFile(filepath.Join(dirs[2], MetadataFile), []byte(`{"id": "trunc`), 0o600)

@@ -67,12 +67,8 @@ func (s *Service) ExportReport(ctx context.Context, r ExportRequest) (ExportResu
 		return ExportResult{}, invalid("output", "cannot write in %s: %v", filepath.Dir(abs), err)
 	}
 	defer func() { _ = os.Remove(tmp.Name()) }()
-	qs, err := s.st.Questions(ctx, j.ID)
-	if err != nil {
-		return ExportResult{}, err
-	}
-	qas := make([]export.QA, len(qs))
-	for i, q := range qs {
+	qas := make([]export.QA, len(rep.Questions))
+	for i, q := range rep.Questions {
 		qas[i] = export.QA{Question: q.Question, Answer: q.Answer, Model: q.Model, AskedAt: q.CreatedAt}
 	}
 	err = export.Export(tmp, f, export.Report{Job: j, Title: rep.Title, Markdown: rep.Markdown, Citations: rep.Citations, Questions: qas})

@@ -30,11 +30,7 @@ func (s *Service) Report(ctx context.Context, id string) (ReportView, error) {
 	if err != nil {
 		return ReportView{}, err
 	}
-	qs, err := s.st.Questions(ctx, j.ID)
-	if err != nil {
-		return ReportView{}, err
-	}
-	return ReportView{Job: j, HTML: render.HTML(rep.Markdown, rep.Citations), Markdown: rep.Markdown, Citations: rep.Citations, Questions: qs}, nil
+	return ReportView{Job: j, HTML: render.HTML(rep.Markdown, rep.Citations), Markdown: rep.Markdown, Citations: rep.Citations, Questions: questionsOf(rep)}, nil
 }
 
 func (s *Service) report(ctx context.Context, id string) (job.Job, store.Report, error) {
@@ -103,11 +99,16 @@ func (s *Service) ReportJSON(ctx context.Context, id string) (ReportData, error)
 	if rep.Citations == nil {
 		rep.Citations = []job.Citation{}
 	}
-	qs, qerr := s.st.Questions(ctx, j.ID)
-	if qerr != nil {
-		return ReportData{}, qerr
+	return ReportData{Job: j, Markdown: rep.Markdown, Citations: rep.Citations, Questions: questionsOf(rep)}, nil
+}
+
+// questionsOf is the questions GetReport read with the report, as a list
+// that is never nil (JSON: [] rather than null).
+func questionsOf(rep store.Report) []Question {
+	if rep.Questions == nil {
+		return []Question{}
 	}
-	return ReportData{Job: j, Markdown: rep.Markdown, Citations: rep.Citations, Questions: qs}, nil
+	return rep.Questions
 }
 
 // SearchRequest is a library query.
