@@ -21,6 +21,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/deepr-desktop/deepr/backend/config"
+	"github.com/deepr-desktop/deepr/backend/dbwatch"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/store"
@@ -150,7 +151,7 @@ func New(d Deps) *Service {
 		Cost:         s.costOf,
 		Parent:       s.parentOf,
 	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
-		OnLeaseGained: s.leaseGained})
+		OnLeaseGained: s.leaseGained, Watch: func() (worker.FileWatch, error) { return dbwatch.New(d.Store.Path()) }})
 	return s
 }
 

@@ -34,6 +34,7 @@ type Store struct {
 	Now func() time.Time
 
 	db      *sql.DB
+	path    string        // absolute path of the database file
 	wmu     sync.Mutex    // serialises this process's write transactions
 	commits atomic.Uint64 // write transactions committed (Commits)
 }

@@ -41,7 +41,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", abs, err)
 	}
-	s := &Store{Now: time.Now, db: db}
+	s := &Store{Now: time.Now, db: db, path: abs}
 	ctx := context.Background()
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -71,6 +71,9 @@ func dsn(abs string) string {
 	u := url.URL{Scheme: "file", Path: p}
 	return u.String() + "?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate&_synchronous=FULL"
 }
+
+// Path returns the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
 func (s *Store) Close() error {

@@ -4,48 +4,98 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
 // The change feed notices what other processes (the CLI, a second window)
-// commit. Every FeedInterval it asks store.Feed whether another connection
-// committed, which is a read of a counter and costs no disk write; only
-// when one did does it compare job versions to find exactly what changed,
-// emit those jobs, wake the scheduler (a job may be due now) and, on
-// standby, the elector (the lease may have been given up).
+// commit. It asks store.Feed whether another connection committed, which
+// is a read of a counter and costs no disk write; only when one did does
+// it compare job versions to find exactly what changed, emit those jobs,
+// wake the scheduler (a job may be due now) and, on standby, the elector
+// (the lease may have been given up).
+//
+// When it asks: with a file watch (Options.Watch), FeedSettle after the
+// database's files were last written and otherwise once per heartbeat, so
+// an idle process sleeps instead of waking every second; without one,
+// every FeedInterval. The settle delay is there because SQLite makes a
+// commit visible by updating its shared-memory index after the last write
+// to the -wal file, and writes to mapped memory raise no notification: a
+// look at the moment of the write can come just too early. It also folds
+// a burst of writes (a pass over many jobs) into one look.
 
-// feedLoop looks at the feed every FeedInterval until ctx is done.
+// FeedSettle is how long the change feed waits after the last write to the
+// database's files before it looks.
+const FeedSettle = 100 * time.Millisecond
+
+// feedLoop looks at the feed on each wake until ctx is done.
 func (w *Worker) feedLoop(ctx context.Context, feed *store.Feed) {
+	every, written := w.cfg.FeedInterval, (<-chan struct{})(nil)
+	if w.watchDB != nil {
+		fw, err := w.watchDB()
+		if err != nil {
+			w.log.WithError(err).Warn("no file notifications for the database; looking for changes every " + every.String())
+		} else {
+			defer fw.Close()
+			every, written = w.cfg.Heartbeat, fw.Changes()
+		}
+	}
+	beat := w.clock.NewTimer(every)
+	var settle Timer // pending after a write; nil when none
+	defer func() {
+		beat.Stop()
+		if settle != nil {
+			settle.Stop()
+		}
+	}()
 	for {
-		t := w.clock.NewTimer(w.cfg.FeedInterval)
+		var settled <-chan time.Time
+		if settle != nil {
+			settled = settle.C()
+		}
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return
-		case <-t.C():
-		}
-		changed, err := feed.Changed(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				w.log.WithError(err).Warn("looking for database changes failed; trying again")
+		case <-written:
+			if settle != nil {
+				settle.Stop()
 			}
+			settle = w.clock.NewTimer(FeedSettle)
 			continue
+		case <-settled:
+			settle = nil
+		case <-beat.C():
 		}
-		if !changed {
-			continue
+		beat.Stop()
+		w.feedStep(ctx, feed)
+		beat = w.clock.NewTimer(every)
+	}
+}
+
+// feedStep looks once: when another connection committed, it emits what
+// changed and wakes whom the change concerns.
+func (w *Worker) feedStep(ctx context.Context, feed *store.Feed) {
+	changed, err := feed.Changed(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.WithError(err).Warn("looking for database changes failed; trying again")
 		}
-		if !w.isLeading() {
-			w.wakeElector()
-		}
-		n, err := w.look(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.log.WithError(err).Warn("reading database changes failed; trying again at the next change")
-		}
-		if n > 0 {
-			w.kick()
-		}
+		return
+	}
+	if !changed {
+		return
+	}
+	if !w.isLeading() {
+		w.wakeElector()
+	}
+	n, err := w.look(ctx)
+	if err != nil && ctx.Err() == nil {
+		w.log.WithError(err).Warn("reading database changes failed; trying again at the next change")
+	}
+	if n > 0 {
+		w.kick()
 	}
 }
 

@@ -9,11 +9,14 @@
 //     over at once. Only the lease holder calls providers;
 //   - the change feed (feed.go) notices commits made by other processes
 //     exactly (store.Feed, PRAGMA data_version on its own connection) and
-//     reports the jobs they changed, so a UI on standby still sees them;
+//     reports the jobs they changed, so a UI on standby still sees them.
+//     It looks when the database's files are written (Options.Watch) and
+//     once per heartbeat, or every FeedInterval without a file watch;
 //   - the scheduler (sched.go) sleeps until the next due job, a retry, the
 //     end of a pause, or a wake, and then runs one pass (pass.go).
 //
-// An idle poller therefore commits once per heartbeat and nothing else. A
+// An idle poller therefore wakes and commits once per heartbeat and does
+// nothing else. A
 // pass writes a job only when something about it changed: a poll that
 // learns nothing new keeps the job's next check in memory instead of
 // bumping its row. Health.NextCheck is the scheduler's real next wake.
@@ -119,7 +122,7 @@ type Config struct {
 	MaxRunning   int           // running+submitting jobs per provider
 	MaxJobAge    time.Duration // give up on a job older than this (since submission; queued: since creation)
 	Heartbeat    time.Duration // lease renewal period; another process takes over after 3 missed beats
-	FeedInterval time.Duration // how often the change feed asks whether another process committed (a read)
+	FeedInterval time.Duration // how often the change feed asks whether another process committed (a read), without a file watch
 	DataDir      string        // root of the report mirror; "" = no mirror
 
 	// Cost prices a run in USD from the job (its provider, model and the
@@ -148,6 +151,20 @@ type Options struct {
 	// made unconfirmed) and before the first pass. It runs on the
 	// scheduler's goroutine, so it should be quick or start its own.
 	OnLeaseGained func(ctx context.Context)
+
+	// Watch, when set, is called by Run to learn when the database's files
+	// are written (backend/dbwatch). The change feed then looks at once on
+	// each signal and otherwise only once per heartbeat, in case a signal
+	// was lost, instead of every FeedInterval. When Watch fails, the feed
+	// looks every FeedInterval as without it.
+	Watch func() (FileWatch, error)
+}
+
+// FileWatch signals writes to the database's files (dbwatch.Watcher).
+type FileWatch interface {
+	// Changes receives a value after a write; values may coalesce.
+	Changes() <-chan struct{}
+	Close() error
 }
 
 // Worker polls the jobs of one database. Create it with New; its methods are
@@ -161,6 +178,7 @@ type Worker struct {
 	log       logrus.FieldLogger
 	rand      func() float64
 	onGained  func(ctx context.Context)
+	watchDB   func() (FileWatch, error)
 	wakeCh    chan struct{} // wakes the scheduler
 	electCh   chan struct{} // wakes the elector (the lease may be free)
 	stepped   chan struct{} // test signal: a scheduler step ended (nil: none)
@@ -223,6 +241,7 @@ func New(st *store.Store, providers map[string]Provider, cfg Config, opt Options
 		log:          opt.Logger,
 		rand:         opt.Rand,
 		onGained:     opt.OnLeaseGained,
+		watchDB:      opt.Watch,
 		wakeCh:       make(chan struct{}, 1),
 		electCh:      make(chan struct{}, 1),
 		providers:    make(map[string]Provider, len(providers)),
