@@ -30,7 +30,7 @@ import (
 func main() {
 	app := flag.String("app", "build/bin/deepr", "the Deepr binary to measure (built by make build)")
 	cache := flag.String("cache", "build/bench", "folder for the template build and the seeded databases (kept between runs)")
-	idle := flag.Duration("idle", 20*time.Second, "length of the idle window")
+	idle := flag.Duration("idle", 60*time.Second, "length of the idle window (the template uses a few tens of ms a minute: a shorter window measures the tick)")
 	reports := flag.Int("reports", 10000, "reports in the library for start-up and search")
 	doc := flag.String("doc", "docs/benchmarks.md", "file whose generated section receives the table (empty: print only)")
 	skipGo := flag.Bool("skip-go", false, "skip the Go benchmarks (poll cycle, library)")

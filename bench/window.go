@@ -91,7 +91,7 @@ func windowRows(ctx context.Context, c windowConfig) ([]row, error) {
 	return []row{
 		{figure: fmt.Sprintf("Idle CPU, whole process tree, %s window (20 reports)", c.idle), value: fmt.Sprintf("%.2f s (%.2f%% of a core)", di.cpu.Seconds(), dCore),
 			base: fmt.Sprintf("%.2f s (%.2f%%)", ti.cpu.Seconds(), tCore), ratio: fmt.Sprintf("x%.2f", cpuRatio), target: "≤ x1.5 and < 1% of a core",
-			met: cpuRatio <= 1.5 && dCore < 1, note: "per process: " + di.perProcess},
+			met: cpuRatio <= 1.5 && dCore < 1, note: "per process: " + di.perProcess + "; template: " + ti.perProcess},
 		{figure: "Idle memory (RSS summed over the process tree)", value: fmt.Sprintf("%.0f MiB", di.rssMiB), base: fmt.Sprintf("%.0f MiB", ti.rssMiB),
 			ratio: ratio(di.rssMiB, ti.rssMiB), target: "≤ x1.2", met: di.rssMiB <= 1.2*ti.rssMiB, note: fmt.Sprintf("PSS %.0f vs %.0f MiB", di.pssMiB, ti.pssMiB)},
 		{figure: fmt.Sprintf("Start-up to the first painted frame (%d reports)", c.reports), value: fmt.Sprintf("%.2f s", dStart.Seconds()), base: fmt.Sprintf("%.2f s", tStart.Seconds()),

@@ -10,14 +10,23 @@ import (
 )
 
 // Feed tells whether anything was committed to the database since it last
-// looked, by another process or through another connection of this one. It
-// holds one connection of its own and asks SQLite for PRAGMA data_version,
-// which changes exactly when some OTHER connection committed: no
-// timestamps, no slack, and a look costs no disk write. A Feed is not safe
-// for concurrent use; Close it when done.
+// looked, by another process or through another connection of this one,
+// and whether the commits touched jobs. It holds one connection of its own
+// and asks SQLite for PRAGMA data_version, which changes exactly when some
+// OTHER connection committed: no timestamps, no slack, and a look costs no
+// disk write. Only then does it read the job_changes counter (migration
+// 0006), which every insert, update and delete of a job bumps by trigger.
+// A Feed is not safe for concurrent use; Close it when done.
 type Feed struct {
-	conn *sql.Conn
-	last int64
+	conn     *sql.Conn
+	last     int64 // data_version at the last look
+	lastJobs int64 // job_changes.n at the last look
+}
+
+// Change is what a Feed saw since its last look.
+type Change struct {
+	Committed bool // another connection committed something (the lease, a job, a report)
+	Jobs      bool // ... and it inserted, updated or deleted a job
 }
 
 // NewFeed opens a Feed whose baseline is the database as it is now.
@@ -27,7 +36,10 @@ func (s *Store) NewFeed(ctx context.Context) (*Feed, error) {
 		return nil, fmt.Errorf("opening the database change feed: %w", err)
 	}
 	f := &Feed{conn: conn}
-	if f.last, err = f.version(ctx); err != nil {
+	if f.last, err = f.version(ctx); err == nil {
+		f.lastJobs, err = f.jobWrites(ctx)
+	}
+	if err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -42,16 +54,28 @@ func (f *Feed) version(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// Changed reports whether another connection committed since the last call
-// (or since NewFeed). It reads only.
-func (f *Feed) Changed(ctx context.Context) (bool, error) {
-	v, err := f.version(ctx)
-	if err != nil {
-		return false, err
+func (f *Feed) jobWrites(ctx context.Context) (int64, error) {
+	var n int64
+	if err := f.conn.QueryRowContext(ctx, `SELECT n FROM job_changes WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("reading the job change counter: %w", err)
 	}
-	changed := v != f.last
-	f.last = v
-	return changed, nil
+	return n, nil
+}
+
+// Changed reports what other connections committed since the last call
+// (or since NewFeed). It reads only.
+func (f *Feed) Changed(ctx context.Context) (Change, error) {
+	v, err := f.version(ctx)
+	if err != nil || v == f.last {
+		return Change{}, err
+	}
+	n, err := f.jobWrites(ctx)
+	if err != nil {
+		return Change{}, err // f.last stays: the next call looks again
+	}
+	c := Change{Committed: true, Jobs: n != f.lastJobs}
+	f.last, f.lastJobs = v, n
+	return c, nil
 }
 
 // Close releases the feed's connection.

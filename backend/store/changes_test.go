@@ -14,7 +14,7 @@ func TestFeedSeesOtherConnectionsOnly(t *testing.T) {
 		t.Fatalf("NewFeed: %v", err)
 	}
 	defer f.Close()
-	changed := func() bool {
+	changed := func() Change {
 		t.Helper()
 		c, err := f.Changed(e.ctx)
 		if err != nil {
@@ -22,8 +22,8 @@ func TestFeedSeesOtherConnectionsOnly(t *testing.T) {
 		}
 		return c
 	}
-	if changed() {
-		t.Error("Changed right after NewFeed = true, want false")
+	if c := changed(); c.Committed || c.Jobs {
+		t.Errorf("Changed right after NewFeed = %+v, want nothing", c)
 	}
 	// Reads commit nothing.
 	if _, err := e.st.ListJobs(e.ctx, ListFilter{}); err != nil {
@@ -32,23 +32,36 @@ func TestFeedSeesOtherConnectionsOnly(t *testing.T) {
 	if _, _, err := e.st.CurrentLease(e.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if changed() {
-		t.Error("Changed after reads only = true, want false")
+	if c := changed(); c.Committed || c.Jobs {
+		t.Errorf("Changed after reads only = %+v, want nothing", c)
 	}
 	// A write through this process's pool and one from another process.
-	e.create(job.Job{})
-	if !changed() {
-		t.Error("Changed after CreateJob in this process = false, want true")
+	j := e.create(job.Job{})
+	if c := changed(); !c.Committed || !c.Jobs {
+		t.Errorf("Changed after CreateJob in this process = %+v, want a commit that wrote a job", c)
 	}
-	if changed() {
-		t.Error("Changed twice for one commit")
+	if c := changed(); c.Committed || c.Jobs {
+		t.Errorf("Changed twice for one commit: %+v", c)
 	}
 	other := e.open()
 	if _, err := other.AcquireLease(e.ctx, "other", e.clock.Now(), time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if !changed() {
-		t.Error("Changed after another process's commit = false, want true")
+	if c := changed(); !c.Committed || c.Jobs {
+		t.Errorf("Changed after another process took the lease = %+v, want a commit that wrote no job", c)
+	}
+	// Updates and deletions of jobs count as job writes.
+	if _, err := other.Update(e.ctx, j.ID, func(c *job.Job) error { c.Progress.Summary = "half way"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if c := changed(); !c.Jobs {
+		t.Errorf("Changed after another process updated a job = %+v, want a job write", c)
+	}
+	if err := other.DeleteJob(e.ctx, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c := changed(); !c.Jobs {
+		t.Errorf("Changed after another process deleted a job = %+v, want a job write", c)
 	}
 }
 

@@ -12,10 +12,11 @@ import (
 
 // The change feed notices what other processes (the CLI, a second window)
 // commit. It asks store.Feed whether another connection committed, which
-// is a read of a counter and costs no disk write; only when one did does
-// it compare job versions to find exactly what changed, emit those jobs,
-// wake the scheduler (a job may be due now) and, on standby, the elector
-// (the lease may have been given up).
+// is a read of a counter and costs no disk write. After any commit it
+// wakes the elector on standby (the lease may have been given up); only
+// after one that wrote a job (not the lease renewal of every heartbeat)
+// does it compare job versions to find exactly what changed, emit those
+// jobs and wake the scheduler (a job may be due now).
 //
 // When it asks: with a file watch (Options.Watch), FeedSettle after the
 // database's files were last written and otherwise once per heartbeat, so
@@ -74,21 +75,22 @@ func (w *Worker) feedLoop(ctx context.Context, feed *store.Feed) {
 	}
 }
 
-// feedStep looks once: when another connection committed, it emits what
-// changed and wakes whom the change concerns.
+// feedStep looks once: when another connection committed, it wakes the
+// elector on standby, and when the commit touched jobs, it emits what
+// changed and wakes the scheduler.
 func (w *Worker) feedStep(ctx context.Context, feed *store.Feed) {
-	changed, err := feed.Changed(ctx)
+	c, err := feed.Changed(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.log.WithError(err).Warn("looking for database changes failed; trying again")
 		}
 		return
 	}
-	if !changed {
-		return
-	}
-	if !w.isLeading() {
+	if c.Committed && !w.isLeading() {
 		w.wakeElector()
+	}
+	if !c.Jobs {
+		return // nothing, or the lease renewal: no job to compare
 	}
 	n, err := w.look(ctx)
 	if err != nil && ctx.Err() == nil {
