@@ -139,4 +139,3 @@ func (e *env) settleUntil(t *testing.T, what string, cond func() bool) {
 		return cond()
 	})
 }
-
