@@ -37,6 +37,8 @@ type Store struct {
 	path    string        // absolute path of the database file
 	wmu     sync.Mutex    // serialises this process's write transactions
 	commits atomic.Uint64 // write transactions committed (Commits)
+
+	leaseConn *sql.Conn // the lease's own connection (leaseWrite), under wmu; nil until first used
 }
 
 // Commits is the number of write transactions this Store has committed

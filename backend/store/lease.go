@@ -27,7 +27,7 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, now time.Time, 
 		return false, fmt.Errorf("taking the poller lease: %w", err)
 	}
 	var ok bool
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.leaseWrite(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO lease (id, holder, heartbeat) VALUES (1, ?, ?)`, holder, hb)
 		if err != nil {
 			return err
@@ -54,7 +54,7 @@ func (s *Store) AcquireLease(ctx context.Context, holder string, now time.Time, 
 // ReleaseLease gives the lease up if holder holds it: the holder becomes
 // empty and the last heartbeat stays.
 func (s *Store) ReleaseLease(ctx context.Context, holder string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.leaseWrite(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE lease SET holder = '' WHERE id = 1 AND holder = ?`, holder)
 		return err
 	})
@@ -77,4 +77,37 @@ func (s *Store) CurrentLease(ctx context.Context) (l Lease, ok bool, err error) 
 	}
 	l.Heartbeat = fromNanos(hb)
 	return l, true, nil
+}
+
+// leaseWrite runs fn in one immediate transaction on the lease's own
+// connection, whose commits do not wait for the disk (synchronous=NORMAL).
+// In WAL mode such a commit is atomic and consistent, and stays on disk
+// once the log is next synced (by any full-sync commit or a checkpoint);
+// only a power cut before then can undo it. For the lease that costs
+// nothing (the heartbeat merely looks older, as the holder's would after a
+// crash), and the renewal every heartbeat is the only write of an idle
+// process: it then wakes no disk and blocks no thread in fsync. Every
+// job, report and spend write keeps the full sync of the pool's
+// connections; the lease connection is held for the Store's life and never
+// returns to the pool. After a failed write it is dropped and opened anew.
+func (s *Store) leaseWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.leaseConn == nil {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("opening the lease connection: %w", err)
+		}
+		if _, err := c.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			c.Close()
+			return fmt.Errorf("opening the lease connection: %w", err)
+		}
+		s.leaseConn = c
+	}
+	err := s.commit(ctx, s.leaseConn, fn)
+	if err != nil {
+		s.leaseConn.Close()
+		s.leaseConn = nil
+	}
+	return err
 }

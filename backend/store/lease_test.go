@@ -1,10 +1,14 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
 )
 
 func TestLease(t *testing.T) {
@@ -96,5 +100,63 @@ func TestLeaseRace(t *testing.T) {
 	}
 	if l, _, _ := e.st.CurrentLease(e.ctx); l.Holder != winners[0] {
 		t.Errorf("lease holder %q, want the winner %q", l.Holder, winners[0])
+	}
+}
+
+// The lease is renewed through a connection of its own that does not wait
+// for the disk, while every other write keeps the full sync.
+func TestLeaseWritesDoNotWaitForTheDiskOthersDo(t *testing.T) {
+	e := setup(t)
+	syncOf := func(c interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) int {
+		t.Helper()
+		var v int
+		if err := c.QueryRowContext(e.ctx, `PRAGMA synchronous`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if ok, err := e.st.AcquireLease(e.ctx, "A", e.clock.Now(), time.Minute); !ok || err != nil {
+		t.Fatalf("AcquireLease = %v, %v", ok, err)
+	}
+	if e.st.leaseConn == nil {
+		t.Fatal("no lease connection after a renewal")
+	}
+	if got := syncOf(e.st.leaseConn); got != 1 {
+		t.Errorf("lease connection: synchronous = %d, want 1 (NORMAL)", got)
+	}
+	// Every connection the pool hands out (the lease's is held apart).
+	conns := make([]*sql.Conn, 3)
+	for i := range conns {
+		c, err := e.st.db.Conn(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns[i] = c
+		if got := syncOf(c); got != 2 {
+			t.Errorf("pool connection %d: synchronous = %d, want 2 (FULL)", i, got)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if _, err := e.st.CreateJob(e.ctx, job.Job{Status: job.Cancelled, Provider: "openai", Model: "o3-deep-research", Prompt: "Kept"}); err != nil {
+		t.Fatal(err)
+	}
+	// The renewal, a release and a new take all go through it, and Close
+	// closes it.
+	if err := e.st.ReleaseLease(e.ctx, "A"); err != nil {
+		t.Fatal(err)
+	}
+	if l, _, err := e.st.CurrentLease(e.ctx); err != nil || l.Holder != "" {
+		t.Fatalf("after release: %+v, %v", l, err)
+	}
+	if err := e.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if e.st.leaseConn != nil {
+		t.Error("Close left the lease connection open")
 	}
 }

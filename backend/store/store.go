@@ -62,7 +62,8 @@ func Open(path string) (*Store, error) {
 // (so '?' or '#' in the path cannot be mistaken for parameters) with WAL,
 // a 5 s busy timeout, foreign keys, BEGIN IMMEDIATE for every transaction
 // (read-modify-write transactions then never deadlock across processes)
-// and full fsync on commit (a paid report must survive a power cut).
+// and full fsync on commit (a paid report must survive a power cut; the
+// lease's own connection is the one exception, see leaseWrite).
 func dsn(abs string) string {
 	p := filepath.ToSlash(abs)
 	if !strings.HasPrefix(p, "/") {
@@ -80,6 +81,12 @@ func (s *Store) Close() error {
 	if s == nil || s.db == nil {
 		return nil
 	}
+	s.wmu.Lock()
+	if s.leaseConn != nil {
+		s.leaseConn.Close()
+		s.leaseConn = nil
+	}
+	s.wmu.Unlock()
 	return s.db.Close()
 }
 
@@ -97,7 +104,18 @@ func (s *Store) now() time.Time {
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.commit(ctx, s.db, fn)
+}
+
+// beginner is what a transaction starts on: the pool, or one connection.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// commit runs fn in one transaction on b and commits it when fn returns
+// nil. The caller holds wmu.
+func (s *Store) commit(ctx context.Context, b beginner, fn func(tx *sql.Tx) error) error {
+	tx, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("starting a database transaction: %w", err)
 	}

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +87,18 @@ func (c *fakeClock) pending() (int, time.Time) {
 		}
 	}
 	return len(c.timers), first
+}
+
+// deadlines returns the deadlines of the waiting timers, earliest first.
+func (c *fakeClock) deadlines() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	at := make([]time.Time, 0, len(c.timers))
+	for t := range c.timers {
+		at = append(at, t.at)
+	}
+	slices.SortFunc(at, time.Time.Compare)
+	return at
 }
 
 // waitTimers waits until exactly n timers are waiting on the clock: every

@@ -19,7 +19,8 @@ import (
 // jobs and wake the scheduler (a job may be due now).
 //
 // When it asks: with a file watch (Options.Watch), FeedSettle after the
-// database's files were last written and otherwise once per heartbeat, so
+// database's files were last written and otherwise once every heartbeat and
+// a half (feedSafety), so
 // an idle process sleeps instead of waking every second; without one,
 // every FeedInterval. The settle delay is there because SQLite makes a
 // commit visible by updating its shared-memory index after the last write
@@ -31,6 +32,14 @@ import (
 // database's files before it looks.
 const FeedSettle = 100 * time.Millisecond
 
+// feedSafety is how long a watched feed goes without a look when no write
+// is signalled: half a heartbeat longer than one, so that while some
+// process renews the lease (a write every heartbeat, which the feed looks
+// after) this safety look never comes due, and the lease renewal and the
+// look after it are the only wakes of an idle process. A lost notification
+// is still found within a heartbeat and a half.
+func feedSafety(heartbeat time.Duration) time.Duration { return heartbeat + heartbeat/2 }
+
 // feedLoop looks at the feed on each wake until ctx is done.
 func (w *Worker) feedLoop(ctx context.Context, feed *store.Feed) {
 	every, written := w.cfg.FeedInterval, (<-chan struct{})(nil)
@@ -40,7 +49,7 @@ func (w *Worker) feedLoop(ctx context.Context, feed *store.Feed) {
 			w.log.WithError(err).Warn("no file notifications for the database; looking for changes every " + every.String())
 		} else {
 			defer fw.Close()
-			every, written = w.cfg.Heartbeat, fw.Changes()
+			every, written = feedSafety(w.cfg.Heartbeat), fw.Changes()
 		}
 	}
 	beat := w.clock.NewTimer(every)

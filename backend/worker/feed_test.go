@@ -2,6 +2,7 @@ package worker
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -49,10 +50,15 @@ func TestWatchedFeedSleepsUntilAWrite(t *testing.T) {
 	waitStep(t, e.w)
 	e.clock.waitTimers(t, 2) // elector and feed
 
-	// Nothing wakes before the heartbeat: the feed's safety look is due
-	// with the lease renewal, not in a second.
+	// Nothing wakes before the heartbeat (the lease renewal), and the
+	// feed's safety look is due half a heartbeat after it, not in a second:
+	// while the lease is renewed, the look after the renewal's write comes
+	// first and the safety look never falls due.
 	if _, first := e.clock.pending(); !first.Equal(t0.Add(e.cfg.Heartbeat)) {
 		t.Fatalf("earliest wake of an idle watched worker: t0+%s, want t0+%s (one heartbeat)", first.Sub(t0), e.cfg.Heartbeat)
+	}
+	if at := e.clock.deadlines(); !slices.Contains(at, t0.Add(feedSafety(e.cfg.Heartbeat))) {
+		t.Fatalf("pending wakes %v: none is the feed's safety look at t0+%s", at, feedSafety(e.cfg.Heartbeat))
 	}
 
 	// Another process commits and its files are written: the feed looks as
@@ -69,14 +75,14 @@ func TestWatchedFeedSleepsUntilAWrite(t *testing.T) {
 	e.clock.Advance(FeedSettle)
 	waitFor(t, "the other process's job is emitted once the write settled", func() bool { return len(e.rec.changedFor(other.ID)) == 1 })
 
-	// A lost signal: the heartbeat's look still finds the change.
+	// A lost signal: the safety look still finds the change.
 	gone, err := st2.CreateJob(e.ctx, job.Job{Status: job.Cancelled, Provider: "openai", Model: "o3-deep-research", Prompt: "No signal"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.clock.waitTimers(t, 2)
-	e.clock.Advance(e.cfg.Heartbeat)
-	waitFor(t, "the heartbeat look emits the unsignalled job", func() bool { return len(e.rec.changedFor(gone.ID)) == 1 })
+	e.clock.Advance(feedSafety(e.cfg.Heartbeat))
+	waitFor(t, "the safety look emits the unsignalled job", func() bool { return len(e.rec.changedFor(gone.ID)) == 1 })
 
 	stop()
 	if !fw.isClosed() {

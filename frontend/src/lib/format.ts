@@ -20,24 +20,6 @@ function parse(iso: string | null | undefined): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-/**
- * relativeTime says how far iso is from now in words: "just now", "5 min ago",
- * "in 30 s", "3 h ago", "2 d ago". Empty for a missing or zero time.
- */
-export function relativeTime(iso: string | null | undefined, now: number): string {
-  const t = parse(iso);
-  if (t === null) return '';
-  const diff = Math.round((t - now) / 1000);
-  const abs = Math.abs(diff);
-  let text: string;
-  if (abs < 5) return diff <= 0 ? 'just now' : 'now';
-  if (abs < 60) text = `${abs} s`;
-  else if (abs < 3600) text = `${Math.floor(abs / 60)} min`;
-  else if (abs < 86400) text = `${Math.floor(abs / 3600)} h ${Math.floor((abs % 3600) / 60)} min`;
-  else text = `${Math.floor(abs / 86400)} d`;
-  return diff < 0 ? `${text} ago` : `in ${text}`;
-}
-
 /** elapsed formats the time between two instants as "12:05" or "1:02:05". */
 export function elapsed(fromIso: string | null | undefined, now: number): string {
   const t = parse(fromIso);
