@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -99,15 +100,22 @@ func (s *Store) leaseWrite(ctx context.Context, fn func(tx *sql.Tx) error) error
 			return fmt.Errorf("opening the lease connection: %w", err)
 		}
 		if _, err := c.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-			c.Close()
+			discardConn(c)
 			return fmt.Errorf("opening the lease connection: %w", err)
 		}
 		s.leaseConn = c
 	}
 	err := s.commit(ctx, s.leaseConn, fn)
 	if err != nil {
-		s.leaseConn.Close()
+		discardConn(s.leaseConn)
 		s.leaseConn = nil
 	}
 	return err
+}
+
+// discardConn closes c for good instead of returning it to the pool (what
+// Close does), so a connection without full sync never serves a job write.
+func discardConn(c *sql.Conn) {
+	_ = c.Raw(func(any) error { return driver.ErrBadConn })
+	_ = c.Close() // already closed by Raw; ErrConnDone
 }

@@ -142,6 +142,38 @@ func TestLeaseWritesDoNotWaitForTheDiskOthersDo(t *testing.T) {
 	for _, c := range conns {
 		c.Close()
 	}
+	// A failed lease write drops its connection for good: it never goes
+	// back to the pool, where a job write could get it (room for it in the
+	// pool, so a connection given back would stay there).
+	e.st.db.SetMaxIdleConns(2 * len(conns))
+	cancelled, cancel := context.WithCancel(e.ctx)
+	cancel()
+	if _, err := e.st.AcquireLease(cancelled, "A", e.clock.Now(), time.Minute); err == nil {
+		t.Fatal("AcquireLease with a cancelled context succeeded")
+	}
+	if e.st.leaseConn != nil {
+		t.Fatal("the lease connection was kept after a failed write")
+	}
+	for i := range conns {
+		c, err := e.st.db.Conn(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns[i] = c
+		if got := syncOf(c); got != 2 {
+			t.Errorf("after a failed lease write, pool connection %d: synchronous = %d, want 2 (FULL)", i, got)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if ok, err := e.st.AcquireLease(e.ctx, "A", e.clock.Now(), time.Minute); !ok || err != nil {
+		t.Fatalf("AcquireLease after a failed one = %v, %v; want a new lease connection", ok, err)
+	}
+	if got := syncOf(e.st.leaseConn); got != 1 {
+		t.Errorf("new lease connection: synchronous = %d, want 1 (NORMAL)", got)
+	}
 	if _, err := e.st.CreateJob(e.ctx, job.Job{Status: job.Cancelled, Provider: "openai", Model: "o3-deep-research", Prompt: "Kept"}); err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func (s *Store) Close() error {
 	}
 	s.wmu.Lock()
 	if s.leaseConn != nil {
-		s.leaseConn.Close()
+		discardConn(s.leaseConn)
 		s.leaseConn = nil
 	}
 	s.wmu.Unlock()
