@@ -103,49 +103,57 @@ func TestLeaseRace(t *testing.T) {
 	}
 }
 
+// syncOf reads PRAGMA synchronous on c: 1 is NORMAL, 2 FULL.
+func syncOf(t *testing.T, c *sql.Conn) int {
+	t.Helper()
+	var v int
+	if err := c.QueryRowContext(context.Background(), `PRAGMA synchronous`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// checkPoolFullSync takes n connections from the pool at once (the lease's
+// is held apart) and fails unless each has full sync.
+func checkPoolFullSync(t *testing.T, st *Store, n int, when string) {
+	t.Helper()
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := range n {
+		c, err := st.db.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		if got := syncOf(t, c); got != 2 {
+			t.Errorf("%s, pool connection %d: synchronous = %d, want 2 (FULL)", when, i, got)
+		}
+	}
+}
+
 // The lease is renewed through a connection of its own that does not wait
 // for the disk, while every other write keeps the full sync.
 func TestLeaseWritesDoNotWaitForTheDiskOthersDo(t *testing.T) {
 	e := setup(t)
-	syncOf := func(c interface {
-		QueryRowContext(context.Context, string, ...any) *sql.Row
-	}) int {
-		t.Helper()
-		var v int
-		if err := c.QueryRowContext(e.ctx, `PRAGMA synchronous`).Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 	if ok, err := e.st.AcquireLease(e.ctx, "A", e.clock.Now(), time.Minute); !ok || err != nil {
 		t.Fatalf("AcquireLease = %v, %v", ok, err)
 	}
 	if e.st.leaseConn == nil {
 		t.Fatal("no lease connection after a renewal")
 	}
-	if got := syncOf(e.st.leaseConn); got != 1 {
+	if got := syncOf(t, e.st.leaseConn); got != 1 {
 		t.Errorf("lease connection: synchronous = %d, want 1 (NORMAL)", got)
 	}
-	// Every connection the pool hands out (the lease's is held apart).
-	conns := make([]*sql.Conn, 3)
-	for i := range conns {
-		c, err := e.st.db.Conn(e.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		conns[i] = c
-		if got := syncOf(c); got != 2 {
-			t.Errorf("pool connection %d: synchronous = %d, want 2 (FULL)", i, got)
-		}
-	}
-	for _, c := range conns {
-		c.Close()
-	}
+	checkPoolFullSync(t, e.st, 3, "beside the lease connection")
+
 	// A failed lease write drops its connection for good: it never goes
 	// back to the pool, where a job write could get it (room for it in the
 	// pool, so a connection given back would stay there).
-	e.st.db.SetMaxIdleConns(2 * len(conns))
+	e.st.db.SetMaxIdleConns(6)
 	cancelled, cancel := context.WithCancel(e.ctx)
 	cancel()
 	if _, err := e.st.AcquireLease(cancelled, "A", e.clock.Now(), time.Minute); err == nil {
@@ -154,24 +162,11 @@ func TestLeaseWritesDoNotWaitForTheDiskOthersDo(t *testing.T) {
 	if e.st.leaseConn != nil {
 		t.Fatal("the lease connection was kept after a failed write")
 	}
-	for i := range conns {
-		c, err := e.st.db.Conn(e.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		conns[i] = c
-		if got := syncOf(c); got != 2 {
-			t.Errorf("after a failed lease write, pool connection %d: synchronous = %d, want 2 (FULL)", i, got)
-		}
-	}
-	for _, c := range conns {
-		c.Close()
-	}
+	checkPoolFullSync(t, e.st, 3, "after a failed lease write")
 	if ok, err := e.st.AcquireLease(e.ctx, "A", e.clock.Now(), time.Minute); !ok || err != nil {
 		t.Fatalf("AcquireLease after a failed one = %v, %v; want a new lease connection", ok, err)
 	}
-	if got := syncOf(e.st.leaseConn); got != 1 {
+	if got := syncOf(t, e.st.leaseConn); got != 1 {
 		t.Errorf("new lease connection: synchronous = %d, want 1 (NORMAL)", got)
 	}
 	if _, err := e.st.CreateJob(e.ctx, job.Job{Status: job.Cancelled, Provider: "openai", Model: "o3-deep-research", Prompt: "Kept"}); err != nil {
