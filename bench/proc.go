@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -43,6 +44,25 @@ func newThreadCPU(root int) *threadCPU {
 
 // Sample reads every thread once more.
 func (t *threadCPU) Sample() { t.sample(false) }
+
+// Follow samples every second for d, and once more at its end.
+func (t *threadCPU) Follow(ctx context.Context, d time.Duration) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	end := time.NewTimer(d)
+	defer end.Stop()
+	for {
+		select {
+		case <-tick.C:
+			t.Sample()
+		case <-end.C:
+			t.Sample()
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
 
 func (t *threadCPU) sample(start bool) {
 	for pid, p := range tree(t.root) {

@@ -221,26 +221,9 @@ func launch(ctx context.Context, bin string, env []string, idle time.Duration) (
 	}
 	before := treeCPU(cmd.Process.Pid)
 	threads := newThreadCPU(cmd.Process.Pid)
-	tick := time.NewTicker(time.Second)
-	end := time.NewTimer(idle)
-	func() {
-		defer tick.Stop()
-		defer end.Stop()
-		for {
-			select {
-			case <-tick.C:
-				threads.Sample()
-			case <-end.C:
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	if err := ctx.Err(); err != nil {
+	if err := threads.Follow(ctx, idle); err != nil {
 		return res, err
 	}
-	threads.Sample()
 	after := treeCPU(cmd.Process.Pid)
 	var ticks time.Duration
 	for pid, a := range after {
