@@ -100,7 +100,6 @@ func windowRows(ctx context.Context, c windowConfig) ([]row, error) {
 	secs := c.idle.Seconds()
 	dCore, tCore := 100*di.cpu.Seconds()/secs, 100*ti.cpu.Seconds()/secs
 	cpuRatio := di.cpu.Seconds() / max(ti.cpu.Seconds(), 0.001)
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 	return []row{
 		{figure: fmt.Sprintf("Idle CPU, whole process tree, %s window (20 reports)", c.idle), value: fmt.Sprintf("%s (%.2f%% of a core)", ms(di.cpu), dCore),
 			base: fmt.Sprintf("%s (%.2f%%)", ms(ti.cpu), tCore), ratio: fmt.Sprintf("x%.2f", cpuRatio), target: "≤ x1.5 and < 1% of a core",
@@ -219,7 +218,7 @@ func launch(ctx context.Context, bin string, env []string, idle time.Duration) (
 	if err := sleepCtx(ctx, settle); err != nil {
 		return res, err
 	}
-	before := treeCPU(cmd.Process.Pid)
+	before := tree(cmd.Process.Pid) // CPU ticks only; memory is read at the end
 	threads := newThreadCPU(cmd.Process.Pid)
 	if err := threads.Follow(ctx, idle); err != nil {
 		return res, err
@@ -235,7 +234,7 @@ func launch(ctx context.Context, bin string, env []string, idle time.Duration) (
 	if byProc, ok := threads.ByProcess(); ok {
 		for name, d := range byProc {
 			res.cpu += d
-			parts = append(parts, fmt.Sprintf("%s %.1f ms", name, float64(d)/float64(time.Millisecond)))
+			parts = append(parts, name+" "+ms(d))
 		}
 	} else { // no schedstat: the clock ticks of /proc/PID/stat
 		res.cpu = ticks
@@ -314,11 +313,14 @@ func (l *limited) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// ms prints a duration in whole milliseconds: "42 ms".
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
 // msList prints durations as "41, 44, 50 ms".
 func msList(d []time.Duration) string {
 	parts := make([]string, len(d))
 	for i, x := range d {
-		parts[i] = fmt.Sprintf("%.0f", float64(x)/float64(time.Millisecond))
+		parts[i] = strings.TrimSuffix(ms(x), " ms")
 	}
 	return strings.Join(parts, ", ") + " ms"
 }

@@ -19,14 +19,14 @@ import (
 // jobs and wake the scheduler (a job may be due now).
 //
 // When it asks: with a file watch (Options.Watch), FeedSettle after the
-// database's files were last written and otherwise once every heartbeat and
-// a half (feedSafety), so
-// an idle process sleeps instead of waking every second; without one,
-// every FeedInterval. The settle delay is there because SQLite makes a
-// commit visible by updating its shared-memory index after the last write
-// to the -wal file, and writes to mapped memory raise no notification: a
-// look at the moment of the write can come just too early. It also folds
-// a burst of writes (a pass over many jobs) into one look.
+// database's files were last written and otherwise once every heartbeat
+// and a half (feedSafety), so an idle process sleeps instead of waking
+// every second; without one, every FeedInterval. The settle delay is there
+// because SQLite makes a commit visible by updating its shared-memory
+// index after the last write to the -wal file, and writes to mapped memory
+// raise no notification: a look at the moment of the write can come just
+// too early. It also folds a burst of writes (a pass over many jobs) into
+// one look.
 
 // FeedSettle is how long the change feed waits after the last write to the
 // database's files before it looks.

@@ -14,7 +14,8 @@ export function titleOf(prompt: string, max = 120): string {
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
 
-function parse(iso: string | null | undefined): number | null {
+/** parseTime reads an RFC 3339 time in ms; null for a missing, zero or unreadable one. */
+export function parseTime(iso: string | null | undefined): number | null {
   if (!iso || iso.startsWith('0001-01-01')) return null;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : t;
@@ -22,7 +23,7 @@ function parse(iso: string | null | undefined): number | null {
 
 /** elapsed formats the time between two instants as "12:05" or "1:02:05". */
 export function elapsed(fromIso: string | null | undefined, now: number): string {
-  const t = parse(fromIso);
+  const t = parseTime(fromIso);
   if (t === null) return '';
   const s = Math.max(0, Math.floor((now - t) / 1000));
   const h = Math.floor(s / 3600);
@@ -34,7 +35,7 @@ export function elapsed(fromIso: string | null | undefined, now: number): string
 
 /** dateTime formats an RFC 3339 time for display in the user's locale. */
 export function dateTime(iso: string | null | undefined): string {
-  const t = parse(iso);
+  const t = parseTime(iso);
   if (t === null) return '—';
   return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
