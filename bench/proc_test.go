@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -17,19 +18,19 @@ func TestThreadCPUCountsThreadsThatEnd(t *testing.T) {
 	if _, ok := tc.ByProcess(); !ok {
 		t.Skip("no schedstat in /proc on this kernel")
 	}
-	spin := func(d time.Duration) {
-		for end := time.Now().Add(d); time.Now().Before(end); {
-		}
-	}
 	done := make(chan struct{})
 	go func() {
 		runtime.LockOSThread() // the thread ends with the goroutine
-		spin(30 * time.Millisecond)
+		spinCPU(t, 30*time.Millisecond)
 		tc.Sample() // its last sample, before it ends
 		close(done)
 	}()
 	<-done
-	spin(20 * time.Millisecond)
+	func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		spinCPU(t, 20*time.Millisecond)
+	}()
 	tc.Sample()
 	var total time.Duration
 	by, _ := tc.ByProcess()
@@ -37,7 +38,22 @@ func TestThreadCPUCountsThreadsThatEnd(t *testing.T) {
 		total += d
 	}
 	if total < 45*time.Millisecond {
-		t.Errorf("CPU counted in the window: %s, want at least 45 ms of the 50 ms spun (by process: %v)", total, by)
+		t.Errorf("CPU counted in the window: %s, want at least 45 ms of the 50 ms of CPU spun (by process: %v)", total, by)
+	}
+}
+
+// spinCPU keeps the calling thread (locked to its goroutine) busy until it
+// has used d of CPU time, however loaded the machine is.
+func spinCPU(t *testing.T, d time.Duration) {
+	thread := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+			t.Errorf("getrusage: %v", err)
+			return d
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	for start := thread(); thread()-start < d; {
 	}
 }
 
