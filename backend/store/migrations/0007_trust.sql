@@ -1,0 +1,3 @@
+-- 0007: promises that hold on every provider (issue 22). Each part below
+-- is one change; a database written by an earlier version keeps every job,
+-- report, citation and attempt.
