@@ -3,6 +3,8 @@ package cost
 import (
 	"strings"
 	"testing"
+
+	"github.com/deepr-desktop/deepr/backend/job"
 )
 
 func defaults(t *testing.T, model string) Prices {
@@ -25,28 +27,28 @@ func TestEstimateDocumented(t *testing.T) {
 		// 105,500 (80% cached), output 10*300 + 2,000, 5 billed searches.
 		// High: 40 calls, input 500*41 + 40*30k = 1,220,500 (50% cached),
 		// output 40*2,000 + 10,000, 40 searches.
-		{"o3, default limit", EstimateInput{Provider: "openai", Model: "o3-deep-research", WebSearch: true, Prices: o3},
+		{"o3, default limit", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", WebSearch: true, Prices: o3},
 			21_100*10/1e6 + 84_400*2.5/1e6 + 5_000*40/1e6 + 0.05,
 			610_250*10/1e6 + 610_250*2.5/1e6 + 90_000*40/1e6 + 0.40},
-		{"o4-mini, limit 40 given", EstimateInput{Provider: "openai", Model: "o4-mini-deep-research", MaxToolCalls: 40, WebSearch: true, Prices: mini},
+		{"o4-mini, limit 40 given", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o4-mini-deep-research", MaxToolCalls: 40, WebSearch: true, Prices: mini},
 			21_100*2/1e6 + 84_400*0.5/1e6 + 5_000*8/1e6 + 0.05,
 			610_250*2/1e6 + 610_250*0.5/1e6 + 90_000*8/1e6 + 0.40},
-		{"code interpreter adds up to 3 containers", EstimateInput{Provider: "openai", Model: "o3-deep-research", WebSearch: true, CodeInterpreter: true, Prices: o3},
+		{"code interpreter adds up to 3 containers", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", WebSearch: true, CodeInterpreter: true, Prices: o3},
 			21_100*10/1e6 + 84_400*2.5/1e6 + 5_000*40/1e6 + 0.05,
 			610_250*10/1e6 + 610_250*2.5/1e6 + 90_000*40/1e6 + 0.40 + 3*0.03},
-		{"no web search: no search fees", EstimateInput{Provider: "openai", Model: "o3-deep-research", Prices: o3},
+		{"no web search: no search fees", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", Prices: o3},
 			21_100*10/1e6 + 84_400*2.5/1e6 + 5_000*40/1e6,
 			610_250*10/1e6 + 610_250*2.5/1e6 + 90_000*40/1e6},
 		// A limit of 4: both ends make 4 calls; input 500*5 + 4*10k or 4*30k.
-		{"a low limit bounds both ends", EstimateInput{Provider: "openai", Model: "o3-deep-research", MaxToolCalls: 4, WebSearch: true, Prices: o3},
+		{"a low limit bounds both ends", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", MaxToolCalls: 4, WebSearch: true, Prices: o3},
 			42_500*0.2*10/1e6 + 42_500*0.8*2.5/1e6 + 3_200*40/1e6 + 0.02,
 			122_500*0.5*10/1e6 + 122_500*0.5*2.5/1e6 + 18_000*40/1e6 + 0.04},
 		// 200 calls: output 200*2,000 + 10,000 is capped at the 100k output limit.
-		{"output is capped at the model's limit", EstimateInput{Provider: "openai", Model: "o3-deep-research", MaxToolCalls: 200, WebSearch: true, Prices: o3},
+		{"output is capped at the model's limit", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", MaxToolCalls: 200, WebSearch: true, Prices: o3},
 			21_100*10/1e6 + 84_400*2.5/1e6 + 5_000*40/1e6 + 0.05,
 			(500*201+200*30_000)*0.5*12.5/1e6 + 100_000*40/1e6 + 2.00},
 		// A 4,000-byte prompt is 1,000 tokens, read again on every step.
-		{"a long prompt is read on every step", EstimateInput{Provider: "openai", Model: "o3-deep-research", Prompt: strings.Repeat("abcd", 1000), WebSearch: true, Prices: o3},
+		{"a long prompt is read on every step", EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", Prompt: strings.Repeat("abcd", 1000), WebSearch: true, Prices: o3},
 			(1_500*11+100_000)*0.2*10/1e6 + (1_500*11+100_000)*0.8*2.5/1e6 + 5_000*40/1e6 + 0.05,
 			(1_500*41+1_200_000)*0.5*12.5/1e6 + 90_000*40/1e6 + 0.40},
 	}
@@ -68,7 +70,7 @@ func TestEstimateGrowsWithTheLimit(t *testing.T) {
 	o3 := defaults(t, "o3-deep-research")
 	prev := 0.0
 	for _, n := range []int{1, 5, 10, 20, 40, 80, 200} {
-		r := Estimate(EstimateInput{Provider: "openai", Model: "o3-deep-research", MaxToolCalls: n, WebSearch: true, Prices: o3}, nil)
+		r := Estimate(EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o3-deep-research", MaxToolCalls: n, WebSearch: true, Prices: o3}, nil)
 		if r.HighUSD <= prev {
 			t.Errorf("max_tool_calls %d: high %.4f, not above %.4f for a lower limit", n, r.HighUSD, prev)
 		}
@@ -76,69 +78,16 @@ func TestEstimateGrowsWithTheLimit(t *testing.T) {
 	}
 }
 
-func TestEstimateCalibration(t *testing.T) {
-	o3 := defaults(t, "o3-deep-research")
-	in := EstimateInput{Provider: "openai", Model: "o3-deep-research", WebSearch: true, Prices: o3}
-	documented := Estimate(in, nil)
-	cases := []struct {
-		name      string
-		model     string
-		history   History
-		low, high float64
-		samples   int
-	}{
-		{"four jobs are not enough", "o3-deep-research", History{"openai/o3-deep-research": {1, 2, 3, 4}}, documented.LowUSD, documented.HighUSD, 0},
-		{"five jobs: median and 90th percentile (nearest rank)", "o3-deep-research", History{"openai/o3-deep-research": {100, 2, 4, 1, 3}}, 3, 100, 5},
-		{"ten jobs", "o3-deep-research", History{"openai/o3-deep-research": {10, 9, 8, 7, 6, 5, 4, 3, 2, 1}}, 5.5, 9, 10},
-		{"twenty jobs", "o3-deep-research", History{"openai/o3-deep-research": seq(20)}, 10.5, 18, 20},
-		{"a dated model uses its base model's history", "o3-deep-research-2025-06-26", History{"openai/o3-deep-research": {5, 5, 5, 5, 5}}, 5, 5, 5},
-		{"another model's history is not used", "o3-deep-research", History{"openai/o4-mini-deep-research": {1, 1, 1, 1, 1}}, documented.LowUSD, documented.HighUSD, 0},
-	}
-	for _, c := range cases {
-		in := in
-		in.Model = c.model
-		hist := cloneHistory(c.history)
-		r := Estimate(in, c.history)
-		if !near(r.LowUSD, c.low) || !near(r.HighUSD, c.high) || r.Samples != c.samples {
-			t.Errorf("%s: Estimate = %v to %v (%d samples), want %v to %v (%d)", c.name, r.LowUSD, r.HighUSD, r.Samples, c.low, c.high, c.samples)
-		}
-		if c.samples > 0 && !strings.Contains(r.Basis, "your last") {
-			t.Errorf("%s: basis %q does not say it comes from the user's jobs", c.name, r.Basis)
-		}
-		for k, v := range hist {
-			for i := range v {
-				if c.history[k][i] != v[i] {
-					t.Errorf("%s: Estimate reordered the history", c.name)
-				}
-			}
-		}
-	}
-}
-
-func seq(n int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = float64(i + 1)
-	}
-	return out
-}
-
-func cloneHistory(h History) History {
-	c := History{}
-	for k, v := range h {
-		c[k] = append([]float64(nil), v...)
-	}
-	return c
-}
-
 // TestEstimateCountsTheContext: a follow-up's estimate grows with the
 // earlier research it reads, with and without a history.
 func TestEstimateCountsTheContext(t *testing.T) {
 	p, _ := Defaults().Lookup("openai", "o4-mini-deep-research")
-	in := EstimateInput{Provider: "openai", Model: "o4-mini-deep-research", Prompt: "deeper", Prices: p}
+	in := EstimateInput{Honours: openAICaps, Provider: "openai", Model: "o4-mini-deep-research", Prompt: "deeper", Prices: p}
 	withCtx := in
 	withCtx.Context = strings.Repeat("word ", 20_000) // about 25k tokens
-	for _, h := range []History{nil, {"openai/o4-mini-deep-research": {0.5, 0.6, 0.7, 0.8, 0.9}}} {
+	// The runs were sent like the request: no tools, the default limit.
+	plain := job.Options{}
+	for _, h := range []History{nil, {"openai/o4-mini-deep-research": runs(plain, 0.5, 0.6, 0.7, 0.8, 0.9)}} {
 		a, b := Estimate(in, h), Estimate(withCtx, h)
 		if !(b.LowUSD > a.LowUSD && b.HighUSD > a.HighUSD) || !strings.Contains(b.Basis, "earlier research") {
 			t.Errorf("history %v: without context %+v, with %+v; want both ends higher and the basis to say why", h, a, b)

@@ -88,6 +88,9 @@ func Open(o Options) (*research.Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", dirs.Database(), err)
 	}
+	if o.Clock != nil { // the store's months and attempt times follow the same clock
+		st.Now = o.Clock.Now
+	}
 	return research.New(research.Deps{
 		Store:     st,
 		Dirs:      dirs,

@@ -104,6 +104,7 @@ type Server struct {
 	createsFor  map[string]int
 	gets        map[string]int
 	rateLimited map[string]bool
+	order       []*response // every response created, plain ones included, in order
 
 	helperCreates int
 }

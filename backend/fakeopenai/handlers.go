@@ -122,6 +122,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		resp.reasoningSummary = body.Reasoning.Summary
 	}
 	s.responses[resp.id] = resp
+	s.order = append(s.order, resp)
 	s.creates++
 	if id := body.Metadata["deepr_job_id"]; id != "" {
 		s.createsFor[id]++

@@ -70,6 +70,7 @@ func (s *Server) answerNow(w http.ResponseWriter, raw json.RawMessage, body crea
 	if resp.notStored = hb.Store != nil && !*hb.Store; !resp.notStored {
 		s.responses[resp.id] = resp
 	}
+	s.order = append(s.order, resp)
 	s.creates++
 	s.helperCreates++
 	out := resp.render()

@@ -64,3 +64,20 @@ func Can(s Status, hasText bool, a Action) bool {
 	}
 	return false
 }
+
+// ActionsOf is ActionsFor(j.Status, hasText) for one job: a running job
+// whose cancel was already requested (CancelRequestedAt) is not offered
+// cancel again while the provider finishes it.
+func ActionsOf(j Job, hasText bool) []Action {
+	out := ActionsFor(j.Status, hasText)
+	if j.Status != Running || j.CancelRequestedAt == nil {
+		return out
+	}
+	kept := out[:0]
+	for _, a := range out {
+		if a != ActionCancel {
+			kept = append(kept, a)
+		}
+	}
+	return kept
+}

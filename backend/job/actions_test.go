@@ -3,6 +3,7 @@ package job
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestActionsFor(t *testing.T) {
@@ -50,5 +51,23 @@ func TestCheckMoveNeedsProviderIDForRunning(t *testing.T) {
 	}
 	if err := CheckMove(Completed, Job{Status: Queued}); err == nil {
 		t.Fatal("completed -> queued was allowed")
+	}
+}
+
+func TestActionsOfACancelRequested(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		j    Job
+		want []Action
+	}{
+		{Job{Status: Running}, []Action{"check", "cancel"}},
+		{Job{Status: Running, CancelRequestedAt: &at}, []Action{"check"}},                        // no second cancel while it finishes
+		{Job{Status: Completed, CancelRequestedAt: &at}, []Action{"open", "edit", "delete"}},     // it finished and was kept
+		{Job{Status: Cancelled, CancelRequestedAt: &at}, []Action{"resubmit", "edit", "delete"}}, // the provider stopped it
+	}
+	for _, c := range cases {
+		if got := ActionsOf(c.j, c.j.Status == Completed); !slices.Equal(got, c.want) {
+			t.Errorf("ActionsOf(%s, cancel requested %v) = %v, want %v", c.j.Status, c.j.CancelRequestedAt != nil, got, c.want)
+		}
 	}
 }

@@ -210,6 +210,7 @@ type Job struct {
 	Usage          Usage      `json:"usage"`
 	CostUSD        float64    `json:"cost_usd"`
 	CreatedAt      time.Time  `json:"created_at" ts_type:"string"`
+	QueuedAt       time.Time  `json:"queued_at" ts_type:"string"` // the current attempt (submit, resubmit); the max job age counts from it
 	UpdatedAt      time.Time  `json:"updated_at" ts_type:"string"`
 	SubmittedAt    *time.Time `json:"submitted_at" ts_type:"string"`
 	FinishedAt     *time.Time `json:"finished_at" ts_type:"string"`
@@ -224,6 +225,25 @@ type Job struct {
 	// ParentContext says how a follow-up carries its parent's context to
 	// the provider (one of the Context* values); "" for new research.
 	ParentContext string `json:"parent_context"`
+
+	// MaxCostUSD is the job's own cost cap in dollars (0: none), set with
+	// its budget check. It belongs to the job: a resubmit keeps it and an
+	// edit ("Edit and resubmit") starts from it.
+	MaxCostUSD float64 `json:"max_cost_usd"`
+
+	// CancelRequestedAt is when the user cancelled the job while it ran at
+	// the provider (nil: never, in this attempt). The job stays Running
+	// until the provider says how the run ended, so what it used is
+	// recorded and, where the provider cannot stop a run, its report is
+	// kept; cancel is not offered again. A resubmit clears it.
+	CancelRequestedAt *time.Time `json:"cancel_requested_at" ts_type:"string"`
+	// CancelPrompt is what a face asks before cancelling the job, naming
+	// its provider ("" when cancel is not among Actions). Derived like
+	// Actions.
+	CancelPrompt string `json:"cancel_prompt"`
+	// CancelNote says what became of a cancel asked for while the job ran
+	// ("" when none was). Derived like Actions.
+	CancelNote string `json:"cancel_note"`
 
 	// Waiting says, for a queued job, why it has not been sent yet and
 	// when it is tried next ("" otherwise). Derived like Actions.

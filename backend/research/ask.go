@@ -2,9 +2,12 @@ package research
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/render"
 	"github.com/deepr-desktop/deepr/backend/store"
@@ -42,7 +45,11 @@ type AskResult struct {
 // and saves the question and answer with the report (shown with it,
 // searchable, exported) and its cost as spend. An empty question, a job
 // without a report or a helper that cannot be used is an *Error and
-// nothing is sent or billed.
+// nothing is sent or billed. The call reserves its high estimate first
+// (callHelper) and ONE write replaces the reservation with the question,
+// the answer and the real cost. An answer that cannot be saved (the
+// report was deleted meanwhile) is still counted: the error comes with
+// the result, which holds the unsaved answer and its cost.
 func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
 	q, err := checkQuestion(r.Question)
 	if err != nil {
@@ -53,19 +60,40 @@ func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
 		return AskResult{}, err
 	}
 	input := "Report: " + rep.Title + "\n\n" + render.Markdown(rep.Markdown, rep.Citations) + "\n\nQuestion: " + q
-	res, err := s.callHelper(ctx, helperCall{kind: store.KindAsk, about: j.ID, req: provider.HelperRequest{
+	title := store.QuestionTitle(q)
+	res, err := s.callHelper(ctx, helperCall{kind: store.KindAsk, about: j.ID, title: title, req: provider.HelperRequest{
 		Instructions: askInstructions, Input: input, MaxOutputTokens: askMaxOutput}})
 	if err != nil {
 		return AskResult{}, err
 	}
-	saved, err := s.st.SaveQuestion(ctx, store.Question{JobID: j.ID, Question: q, Answer: strings.TrimSpace(res.answer.Text),
-		Provider: helperProvider, Model: res.model, Usage: res.answer.Usage, CostUSD: res.costUSD})
+	answer := store.Question{ID: res.id, JobID: j.ID, Question: q, Answer: strings.TrimSpace(res.answer.Text),
+		Provider: helperProvider, Model: res.model, Usage: res.answer.Usage, CostUSD: res.costUSD}
+	var saved store.Question
+	recorded, err := s.settleHelper(ctx, helperCost(store.KindAsk, j.ID, title, res), func(ctx context.Context) error {
+		var err error
+		saved, err = s.st.SaveQuestion(ctx, answer)
+		return err
+	})
 	if err != nil {
-		return AskResult{}, err
+		return AskResult{Question: answer, CostUSD: res.costUSD}, unsavedAnswer(j.ID, res.costUSD, recorded, err)
 	}
-	s.budgetAlert(ctx)
 	s.rewriteMirror(ctx, j.ID) // the folder carries the questions too: exports and imports keep them
 	return AskResult{Question: saved, CostUSD: res.costUSD}, nil
+}
+
+// unsavedAnswer is the error of a paid answer that could not be saved
+// with its report; recorded tells whether its cost is in the month's spend
+// (else its reservation still counts it).
+func unsavedAnswer(id string, usd float64, recorded bool, err error) error {
+	counted := fmt.Sprintf("what it cost (%s) is counted in this month's spend", cost.FormatUSD(usd))
+	if !recorded {
+		counted = "what it cost could not be recorded either: its estimate stays counted as reserved until it expires, then as spent"
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Kind: ErrNotFound, JobID: id, Err: err,
+			Msg: "the report of job " + id + " was deleted while the helper model answered, so the answer was not saved; " + counted}
+	}
+	return fmt.Errorf("the answer about job %s could not be saved with its report (%w); %s. Ask again once the database is writable", id, err, counted)
 }
 
 // Questions lists the questions asked about a job's report, oldest first.

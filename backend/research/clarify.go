@@ -47,23 +47,22 @@ type ClarifyResult struct {
 }
 
 // Clarify asks the helper model for up to three short questions about a
-// research request (scope, period, region, depth). The cost is stored and
-// counted like any helper call. An error never blocks research: the
+// research request (scope, period, region, depth). The cost is reserved,
+// then stored and counted like any helper call (see callHelper). An error never blocks research: the
 // request can always be submitted as it is.
 func (s *Service) Clarify(ctx context.Context, prompt string) (ClarifyResult, error) {
 	p, err := checkPrompt(prompt)
 	if err != nil {
 		return ClarifyResult{}, err
 	}
-	res, err := s.callHelper(ctx, helperCall{kind: store.KindClarify, req: provider.HelperRequest{
+	title := "Clarify: " + job.TitleFrom(p)
+	res, err := s.callHelper(ctx, helperCall{kind: store.KindClarify, title: title, req: provider.HelperRequest{
 		Instructions: clarifyInstructions, Input: p, MaxOutputTokens: clarifyMaxOutput,
 		SchemaName: "clarifying_questions", JSONSchema: clarifySchema}})
 	if err != nil {
 		return ClarifyResult{}, err
 	}
-	if err := s.recordHelper(ctx, store.KindClarify, "Clarify: "+job.TitleFrom(p), res); err != nil {
-		return ClarifyResult{}, err
-	}
+	s.recordHelper(ctx, store.KindClarify, title, res)
 	var out struct {
 		Questions []string `json:"questions"`
 	}
@@ -103,9 +102,9 @@ type BriefResult struct {
 
 // Brief has the helper model write a research brief from a request and
 // the answers to its clarifying questions. With no answer given, the
-// request itself is the brief and nothing is sent. The cost is stored and
-// counted like any helper call; an error never blocks research (submit
-// the request as it is).
+// request itself is the brief and nothing is sent. The cost is reserved,
+// then stored and counted like any helper call; an error never blocks
+// research (submit the request as it is).
 func (s *Service) Brief(ctx context.Context, r BriefRequest) (BriefResult, error) {
 	p, err := checkPrompt(r.Prompt)
 	if err != nil {
@@ -129,23 +128,20 @@ func (s *Service) Brief(ctx context.Context, r BriefRequest) (BriefResult, error
 	if err != nil {
 		return BriefResult{}, invalid("answers", "the answers are too long or contain control characters: %s", err.Error())
 	}
-	res, err := s.callHelper(ctx, helperCall{kind: store.KindBrief, req: provider.HelperRequest{
+	title := "Brief: " + job.TitleFrom(p)
+	res, err := s.callHelper(ctx, helperCall{kind: store.KindBrief, title: title, req: provider.HelperRequest{
 		Instructions: briefInstructions, Input: input, MaxOutputTokens: briefMaxOutput}})
 	if err != nil {
 		return BriefResult{}, err
 	}
-	if err := s.recordHelper(ctx, store.KindBrief, "Brief: "+job.TitleFrom(p), res); err != nil {
-		return BriefResult{}, err
-	}
+	s.recordHelper(ctx, store.KindBrief, title, res)
 	return BriefResult{Brief: strings.TrimSpace(res.answer.Text), CostUSD: res.costUSD, Model: res.model}, nil
 }
 
-// recordHelper keeps what an answered helper call cost.
-func (s *Service) recordHelper(ctx context.Context, kind, title string, res helperResult) error {
-	if _, err := s.st.RecordHelperCall(ctx, store.HelperCall{Kind: kind, Provider: helperProvider, Model: res.model,
-		Title: title, Usage: res.answer.Usage, CostUSD: res.costUSD}); err != nil {
-		return err
-	}
-	s.budgetAlert(ctx)
-	return nil
+// recordHelper settles an answered clarify or brief call: its cost, in
+// the write that ends its reservation. The answer is the caller's to use
+// even when that write fails: the reservation then stays and counts the
+// call (see settleHelper).
+func (s *Service) recordHelper(ctx context.Context, kind, title string, res helperResult) {
+	_, _ = s.settleHelper(ctx, helperCost(kind, "", title, res), nil)
 }

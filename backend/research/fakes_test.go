@@ -37,6 +37,8 @@ type fakeProvider struct {
 	cancels   []string
 	fetches   []string
 	keys      []string // the key of every build
+	// help answers the helper model's calls (Help); nil: every call fails.
+	help func(context.Context, provider.HelperRequest) (provider.HelperAnswer, error)
 }
 
 func newFakeProvider() *fakeProvider {
@@ -62,6 +64,16 @@ func (p *fakeProvider) Fetch(_ context.Context, id string) (provider.Snapshot, e
 			Message: "No response found with id '" + id + "'."}
 	}
 	return s, nil
+}
+
+func (p *fakeProvider) Help(ctx context.Context, r provider.HelperRequest) (provider.HelperAnswer, error) {
+	p.mu.Lock()
+	help := p.help
+	p.mu.Unlock()
+	if help == nil {
+		return provider.HelperAnswer{}, errors.New("the unit test set no helper answer")
+	}
+	return help(ctx, r)
 }
 
 func (p *fakeProvider) Cancel(_ context.Context, id string) error {

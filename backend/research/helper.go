@@ -2,8 +2,10 @@ package research
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/cost"
@@ -22,14 +24,17 @@ type Helper interface {
 const helperProvider = "openai"
 
 // helperCall is one use of the helper model: what it is for (a
-// store.Kind*), the job it is about, and the request.
+// store.Kind*), the job it is about, what the spend view lists, and the
+// request.
 type helperCall struct {
-	kind, about string
-	req         provider.HelperRequest
+	kind, about, title string
+	req                provider.HelperRequest
 }
 
-// helperResult is a helper call's answer and what it cost.
+// helperResult is a helper call's answer and what it cost; id is the
+// call's own id (its reservation, then its attempt row).
 type helperResult struct {
+	id      string
 	answer  provider.HelperAnswer
 	model   string
 	costUSD float64
@@ -63,13 +68,14 @@ func helperEstimate(p cost.Prices, r provider.HelperRequest) cost.Range {
 		Basis: fmt.Sprintf("about %d input tokens and at most %d output tokens of %s", int(in), int(out), p.Model)}
 }
 
-// callHelper runs one helper call under the budget rule: the call's high
-// estimate must fit in what is left of the month's budget (nothing is
-// reserved: the call ends at once), then it is sent once. The caller
-// stores the cost (store.SaveQuestion or store.RecordHelperCall) with
-// what it got. A helper that cannot be used or fails is an *Error
-// (ErrInvalid, ErrOverBudget, ErrProvider); nothing is billed for a
-// refused call.
+// callHelper runs one helper call under the budget rule. The call's high
+// estimate is first reserved (store.ReserveHelper: the budget rule and the
+// reservation in one write, so concurrent calls from any process cannot
+// all pass on the same remaining budget), then the call is sent once. A
+// failed call releases its reservation (it cost nothing); an answered one
+// keeps it until the caller settles it with what it got (settleHelper).
+// A helper that cannot be used or fails is an *Error (ErrInvalid,
+// ErrOverBudget, ErrProvider); nothing is billed for a refused call.
 func (s *Service) callHelper(ctx context.Context, c helperCall) (helperResult, error) {
 	model, prices, err := s.helperModel()
 	if err != nil {
@@ -84,19 +90,81 @@ func (s *Service) callHelper(ctx context.Context, c helperCall) (helperResult, e
 	if !ok {
 		return helperResult{}, &Error{Kind: ErrProvider, Msg: "the helper model is not available in this process; nothing was sent"}
 	}
-	d, err := s.st.CheckBudget(ctx, store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: s.Config().MonthlyBudgetUSD},
-		Estimate: helperEstimate(prices, c.req), Prices: prices})
+	r, err := s.st.ReserveHelper(ctx, store.HelperReservation{Kind: c.kind, About: c.about, Provider: helperProvider, Model: model, Title: c.title},
+		store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: s.Config().MonthlyBudgetUSD}, Estimate: helperEstimate(prices, c.req), Prices: prices})
 	if err != nil {
-		return helperResult{}, err
-	}
-	if err := d.Err(); err != nil {
 		return helperResult{}, overBudget(err)
 	}
 	ans, err := h.Help(ctx, c.req)
 	if err != nil {
 		s.log.WithError(err).WithField("kind", c.kind).Warn("the helper model failed")
+		if rerr := s.st.ReleaseHelper(context.WithoutCancel(ctx), r.ID); rerr != nil {
+			s.log.WithError(rerr).WithField("id", r.ID).Warn("could not release a failed helper call's reservation; it is settled at its estimate when it expires")
+		}
 		return helperResult{}, &Error{Kind: ErrProvider, JobID: c.about, Err: err,
 			Msg: "the helper model (" + model + ") did not answer: " + userMessage(err)}
 	}
-	return helperResult{answer: ans, model: model, costUSD: cost.Cost(prices, ans.Usage)}, nil
+	return helperResult{id: r.ID, answer: ans, model: model, costUSD: cost.Cost(prices, ans.Usage)}, nil
+}
+
+// Settling a paid helper call: each write is tried settleTries times,
+// settleWait apart, each within settleTimeout, whatever the caller's
+// context (the money is spent once the answer came).
+const (
+	settleTries   = 3
+	settleWait    = 200 * time.Millisecond
+	settleTimeout = 30 * time.Second
+)
+
+// settleHelper records what an answered helper call cost in ONE write that
+// ends its reservation. save is that write with what the call produced
+// (a question and its answer with the cost); when it keeps failing, or
+// when save is nil, the cost alone is recorded (store.RecordHelperCall
+// with c), so an answer that cannot be kept is still counted. When even
+// that fails the reservation stays and is settled at its high estimate
+// once it expires (store.HelperExpiry): the reservation and the cost are
+// never both absent. It returns whether the cost is recorded and save's
+// error (nil when save succeeded).
+func (s *Service) settleHelper(ctx context.Context, c store.HelperCall, save func(context.Context) error) (recorded bool, err error) {
+	ctx = context.WithoutCancel(ctx)
+	if save != nil {
+		if err = s.retrySettle(ctx, save); err == nil {
+			s.budgetAlert(ctx)
+			return true, nil
+		}
+		s.log.WithError(err).WithField("id", c.ID).Warn("could not save a helper call's answer; recording its cost alone")
+	}
+	if cerr := s.retrySettle(ctx, func(ctx context.Context) error {
+		_, err := s.st.RecordHelperCall(ctx, c)
+		return err
+	}); cerr != nil {
+		s.log.WithError(cerr).WithField("id", c.ID).Error("could not record a helper call's cost; its reservation stays and is counted at its estimate")
+		return false, err
+	}
+	s.budgetAlert(ctx)
+	return true, err
+}
+
+// retrySettle runs one settling write up to settleTries times; a missing
+// report is not retried.
+func (s *Service) retrySettle(ctx context.Context, write func(context.Context) error) error {
+	var err error
+	for i := range settleTries {
+		if i > 0 {
+			time.Sleep(settleWait)
+		}
+		wctx, cancel := context.WithTimeout(ctx, settleTimeout)
+		err = write(wctx)
+		cancel()
+		if err == nil || errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return err
+}
+
+// helperCost is the attempt row of an answered helper call.
+func helperCost(kind, about, title string, res helperResult) store.HelperCall {
+	return store.HelperCall{ID: res.id, Kind: kind, About: about, Provider: helperProvider, Model: res.model,
+		Title: title, Usage: res.answer.Usage, CostUSD: res.costUSD}
 }

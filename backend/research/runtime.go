@@ -124,6 +124,14 @@ func (s *Service) Run(ctx context.Context) error {
 // interval, until ctx ends. It polls only if no other process does.
 func (s *Service) RunPoller(ctx context.Context) error { return s.worker.Run(ctx) }
 
+// Tick runs one round of the poller by hand, for tests and simulations
+// that drive time themselves: one election step (take or renew the lease),
+// one look for other processes' changes and, when this process holds the
+// lease, one pass over every due job, waiting for the provider calls it
+// started. No webhook listener runs. It must not be called while Run,
+// RunPoller or Wait is active.
+func (s *Service) Tick(ctx context.Context) error { return s.worker.Tick(ctx) }
+
 // WaitRequest asks to block until a job settles.
 type WaitRequest struct {
 	ID string

@@ -58,6 +58,12 @@ func (s *Store) recordAttemptTx(ctx context.Context, tx *sql.Tx, cur, next job.J
 	if err != nil {
 		return err
 	}
+	sent := next.Options
+	sent.EditedFrom = "" // not an option the provider sees
+	opts, err := json.Marshal(sent)
+	if err != nil {
+		return err
+	}
 	started, err := toNullNanos(next.SubmittedAt)
 	if err != nil {
 		return err
@@ -71,13 +77,13 @@ func (s *Store) recordAttemptTx(ctx context.Context, tx *sql.Tx, cur, next job.J
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, options)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (job_id, attempt) DO UPDATE SET provider = excluded.provider, model = excluded.model,
 			title = excluded.title, status = excluded.status, cost_usd = excluded.cost_usd, usage = excluded.usage,
-			started_at = excluded.started_at, finished_at = excluded.finished_at`,
+			started_at = excluded.started_at, finished_at = excluded.finished_at, options = excluded.options`,
 		next.ID, next.Attempt, next.Provider, next.Model, next.Title(), string(next.Status), next.CostUSD,
-		string(usage), started, finished)
+		string(usage), started, finished, string(opts))
 	return err
 }
 
@@ -117,15 +123,18 @@ func (s *Store) Attempts(ctx context.Context, jobID string) ([]Attempt, error) {
 }
 
 // HistoryLimit is how many recent finished runs per model CostHistory
-// returns.
-const HistoryLimit = 100
+// returns; the estimate reads the comparable ones among them.
+const HistoryLimit = 1000
 
-// CostHistory returns (research runs only, not helper calls), per model (cost.Key: a dated snapshot counts with
-// its base model), the costs of its most recent finished runs, newest
-// first, at most HistoryLimit each: attempts that ended completed or
-// incomplete with a cost above zero. cost.Estimate calibrates on it.
+// CostHistory returns, per model (cost.Key: a dated snapshot counts with
+// its base model), its most recent finished research runs (not helper
+// calls), newest first, at most HistoryLimit each: attempts that ended
+// completed or incomplete with a cost above zero, each with the options
+// it was sent with (nil when not known: an attempt recorded before they
+// were kept, whose job was deleted before). cost.Estimate calibrates on
+// the runs comparable with a request.
 func (s *Store) CostHistory(ctx context.Context) (cost.History, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT provider, model, cost_usd FROM attempts
+	rows, err := s.db.QueryContext(ctx, `SELECT provider, model, cost_usd, options FROM attempts
 		WHERE kind = 'research' AND status IN ('completed', 'incomplete') AND cost_usd > 0
 		ORDER BY finished_at DESC, job_id, attempt`)
 	if err != nil {
@@ -135,18 +144,29 @@ func (s *Store) CostHistory(ctx context.Context) (cost.History, error) {
 	h := cost.History{}
 	for rows.Next() {
 		var (
-			provider, model string
-			usd             float64
+			provider, model, opts string
+			usd                   float64
 		)
-		if err := rows.Scan(&provider, &model, &usd); err != nil {
+		if err := rows.Scan(&provider, &model, &usd, &opts); err != nil {
 			return nil, fmt.Errorf("reading past costs: %w", err)
 		}
 		if k := cost.Key(provider, model); len(h[k]) < HistoryLimit {
-			h[k] = append(h[k], usd)
+			h[k] = append(h[k], cost.Run{CostUSD: usd, Options: sentOptions(opts)})
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading past costs: %w", err)
 	}
 	return h, nil
+}
+
+// sentOptions reads an attempt's options column: nil when it is empty
+// (not known) or not readable, so the run is compared with none.
+func sentOptions(s string) *job.Options {
+	var o job.Options
+	if s == "" || json.Unmarshal([]byte(s), &o) != nil {
+		return nil
+	}
+	o.EditedFrom = ""
+	return &o
 }

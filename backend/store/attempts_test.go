@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/job"
 )
 
@@ -156,12 +157,20 @@ func TestCostHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := h["openai/o3-deep-research"]; !sameFloats(got, []float64{3, 2, 1}) {
+	if got := costsOf(h["openai/o3-deep-research"]); !sameFloats(got, []float64{3, 2, 1}) {
 		t.Errorf("o3 history = %v, want [3 2 1] (newest first, dated snapshot included)", got)
 	}
-	if got := h["openai/o4-mini-deep-research"]; !sameFloats(got, []float64{0.5}) {
+	if got := costsOf(h["openai/o4-mini-deep-research"]); !sameFloats(got, []float64{0.5}) {
 		t.Errorf("o4-mini history = %v, want [0.5]", got)
 	}
+}
+
+func costsOf(runs []cost.Run) []float64 {
+	out := []float64{}
+	for _, r := range runs {
+		out = append(out, r.CostUSD)
+	}
+	return out
 }
 
 func sameFloats(a, b []float64) bool {

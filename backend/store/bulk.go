@@ -100,6 +100,9 @@ func (s *Store) insertFinishedTx(ctx context.Context, tx *sql.Tx, f Finished, no
 	if j.NextPollAt.IsZero() {
 		j.NextPollAt = j.CreatedAt
 	}
+	if j.QueuedAt.IsZero() {
+		j.QueuedAt = j.CreatedAt
+	}
 	args, err := jobArgs(j)
 	if err != nil {
 		return fmt.Errorf("job %s: %w", j.ID, err)

@@ -47,7 +47,7 @@ func TestInsertFinished(t *testing.T) {
 	}
 	got := e.get("imported1")
 	want := good
-	want.Version, want.UpdatedAt = 1, e.clock.Now()
+	want.Version, want.UpdatedAt, want.QueuedAt = 1, e.clock.Now(), created
 	sameJob(t, "imported job", got, want)
 	rep, err := e.st.GetReport(e.ctx, "imported1")
 	if err != nil || rep.Title != "Kumquats" || rep.Markdown != "Kumquat **prices** rose." || len(rep.Citations) != 1 || rep.Citations[0] != cites[0] {

@@ -47,8 +47,16 @@ type Question struct {
 	CreatedAt time.Time `json:"created_at" ts_type:"string"`
 }
 
-// RecordHelperCall keeps the cost of a helper call. It returns the call
-// with its id and time.
+// QuestionTitle is what the spend view lists for a question about a
+// report.
+func QuestionTitle(question string) string { return "Question: " + job.TitleFrom(question) }
+
+// RecordHelperCall keeps the cost of a helper call and, in the same write,
+// ends its reservation (c.ID, from ReserveHelper). It returns the call
+// with its id and time. Recording the same id again replaces the row, so
+// a retry after a commit that seemed to fail counts the call once, and the
+// real cost replaces the high estimate of a reservation settled when it
+// expired.
 func (s *Store) RecordHelperCall(ctx context.Context, c HelperCall) (HelperCall, error) {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -59,9 +67,7 @@ func (s *Store) RecordHelperCall(ctx context.Context, c HelperCall) (HelperCall,
 }
 
 func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (HelperCall, error) {
-	switch c.Kind {
-	case KindAsk, KindClarify, KindBrief:
-	default:
+	if !helperKind(c.Kind) {
 		return c, fmt.Errorf("recording a helper call: unknown kind %q", c.Kind)
 	}
 	if c.ID == "" {
@@ -83,6 +89,12 @@ func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (Hel
 	if err != nil {
 		return c, err
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM helper_reservations WHERE id = ?`, c.ID); err != nil {
+		return c, fmt.Errorf("settling the reservation of a %s call: %w", c.Kind, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE job_id = ? AND attempt = 1 AND kind = ?`, c.ID, c.Kind); err != nil {
+		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts
 		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about)
 		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -94,13 +106,22 @@ func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (Hel
 }
 
 // SaveQuestion keeps a question about job q.JobID (exact id) and its
-// answer, with its cost as a helper call, and adds both to the report's
-// search text, in ONE transaction. It returns the question with its id
-// and time.
+// answer, with its cost as a helper call (ending its reservation q.ID, as
+// RecordHelperCall does), and adds both to the report's search text, in
+// ONE transaction. It returns the question with its id and time. A job
+// without a report (deleted meanwhile) is ErrNotFound and nothing is
+// written: record the cost alone then (RecordHelperCall).
 func (s *Store) SaveQuestion(ctx context.Context, q Question) (Question, error) {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE job_id = ?`, q.JobID).Scan(&n); err != nil {
+			return fmt.Errorf("saving a question about job %s: %w", q.JobID, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("job %q has no report to save the question with: %w", q.JobID, ErrNotFound)
+		}
 		c, err := s.helperCallTx(ctx, tx, HelperCall{ID: q.ID, Kind: KindAsk, About: q.JobID, Provider: q.Provider,
-			Model: q.Model, Title: "Question: " + job.TitleFrom(q.Question), Usage: q.Usage, CostUSD: q.CostUSD, At: q.CreatedAt})
+			Model: q.Model, Title: QuestionTitle(q.Question), Usage: q.Usage, CostUSD: q.CostUSD, At: q.CreatedAt})
 		if err != nil {
 			return err
 		}
@@ -113,7 +134,7 @@ func (s *Store) SaveQuestion(ctx context.Context, q Question) (Question, error) 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO questions (id, job_id, question, answer, provider, model, usage, cost_usd, created_at)
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO questions (id, job_id, question, answer, provider, model, usage, cost_usd, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.ID, q.JobID, q.Question, q.Answer, q.Provider, q.Model, string(usage), q.CostUSD, created); err != nil {
 			return fmt.Errorf("saving a question about job %s: %w", q.JobID, err)
 		}

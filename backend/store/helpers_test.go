@@ -127,7 +127,7 @@ func utc(j job.Job) job.Job {
 		}
 		return t.UTC().Round(0)
 	}
-	j.CreatedAt, j.UpdatedAt, j.NextPollAt = f(j.CreatedAt), f(j.UpdatedAt), f(j.NextPollAt)
+	j.CreatedAt, j.UpdatedAt, j.NextPollAt, j.QueuedAt = f(j.CreatedAt), f(j.UpdatedAt), f(j.NextPollAt), f(j.QueuedAt)
 	if j.SubmittedAt != nil {
 		t := f(*j.SubmittedAt)
 		j.SubmittedAt = &t

@@ -18,17 +18,17 @@ import (
 // order of jobArgs and scanJob.
 const jobCols = `id, prompt, provider, model, options, status, provider_status, provider_job_id,
 	attempt, error, progress, usage, cost_usd, created_at, updated_at, submitted_at, finished_at,
-	next_poll_at, poll_errors, report_path, version, parent_id, parent_context`
+	next_poll_at, poll_errors, report_path, version, parent_id, parent_context, queued_at, max_cost_usd, cancel_requested_at`
 
 // jobColsJ is jobCols qualified with the table alias j.
 const jobColsJ = `j.id, j.prompt, j.provider, j.model, j.options, j.status, j.provider_status, j.provider_job_id,
 	j.attempt, j.error, j.progress, j.usage, j.cost_usd, j.created_at, j.updated_at, j.submitted_at, j.finished_at,
-	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context`
+	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context, j.queued_at, j.max_cost_usd, j.cancel_requested_at`
 
 // jobSet assigns every column but id (for UPDATE), in jobArgs order.
 const jobSet = `prompt = ?, provider = ?, model = ?, options = ?, status = ?, provider_status = ?, provider_job_id = ?,
 	attempt = ?, error = ?, progress = ?, usage = ?, cost_usd = ?, created_at = ?, updated_at = ?, submitted_at = ?, finished_at = ?,
-	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?`
+	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?, queued_at = ?, max_cost_usd = ?, cancel_requested_at = ?`
 
 // activeIn is the SQL list of active statuses (see job.Status.Active).
 const activeIn = `('queued', 'submitting', 'running')`
@@ -74,10 +74,22 @@ func jobArgs(j job.Job) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("finished_at: %w", err)
 	}
+	queued, err := toNanos(j.QueuedAt)
+	if err != nil {
+		return nil, fmt.Errorf("queued_at: %w", err)
+	}
+	cancelAt, err := toNullNanos(j.CancelRequestedAt)
+	if err != nil {
+		return nil, fmt.Errorf("cancel_requested_at: %w", err)
+	}
+	var capUSD sql.NullFloat64 // NULL: no cap
+	if j.MaxCostUSD > 0 {
+		capUSD = sql.NullFloat64{Float64: j.MaxCostUSD, Valid: true}
+	}
 	return []any{
 		j.ID, j.Prompt, j.Provider, j.Model, string(opts), string(j.Status), j.ProviderStatus, pjid,
 		j.Attempt, j.Error, string(prog), string(usage), j.CostUSD, created, updated, submitted, finished,
-		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext,
+		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext, queued, capUSD, cancelAt,
 	}, nil
 }
 
@@ -91,12 +103,15 @@ func scanJob(sc scanner, extra ...any) (job.Job, error) {
 		status, opts, prog, use string
 		pjid, parent            sql.NullString
 		created, updated, next  int64
+		queued                  int64
 		submitted, finished     sql.NullInt64
+		capUSD                  sql.NullFloat64
+		cancelAt                sql.NullInt64
 	)
 	dest := []any{
 		&j.ID, &j.Prompt, &j.Provider, &j.Model, &opts, &status, &j.ProviderStatus, &pjid,
 		&j.Attempt, &j.Error, &prog, &use, &j.CostUSD, &created, &updated, &submitted, &finished,
-		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext,
+		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext, &queued, &capUSD, &cancelAt,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return job.Job{}, err
@@ -107,8 +122,11 @@ func scanJob(sc scanner, extra ...any) (job.Job, error) {
 	j.CreatedAt = fromNanos(created)
 	j.UpdatedAt = fromNanos(updated)
 	j.NextPollAt = fromNanos(next)
+	j.QueuedAt = fromNanos(queued)
+	j.MaxCostUSD = capUSD.Float64
 	j.SubmittedAt = fromNullNanos(submitted)
 	j.FinishedAt = fromNullNanos(finished)
+	j.CancelRequestedAt = fromNullNanos(cancelAt)
 	for _, f := range []struct {
 		name string
 		src  string
@@ -133,6 +151,7 @@ func normalize(j job.Job) job.Job {
 	j.CreatedAt = norm(j.CreatedAt)
 	j.UpdatedAt = norm(j.UpdatedAt)
 	j.NextPollAt = norm(j.NextPollAt)
+	j.QueuedAt = norm(j.QueuedAt)
 	if j.SubmittedAt != nil {
 		t := norm(*j.SubmittedAt)
 		j.SubmittedAt = &t
@@ -140,6 +159,10 @@ func normalize(j job.Job) job.Job {
 	if j.FinishedAt != nil {
 		t := norm(*j.FinishedAt)
 		j.FinishedAt = &t
+	}
+	if j.CancelRequestedAt != nil {
+		t := norm(*j.CancelRequestedAt)
+		j.CancelRequestedAt = &t
 	}
 	return j
 }
@@ -175,7 +198,8 @@ func isUniqueViolation(err error, column string) bool {
 
 // CreateJob inserts j. Empty ID: a new short random id is assigned. Status
 // defaults to queued, Attempt to 1, Version to 1, CreatedAt (when zero) and
-// UpdatedAt to Now(), NextPollAt to Now() if zero. Returns the stored job.
+// UpdatedAt to Now(), NextPollAt to Now() and QueuedAt to CreatedAt if zero.
+// Returns the stored job.
 // It checks no budget: submissions go through CreateJobWithinBudget.
 func (s *Store) CreateJob(ctx context.Context, j job.Job) (job.Job, error) {
 	return s.createJob(ctx, j, nil)
@@ -201,6 +225,9 @@ func (s *Store) createJob(ctx context.Context, j job.Job, then func(tx *sql.Tx, 
 	j.UpdatedAt = now
 	if j.NextPollAt.IsZero() {
 		j.NextPollAt = now
+	}
+	if j.QueuedAt.IsZero() {
+		j.QueuedAt = j.CreatedAt
 	}
 	given := j.ID != ""
 	for try := 0; ; try++ {
@@ -453,6 +480,9 @@ func (s *Store) updateTx(ctx context.Context, tx *sql.Tx, id string, fn func(*jo
 	next.Actions, next.Waiting = nil, "" // derived by the research service, never stored
 	if err := checkNewAttempt(cur, next); err != nil {
 		return job.Job{}, err
+	}
+	if next.Attempt > cur.Attempt { // a new attempt has its own clock (the max job age counts from it)
+		next.QueuedAt = s.now()
 	}
 	next.Version = cur.Version + 1
 	next.UpdatedAt = s.now()

@@ -118,7 +118,7 @@ func TestLifecycleAcrossReopen(t *testing.T) {
 	want.Status = job.Queued
 	want.Attempt = 1
 	want.Version = 1
-	want.CreatedAt, want.UpdatedAt, want.NextPollAt = created, created, created
+	want.CreatedAt, want.UpdatedAt, want.NextPollAt, want.QueuedAt = created, created, created, created
 	sameJob(t, "CreateJob result", j, want)
 	e.reopen()
 	got := e.get(j.ID)

@@ -67,6 +67,7 @@ func v1Store(t *testing.T, e *env) (map[string]job.Job, map[string]Report) {
 	reports := map[string]Report{}
 	add := func(j job.Job, rep *Report) {
 		j.CreatedAt, j.UpdatedAt, j.NextPollAt, j.Version = now, now, now, 1
+		j.QueuedAt = now // migration 0007 gives old rows their created_at
 		if j.Attempt == 0 {
 			j.Attempt = 1
 		}

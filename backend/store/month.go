@@ -89,7 +89,7 @@ func (s *Store) MonthSpend(ctx context.Context, month string) (Spend, error) {
 	month = cost.MonthOf(start)
 	sp := Spend{Month: month, Jobs: []JobSpend{}, ByModel: map[string]ModelSpend{}, Top: []JobSpend{}}
 	if month == current {
-		_, reserved, err := totals(ctx, s.db, start, end, "")
+		_, reserved, err := totals(ctx, s.db, start, end, "", reservingIn)
 		if err != nil {
 			return Spend{}, err
 		}

@@ -39,7 +39,7 @@ func (s *Store) ClaimBudgetAlert(ctx context.Context, monthlyUSD float64) (a Bud
 	month, start, end := s.thisMonth()
 	a = BudgetAlert{Month: month, BudgetUSD: monthlyUSD}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		spent, _, err := totals(ctx, tx, start, end, "")
+		spent, _, err := totals(ctx, tx, start, end, "", reservingIn)
 		if err != nil {
 			return err
 		}

@@ -16,7 +16,8 @@ import (
 
 // Charge is what a job was submitted under: the prices in force, its
 // estimate (the high end is reserved against the monthly budget while the
-// job is queued, submitting or running) and its optional cost cap.
+// job is queued, submitting, running or unconfirmed) and its optional cost
+// cap (also job.Job.MaxCostUSD).
 type Charge struct {
 	Prices          cost.Prices `json:"prices"`
 	EstimateLowUSD  float64     `json:"estimate_low_usd"`
@@ -58,10 +59,24 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// Which jobs reserve their high estimate, as SQL lists of statuses.
+const (
+	// reservingIn: every job that may still cost money, checked at submit.
+	// An unconfirmed job reserves until it is adopted (running), dismissed
+	// (cancelled) or deleted: the provider may be running and billing it.
+	reservingIn = `('queued', 'submitting', 'running')`
+	// sentIn: the jobs already sent (or maybe sent), checked when a queued
+	// job is about to be sent; queued jobs do not hold each other back.
+	sentIn = `('submitting', 'running', 'unconfirmed')`
+)
+
 // totals returns, in one statement (one consistent snapshot), this
-// month's spend (attempts finished in [start, end)) and what active jobs
-// other than exceptID reserve.
-func totals(ctx context.Context, q queryer, start, end time.Time, exceptID string) (spent, reserved float64, err error) {
+// month's spend (attempts finished in [start, end)) and what is reserved:
+// the high estimates of the jobs in statuses (reservingIn or sentIn) other
+// than exceptID, and of the unconfirmed attempts left behind by a resubmit
+// this month (see ResubmitWithinBudget) of jobs that still exist, and
+// of every helper call not settled yet (ReserveHelper).
+func totals(ctx context.Context, q queryer, start, end time.Time, exceptID, statuses string) (spent, reserved float64, err error) {
 	s, err := toNanos(start)
 	if err != nil {
 		return 0, 0, err
@@ -72,8 +87,11 @@ func totals(ctx context.Context, q queryer, start, end time.Time, exceptID strin
 	}
 	err = q.QueryRowContext(ctx, `SELECT
 		(SELECT COALESCE(sum(cost_usd), 0) FROM attempts WHERE finished_at >= ? AND finished_at < ?),
-		(SELECT COALESCE(sum(estimate_high_usd), 0) FROM jobs WHERE status IN `+activeIn+` AND id <> ?)`,
-		s, e, exceptID).Scan(&spent, &reserved)
+		(SELECT COALESCE(sum(estimate_high_usd), 0) FROM jobs WHERE status IN `+statuses+` AND id <> ?)
+		+ (SELECT COALESCE(sum(unconfirmed_reserve_usd), 0) FROM attempts WHERE unconfirmed_reserve_usd > 0
+			AND finished_at >= ? AND finished_at < ? AND job_id IN (SELECT id FROM jobs))
+		+ (SELECT COALESCE(sum(high_usd), 0) FROM helper_reservations)`,
+		s, e, exceptID, s, e).Scan(&spent, &reserved)
 	if err != nil {
 		return 0, 0, fmt.Errorf("reading this month's spend: %w", err)
 	}
@@ -93,7 +111,7 @@ func (s *Store) decide(ctx context.Context, q queryer, check BudgetCheck, except
 		return cost.Decision{}, err
 	}
 	month, start, end := s.thisMonth()
-	spent, reserved, err := totals(ctx, q, start, end, exceptID)
+	spent, reserved, err := totals(ctx, q, start, end, exceptID, reservingIn)
 	if err != nil {
 		return cost.Decision{}, err
 	}
@@ -116,6 +134,7 @@ func (s *Store) CheckBudget(ctx context.Context, check BudgetCheck) (cost.Decisi
 // write lock, two submissions (from two processes too) cannot both pass
 // on the same remaining budget.
 func (s *Store) CreateJobWithinBudget(ctx context.Context, j job.Job, check BudgetCheck) (job.Job, error) {
+	j.MaxCostUSD = check.Budget.MaxCostUSD
 	return s.createJob(ctx, j, func(tx *sql.Tx, j job.Job) error {
 		d, err := s.decide(ctx, tx, check, j.ID)
 		if err != nil {
@@ -131,10 +150,22 @@ func (s *Store) CreateJobWithinBudget(ctx context.Context, j job.Job, check Budg
 // ResubmitWithinBudget starts a new attempt of a job under the same rule
 // and in ONE transaction: the budget is checked first (a refusal writes
 // nothing), then fn is applied as by Update (it moves the job back to
-// queued and raises Attempt), and the new attempt's Charge replaces the old.
+// queued and raises Attempt), and the new attempt's Charge replaces the
+// old; the job keeps check's cap (job.Job.MaxCostUSD).
+//
+// An unconfirmed attempt may still be running at the provider, so when
+// the job was unconfirmed, its attempt's high estimate stays reserved
+// (attempts.unconfirmed_reserve_usd, for the month the attempt ended in,
+// until the job is deleted) and counts in this very check.
 func (s *Store) ResubmitWithinBudget(ctx context.Context, id string, check BudgetCheck, fn func(*job.Job) error) (job.Job, error) {
 	var out job.Job
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE attempts SET unconfirmed_reserve_usd =
+			(SELECT estimate_high_usd FROM jobs WHERE id = ?)
+			WHERE kind = 'research' AND job_id = ? AND status = 'unconfirmed'
+			AND attempt = (SELECT attempt FROM jobs WHERE id = ? AND status = 'unconfirmed')`, id, id, id); err != nil {
+			return fmt.Errorf("keeping the reservation of job %s's unconfirmed attempt: %w", id, err)
+		}
 		d, err := s.decide(ctx, tx, check, id)
 		if err != nil {
 			return err
@@ -142,7 +173,13 @@ func (s *Store) ResubmitWithinBudget(ctx context.Context, id string, check Budge
 		if err := d.Err(); err != nil {
 			return err
 		}
-		out, err = s.updateTx(ctx, tx, id, fn)
+		out, err = s.updateTx(ctx, tx, id, func(c *job.Job) error {
+			if err := fn(c); err != nil {
+				return err
+			}
+			c.MaxCostUSD = check.Budget.MaxCostUSD
+			return nil
+		})
 		if err != nil {
 			return err
 		}

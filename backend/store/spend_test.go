@@ -73,7 +73,8 @@ func TestCreateJobWithinBudget(t *testing.T) {
 		t.Errorf("cap stored = %v, want 2", c.MaxCostUSD)
 	}
 
-	// Submitting and running jobs reserve; ended and unconfirmed ones do not.
+	// Submitting, running and unconfirmed jobs reserve (the provider may
+	// be billing an unconfirmed one); ended ones do not.
 	e.update(queued.ID, func(c *job.Job) { c.Status = job.Submitting })
 	if d, _ := e.st.CheckBudget(e.ctx, check(0, 0, 0)); d.ReservedUSD != 1.5+1.99 {
 		t.Errorf("reserved with one submitting = %v, want 3.49", d.ReservedUSD)
@@ -81,8 +82,12 @@ func TestCreateJobWithinBudget(t *testing.T) {
 	e.update(queued.ID, func(c *job.Job) { c.Status = job.Unconfirmed })
 	e.update(capped.ID, func(c *job.Job) { c.Status = job.Submitting })
 	e.update(capped.ID, func(c *job.Job) { c.Status, c.ProviderJobID = job.Running, "resp_capped" })
+	if d, _ := e.st.CheckBudget(e.ctx, check(0, 0, 0)); d.ReservedUSD != 1.5+1.99 {
+		t.Errorf("reserved with one running, one unconfirmed = %v, want 3.49", d.ReservedUSD)
+	}
+	e.update(queued.ID, func(c *job.Job) { c.Status = job.Cancelled }) // dismissed
 	if d, _ := e.st.CheckBudget(e.ctx, check(0, 0, 0)); d.ReservedUSD != 1.99 {
-		t.Errorf("reserved with one running, one unconfirmed = %v, want 1.99", d.ReservedUSD)
+		t.Errorf("reserved with one running, one dismissed = %v, want 1.99", d.ReservedUSD)
 	}
 }
 

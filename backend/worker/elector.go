@@ -97,6 +97,9 @@ func (w *Worker) setLeading(leading bool, holder string) {
 		w.parked = map[string][]string{}
 	}
 	w.health.LeaseHolder = holder
+	if leading != was {
+		w.tellLocked(leading)
+	}
 	w.mu.Unlock()
 	switch {
 	case leading && !was:
@@ -122,6 +125,9 @@ func (w *Worker) stop(ctx context.Context) {
 		w.log.WithError(err).Warn("could not release the poller lease; another process takes over once it is stale")
 	}
 	w.mu.Lock()
+	if w.leading {
+		w.tellLocked(false)
+	}
 	w.leading = false
 	w.recovered = false
 	w.health.Poller = PollerStopped
@@ -129,4 +135,46 @@ func (w *Worker) stop(ctx context.Context) {
 	w.health.NextCheck = nil
 	w.mu.Unlock()
 	w.emitHealth()
+}
+
+// Subscription receives this process's changes of leadership (Listen).
+type Subscription struct {
+	w  *Worker
+	ch chan bool
+}
+
+// Listen subscribes to leadership, as River's elector hands it out: the
+// channel's first value is the present state (true: this process holds the
+// poller lease), then one value per change. It holds the newest value
+// only: a slow reader misses intermediate changes, never the last one.
+// Call Unlisten when done.
+func (w *Worker) Listen() *Subscription {
+	s := &Subscription{w: w, ch: make(chan bool, 1)}
+	w.mu.Lock()
+	w.listeners[s] = struct{}{}
+	s.ch <- w.leading
+	w.mu.Unlock()
+	return s
+}
+
+// C receives the leadership values.
+func (s *Subscription) C() <-chan bool { return s.ch }
+
+// Unlisten ends the subscription: nothing more is sent on C.
+func (s *Subscription) Unlisten() {
+	s.w.mu.Lock()
+	delete(s.w.listeners, s)
+	s.w.mu.Unlock()
+}
+
+// tellLocked hands a change of leadership to every subscription, replacing
+// a value not read yet. w.mu must be held (so values go out in order).
+func (w *Worker) tellLocked(leading bool) {
+	for s := range w.listeners {
+		select {
+		case <-s.ch:
+		default:
+		}
+		s.ch <- leading
+	}
 }

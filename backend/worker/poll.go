@@ -61,7 +61,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 			w.pause(j.Provider, err)
 			return
 		case provider.KindNotFound:
-			w.providerOK()
+			w.providerOK(j.Provider)
 			log.WithError(err).Warn("the provider no longer has this job")
 			if serr := w.save(wctx, j.ID, true, func(c *job.Job) error {
 				if !same(c) {
@@ -101,7 +101,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 		return
 	}
 
-	w.providerOK()
+	w.providerOK(j.Provider)
 	o := decide(j, snap)
 	if o.unknown {
 		log.WithField("provider_status", snap.Status).Warn("unknown provider status; the job keeps running and is checked again")

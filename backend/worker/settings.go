@@ -1,29 +1,35 @@
 package worker
 
-import (
-	"errors"
-	"time"
-
-	"github.com/deepr-desktop/deepr/backend/provider"
-)
+import "time"
 
 // Settings that change without a restart, and the per-provider pause after
 // a rejected key. Every setter takes effect at once and wakes the
 // scheduler; all are safe for concurrent use.
 
-// SetProvider replaces the provider registered as name (the API key
-// changed), lifts a "key rejected" pause and wakes the scheduler.
+// SetProvider replaces the provider registered as name because its API
+// key changed: it lifts that provider's "key rejected" pause (and no
+// other's) and wakes the scheduler.
 func (w *Worker) SetProvider(name string, p Provider) {
 	w.mu.Lock()
 	w.providers[name] = p
 	_, wasPaused := w.pausedUntil[name]
 	delete(w.pausedUntil, name)
-	if wasPaused || w.health.Provider == ProviderKeyRejected {
-		w.health.Provider = ProviderUnknown
-		w.health.Message = "The API key changed; it is checked on the next poll."
+	if wasPaused || w.provHealth[name].State == ProviderKeyRejected {
+		now := w.clock.Now()
+		w.provHealth[name] = ProviderHealth{Name: name, State: ProviderUnknown, Since: &now,
+			Message: "The " + w.nameOf(name).Display + " API key changed; it is checked on the next poll."}
 	}
 	w.mu.Unlock()
 	w.emitHealth()
+	w.kick()
+}
+
+// ReplaceProvider replaces the provider registered as name with the same
+// key (another setting of it changed): its health and any pause stay.
+func (w *Worker) ReplaceProvider(name string, p Provider) {
+	w.mu.Lock()
+	w.providers[name] = p
+	w.mu.Unlock()
 	w.kick()
 }
 
@@ -119,19 +125,12 @@ func (w *Worker) paused(name string) bool {
 }
 
 // pause stops calls to a provider whose key was rejected until the next
-// poll interval or SetProvider.
+// poll interval or SetProvider; the other providers go on.
 func (w *Worker) pause(name string, err error) {
 	until := w.clock.Now().Add(w.interval())
-	msg := displayName(name) + " rejected the API key"
-	var pe *provider.Error
-	if errors.As(err, &pe) && pe.Message != "" {
-		msg = pe.Message
-	}
 	w.mu.Lock()
 	w.pausedUntil[name] = until
-	w.health.Provider = ProviderKeyRejected
-	w.health.Message = msg + ". Polling is paused: set a new key in Settings or OPENAI_API_KEY; jobs stay as they are."
 	w.mu.Unlock()
-	w.log.WithError(err).WithField("provider", name).Warn("API key rejected; provider calls paused")
-	w.emitHealth()
+	w.log.WithError(err).WithField("provider", name).Warn("API key rejected; calls to this provider paused")
+	w.keyRejected(name, err)
 }

@@ -88,7 +88,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 	log := w.log.WithField("job", j.ID)
 
 	if err == nil {
-		w.providerOK()
+		w.providerOK(j.Provider)
 		l := lateSave{attempt: j.Attempt, provider: j.Provider, id: id, submittedAt: now, fellBack: fellBack}
 		if serr := w.saveID(wctx, j.ID, l); serr != nil {
 			// Keep the id (and the job in flight) and try again soon.
@@ -123,7 +123,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 		if kind == provider.KindNotSent {
 			w.providerOffline(j.Provider, err)
 		} else {
-			w.providerOK()
+			w.providerOK(j.Provider)
 		}
 		log.WithError(err).Info("job not sent; it stays queued")
 		fn = func(c *job.Job) error {
@@ -139,7 +139,7 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 			return nil
 		}
 	case provider.KindRejected, provider.KindQuota, provider.KindNotFound, provider.KindContextGone:
-		w.providerOK()
+		w.providerOK(j.Provider)
 		log.WithError(err).Warn("the provider refused the job")
 		fn = func(c *job.Job) error {
 			if !same(c) {

@@ -125,6 +125,12 @@ type Config struct {
 	FeedInterval time.Duration // how often the change feed asks whether another process committed (a read), without a file watch
 	DataDir      string        // root of the report mirror; "" = no mirror
 
+	// Names says how each provider is named to users (its display name and
+	// key variable), so a health message names the provider concerned and
+	// its own variable. Health lists providers in this order; one not
+	// listed comes after, named by its id.
+	Names []ProviderName
+
 	// Cost prices a run in USD from the job (its provider, model and the
 	// prices it was submitted under) and the provider's snapshot (its usage,
 	// or the cost the provider reports); nil leaves the cost at 0.
@@ -200,9 +206,11 @@ type Worker struct {
 	known        map[string]int64     // job id -> last version emitted, written or seen here
 	primed       bool                 // known holds a baseline of the whole database
 	leading      bool
-	recovered    bool // the takeover recovery ran since the lease was acquired
-	running      bool // Run is active
-	health       Health
+	recovered    bool                      // the takeover recovery ran since the lease was acquired
+	running      bool                      // Run is active
+	health       Health                    // the poller's part (Providers are in provHealth)
+	provHealth   map[string]ProviderHealth // provider -> its own state
+	listeners    map[*Subscription]struct{}
 	lastEmitted  Health
 	seq          uint64 // sequence number of the last health event
 }
@@ -255,7 +263,9 @@ func New(st *store.Store, providers map[string]Provider, cfg Config, opt Options
 		late:         map[string]lateSave{},
 		planned:      map[string]plan{},
 		known:        map[string]int64{},
-		health:       Health{Provider: ProviderUnknown, Poller: PollerStopped},
+		health:       Health{Poller: PollerStopped},
+		provHealth:   map[string]ProviderHealth{},
+		listeners:    map[*Subscription]struct{}{},
 	}
 	if w.clock == nil {
 		w.clock = realClock{}
@@ -271,7 +281,7 @@ func New(st *store.Store, providers map[string]Provider, cfg Config, opt Options
 	for name, p := range providers {
 		w.providers[name] = p
 	}
-	w.lastEmitted = w.health
+	w.lastEmitted = w.healthLocked()
 	return w
 }
 

@@ -1,0 +1,60 @@
+package simulation
+
+import (
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+	"pgregory.net/rapid"
+)
+
+// TestMain keeps the simulation away from the real OS keychain.
+func TestMain(m *testing.M) {
+	keyring.MockInit()
+	os.Exit(m.Run())
+}
+
+// Defaults of make test's run: a fixed set of seeds (the base seed and
+// the next checks-1), each a day-to-week of use. -rapid.seed,
+// -rapid.checks and -rapid.steps override them (make sim-long).
+const (
+	defaultSeed   = "20261227"
+	defaultChecks = "6"
+	defaultSteps  = "60"
+)
+
+// TestDailyUse is the simulation of daily use (see the package doc).
+func TestDailyUse(t *testing.T) {
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for name, v := range map[string]string{"rapid.seed": defaultSeed, "rapid.checks": defaultChecks, "rapid.steps": defaultSteps} {
+		if !set[name] && os.Getenv("RAPID_"+envName(name)) == "" {
+			if err := flag.Set(name, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		w := newWorld(t)
+		t.Repeat(map[string]func(*rapid.T){
+			"submit": w.submit, "cancel": w.cancel, "resubmit": w.resubmit, "edit": w.edit,
+			"follow_up": w.followUp, "ask": w.ask, "clarify": w.clarify, "brief": w.brief,
+			"delete": w.del, "dismiss": w.dismiss, "adopt": w.adopt,
+			"settings": w.settings, "key": w.key, "outage": w.outage, "end_run": w.endRun,
+			"tick": w.tick, "wait": w.wait, "wait_more": w.wait, "jump": w.jump, "crash": w.crash,
+			"": w.check,
+		})
+	})
+}
+
+// envName is rapid's environment variable for a flag: rapid.checks -> CHECKS.
+func envName(flagName string) string {
+	out := []byte(flagName[len("rapid."):])
+	for i, c := range out {
+		if 'a' <= c && c <= 'z' {
+			out[i] = c - 'a' + 'A'
+		}
+	}
+	return string(out)
+}
