@@ -23,7 +23,7 @@ tags = sqlite_fts5$(shell pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo
 XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
-.PHONY: all run build dev test test-go test-frontend smoke e2e bench bench-go vet lint deps deps-test \
+.PHONY: all run build dev test test-go test-frontend smoke e2e bench bench-go vet lint deps deps-test sim-long \
         frontend-deps frontend bindings clean version-sync \
         package-linux package-linux-check package-windows package-macos deps-package
 
@@ -97,6 +97,14 @@ lint:
 ## The Go tests run with the race detector.
 test-go:
 	$(GO) test -race -tags $(tags) -count=1 ./...
+
+## The simulation of daily use at length (not part of make test): thousands of
+## seeded runs; SIM_CHECKS and SIM_SEED choose how many and where to start.
+SIM_CHECKS ?= 2000
+SIM_SEED   ?= 1
+sim-long:
+	$(GO) test -race -tags $(tags) -count=1 -timeout 0 ./backend/simulation -run TestDailyUse \
+		-rapid.checks=$(SIM_CHECKS) -rapid.seed=$(SIM_SEED) -rapid.steps=150 -rapid.shrinktime=10m
 
 test-frontend: frontend-deps
 	cd frontend && npm run check && npm test

@@ -57,6 +57,9 @@ func (r *runner) describe(j job.Job) {
 	if j.FinishedAt != nil {
 		fmt.Fprintf(w, "Finished  %s\n", j.FinishedAt.Local().Format(time.RFC1123))
 	}
+	if j.CancelNote != "" {
+		fmt.Fprintf(w, "Cancel    %s\n", termSafe(j.CancelNote, false))
+	}
 	if j.Usage.InputTokens+j.Usage.OutputTokens > 0 {
 		fmt.Fprintf(w, "Usage     %d input, %d output tokens, %d web searches, $%.2f\n",
 			j.Usage.InputTokens, j.Usage.OutputTokens, j.Usage.WebSearchCalls, j.CostUSD)

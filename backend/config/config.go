@@ -11,9 +11,7 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"net"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -65,6 +63,10 @@ type Config struct {
 	// Source tells, for every variable name, which layer its value came
 	// from: "env", ".env", "config .env", "settings" or "default".
 	Source map[string]string
+	// SettingsProblems lists what settings.json held that is not in force
+	// (each such setting uses its default), in documentation order; nil
+	// when every saved value is used. See Load.
+	SettingsProblems []Problem
 }
 
 // DefaultHelperModel is the helper model when DEEPR_HELPER_MODEL is unset.
@@ -90,15 +92,6 @@ const (
 	SourceSettings  = "settings"
 	SourceDefault   = "default"
 )
-
-// LoadOptions are Load's inputs. Only Getenv is required.
-type LoadOptions struct {
-	Getenv           func(string) (string, bool) // os.LookupEnv in production
-	WorkDir          string                      // where to look for .env ("" = skip that layer)
-	DefaultDataDir   string
-	DefaultConfigDir string
-	ValidModel       func(string) bool // nil = accept any non-empty model name
-}
 
 // Variable describes one setting: the single list used by the docs and by
 // `deepr doctor`.
@@ -150,15 +143,11 @@ func coreSpecs() []spec {
 			"The OpenAI project to bill.", false},
 			func(c *Config, v string, _ LoadOptions) error { c.OpenAIProjectID = v; return nil },
 			func(c Config) string { return c.OpenAIProjectID }},
-		{Variable{"DEEPR_MODEL", "o3-deep-research", "o3-deep-research or o4-mini-deep-research",
-			"The model new research jobs use unless one is chosen at submission.", false},
-			func(c *Config, v string, o LoadOptions) error {
-				if o.ValidModel != nil && !o.ValidModel(v) {
-					return errors.New("use a deep-research model: o3-deep-research or o4-mini-deep-research")
-				}
-				c.Model = v
-				return nil
-			},
+		{Variable{"DEEPR_MODEL", "o3-deep-research", "a model one of the providers offers (see Providers), like o3-deep-research",
+			"The model new research jobs use unless one is chosen at submission; it also picks their provider.", false},
+			// Which models exist depends on other settings (the Azure
+			// deployment): Load checks it last, with LoadOptions.CheckModel.
+			func(c *Config, v string, _ LoadOptions) error { c.Model = v; return nil },
 			func(c Config) string { return c.Model }},
 		{Variable{"DEEPR_HELPER_MODEL", DefaultHelperModel, "an OpenAI model name with a known price, like gpt-4.1-mini",
 			"The cheap model (OpenAI, no background mode) that asks clarifying questions, writes research briefs and answers questions about a saved report.", false},
@@ -318,119 +307,6 @@ func lookup(name string) (spec, bool) {
 	return spec{}, false
 }
 
-// Load resolves every variable from its layers (see the package doc),
-// validates it and returns the configuration. All problems are reported
-// together in one error (errors.Join), each naming the variable, the bad
-// value (never for secrets) and what is accepted. On error the returned
-// Config holds defaults where values were bad.
-func Load(o LoadOptions) (Config, error) {
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = func(string) (string, bool) { return "", false }
-	}
-	var errs []error
-
-	type layer struct {
-		source string
-		get    func(string) string
-	}
-	var layers []layer
-	layers = append(layers, layer{SourceEnv, func(k string) string {
-		v, _ := getenv(k)
-		return strings.TrimSpace(v)
-	}})
-	if o.WorkDir != "" {
-		m, err := ReadDotEnv(filepath.Join(o.WorkDir, ".env"))
-		if err != nil {
-			errs = append(errs, err)
-		}
-		layers = append(layers, layer{SourceDotEnv, fromMap(m)})
-	}
-
-	// The config dir comes first: it says where the next two layers are.
-	configDir := o.DefaultConfigDir
-	for _, l := range layers {
-		if v := l.get("DEEPR_CONFIG_DIR"); v != "" {
-			if p, err := folder(v, o.WorkDir); err == nil {
-				configDir = p
-			}
-			break
-		}
-	}
-	if configDir != "" {
-		envPath := filepath.Join(configDir, ".env")
-		if o.WorkDir == "" || !samePath(envPath, filepath.Join(o.WorkDir, ".env")) {
-			m, err := ReadDotEnv(envPath)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			m = without(m, "DEEPR_CONFIG_DIR")
-			layers = append(layers, layer{SourceConfigEnv, fromMap(m)})
-		}
-		m, err := LoadSettings(configDir)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		// settings.json never holds secrets (they go to the keychain) nor
-		// the config dir, even if someone wrote them there by hand.
-		for _, s := range specs() {
-			if s.Secret {
-				delete(m, s.Name)
-			}
-		}
-		m = without(m, "DEEPR_CONFIG_DIR")
-		layers = append(layers, layer{SourceSettings, fromMap(m)})
-	}
-
-	c := Config{Source: map[string]string{}}
-	for _, s := range specs() {
-		def := s.Default
-		switch s.Name {
-		case "DEEPR_DATA_DIR":
-			def = o.DefaultDataDir
-		case "DEEPR_CONFIG_DIR":
-			def = o.DefaultConfigDir
-		}
-		if def != "" {
-			if err := s.set(&c, def, o); err != nil {
-				errs = append(errs, fmt.Errorf("the default of %s (%q) is not valid: %v", s.Name, def, err))
-			}
-		}
-		c.Source[s.Name] = SourceDefault
-		for _, l := range layers {
-			v := l.get(s.Name)
-			if v == "" {
-				continue
-			}
-			c.Source[s.Name] = l.source
-			saved := c
-			if err := s.set(&c, v, o); err != nil {
-				c = saved
-				errs = append(errs, invalid(s.Variable, v, l.source, err))
-			}
-			break
-		}
-	}
-	return c, errors.Join(errs...)
-}
-
-// invalid is the one error message for a bad value.
-func invalid(v Variable, value, source string, why error) error {
-	from := ""
-	switch source {
-	case SourceDotEnv:
-		from = " (from .env in the working directory)"
-	case SourceConfigEnv:
-		from = " (from .env in the config folder)"
-	case SourceSettings:
-		from = " (from the app's saved settings)"
-	}
-	if v.Secret {
-		return fmt.Errorf("%s%s is not valid: %v", v.Name, from, why)
-	}
-	return fmt.Errorf("%s=%q%s is not valid: %v", v.Name, value, from, why)
-}
-
 // EffectivePollInterval is how often running jobs are polled: the webhook
 // fallback interval when webhooks are on, else PollInterval.
 func (c Config) EffectivePollInterval() time.Duration {
@@ -449,19 +325,4 @@ func (c Config) Get(name string) string {
 		return ""
 	}
 	return s.get(c)
-}
-
-func fromMap(m map[string]string) func(string) string {
-	return func(k string) string { return strings.TrimSpace(m[k]) }
-}
-
-func without(m map[string]string, key string) map[string]string {
-	delete(m, key)
-	return m
-}
-
-func samePath(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == bb
 }

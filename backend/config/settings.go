@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,11 +14,18 @@ import (
 
 // SettingsPath is where the app saves settings: settings.json in configDir.
 func SettingsPath(configDir string) string {
-	return filepath.Join(configDir, "settings.json")
+	return filepath.Join(configDir, SettingsFile)
 }
 
+// ErrDamaged is the error of a settings file that is not a JSON object
+// (truncated, emptied, or edited into something else).
+var ErrDamaged = errors.New("the settings file is damaged")
+
 // LoadSettings reads the settings the app saved: a flat JSON object of
-// variable name to string value. A missing file is an empty map.
+// variable name to value. Values are strings; a number, true/false or any
+// other JSON value written by hand is taken as its JSON text, and null as
+// not set. A missing file is an empty map; a file that is not a JSON
+// object is ErrDamaged (with an empty map).
 func LoadSettings(configDir string) (map[string]string, error) {
 	path := SettingsPath(configDir)
 	b, err := os.ReadFile(path)
@@ -25,24 +33,38 @@ func LoadSettings(configDir string) (map[string]string, error) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return map[string]string{}, fmt.Errorf("cannot read the settings file %s: %v", path, err)
+		return map[string]string{}, fmt.Errorf("cannot read the settings file %s (%v): every saved setting uses its default; check the file's permissions", path, err)
 	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return map[string]string{}, fmt.Errorf("the settings file %s is damaged (%v): fix it or delete it to start from the defaults", path, err)
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return map[string]string{}, fmt.Errorf("%w: %s (%v); every saved setting uses its default until the settings are saved again, which keeps this file as %s", ErrDamaged, path, err, SettingsFile+".damaged")
 	}
-	if m == nil { // the file said null
-		m = map[string]string{}
+	m := make(map[string]string, len(raw))
+	for k, v := range raw {
+		var s string
+		switch {
+		case bytes.Equal(v, []byte("null")):
+		case json.Unmarshal(v, &s) == nil:
+			m[k] = s
+		default:
+			var c bytes.Buffer
+			_ = json.Compact(&c, v)
+			m[k] = c.String()
+		}
 	}
 	return m, nil
 }
 
-// SaveSettings validates m and writes it as configDir's settings.json,
-// atomically (a temporary file renamed over the old one), with mode 0600 in
-// a folder created with mode 0700. Unknown names, names that cannot be saved
-// (secrets, which belong in the OS keychain, and DEEPR_CONFIG_DIR) and
+// SaveSettings checks m and writes it as configDir's settings.json,
+// atomically (a temporary file in the same folder, synced, renamed over the
+// old one), with mode 0600 in a folder created with mode 0700. Each name
+// and value is checked as Load takes it from settings.json; names that
+// cannot be saved there (unknown ones, secrets, DEEPR_CONFIG_DIR) and
 // invalid values are refused, all reported together, and nothing is
-// written. Empty values are dropped: they mean "use the default".
+// written. DEEPR_MODEL is only checked against the providers by Load
+// (LoadOptions.CheckModel): check the whole result with Load and
+// LoadOptions.Saved before saving it. Empty values are dropped: they mean
+// "use the default". A damaged file is kept as settings.json.damaged.
 func SaveSettings(configDir string, m map[string]string) error {
 	clean := make(map[string]string, len(m))
 	var errs []error
@@ -53,27 +75,21 @@ func SaveSettings(configDir string, m map[string]string) error {
 	sort.Strings(names)
 	for _, k := range names {
 		v := strings.TrimSpace(m[k])
-		s, ok := lookup(k)
-		switch {
-		case !ok:
-			errs = append(errs, fmt.Errorf("%s is not a Deepr setting: use one of the names listed in docs/configuration.md", k))
-			continue
-		case s.Secret:
-			errs = append(errs, fmt.Errorf("%s cannot be saved in settings.json: save the key in the app (it goes to the OS keychain) or set it in the environment", k))
-			continue
-		case k == "DEEPR_CONFIG_DIR":
-			errs = append(errs, fmt.Errorf("DEEPR_CONFIG_DIR cannot be saved in settings.json (it says where that file is): set it in the environment or in .env"))
-			continue
-		case v == "":
+		if why := unsavable(k); why != "" {
+			errs = append(errs, fmt.Errorf("%s cannot be saved in %s: %s", k, SettingsFile, why))
 			continue
 		}
-		if k == "DEEPR_DATA_DIR" && !filepath.IsAbs(v) {
-			errs = append(errs, invalid(s.Variable, v, "", errors.New("use an absolute folder path")))
+		if v == "" {
 			continue
 		}
+		s, _ := lookup(k)
 		var c Config
-		if err := s.set(&c, v, LoadOptions{}); err != nil {
-			errs = append(errs, invalid(s.Variable, v, "", err))
+		err := s.set(&c, v, LoadOptions{})
+		if err == nil {
+			err = savedRule(k, v)
+		}
+		if err != nil {
+			errs = append(errs, Problem{Setting: k, Value: v, Reason: err.Error()}.error())
 			continue
 		}
 		clean[k] = v
@@ -91,6 +107,11 @@ func SaveSettings(configDir string, m map[string]string) error {
 		return fmt.Errorf("cannot create the config folder %s: %v (set DEEPR_CONFIG_DIR to a writable folder)", configDir, err)
 	}
 	path := SettingsPath(configDir)
+	if _, err := LoadSettings(configDir); errors.Is(err, ErrDamaged) {
+		if err := os.Rename(path, path+".damaged"); err != nil {
+			return fmt.Errorf("cannot keep the damaged settings file as %s.damaged: %v", path, err)
+		}
+	}
 	if err := writeAtomic(path, b); err != nil {
 		return fmt.Errorf("cannot save the settings to %s: %v", path, err)
 	}
@@ -98,7 +119,8 @@ func SaveSettings(configDir string, m map[string]string) error {
 }
 
 // writeAtomic writes b to a temporary file next to path, syncs it and
-// renames it over path, so readers see the old file or the new one.
+// renames it over path, so readers see the old file or the new one, then
+// syncs the folder so the rename survives a crash.
 func writeAtomic(path string, b []byte) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), ".settings-*.tmp")
 	if err != nil {
@@ -122,5 +144,12 @@ func writeAtomic(path string, b []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil { // not every system syncs a folder (Windows)
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
 }

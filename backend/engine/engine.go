@@ -13,7 +13,6 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/paths"
-	"github.com/deepr-desktop/deepr/backend/provider/openai"
 	"github.com/deepr-desktop/deepr/backend/research"
 	"github.com/deepr-desktop/deepr/backend/secrets"
 	"github.com/deepr-desktop/deepr/backend/store"
@@ -34,8 +33,15 @@ type Options struct {
 	DeferStartupWork bool
 }
 
-// LoadConfig resolves the configuration and folders without opening anything.
-func LoadConfig(o Options) (config.Config, paths.Dirs, error) {
+// LoadConfig resolves the configuration and folders without opening
+// anything. Bad values in settings.json never make it fail: they fall back
+// to their defaults and cfg.SettingsProblems lists them (see config.Load).
+func LoadConfig(o Options) (config.Config, paths.Dirs, error) { return loadConfig(o, nil) }
+
+// loadConfig is LoadConfig with saved, when not nil, standing in for
+// settings.json. The default model is checked against the models of the
+// providers the service gets (Providers), under the configuration.
+func loadConfig(o Options, saved map[string]string) (config.Config, paths.Dirs, error) {
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.LookupEnv
@@ -50,7 +56,8 @@ func LoadConfig(o Options) (config.Config, paths.Dirs, error) {
 		WorkDir:          wd,
 		DefaultDataDir:   def.Data,
 		DefaultConfigDir: def.Config,
-		ValidModel:       openai.ValidModel,
+		CheckModel:       research.ModelCheck(Providers()),
+		Saved:            saved,
 	})
 	if err != nil {
 		return cfg, paths.Dirs{}, err
@@ -81,6 +88,9 @@ func Open(o Options) (*research.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range cfg.SettingsProblems {
+		o.Log.WithField("setting", p.Setting).Warn("a saved setting is set aside, its default is in force: " + p.String())
+	}
 	if err := dirs.Ensure(); err != nil {
 		return nil, err
 	}
@@ -96,6 +106,7 @@ func Open(o Options) (*research.Service, error) {
 		Dirs:      dirs,
 		Config:    cfg,
 		Reload:    func() (config.Config, error) { c, _, err := LoadConfig(o); return c, err },
+		Resolve:   func(saved map[string]string) (config.Config, error) { c, _, err := loadConfig(o, saved); return c, err },
 		Secrets:   secrets.New(dirs.Config),
 		Providers: Providers(),
 		Holder:    o.Holder,

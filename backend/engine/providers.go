@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/deepr-desktop/deepr/backend/config"
+	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/provider/gemini"
 	"github.com/deepr-desktop/deepr/backend/provider/openai"
 	"github.com/deepr-desktop/deepr/backend/provider/perplexity"
@@ -16,7 +17,7 @@ func Providers() []research.ProviderSpec {
 	return []research.ProviderSpec{
 		{
 			Name: "openai", Display: "OpenAI", KeyVariable: "OPENAI_API_KEY", SecretName: "openai_api_key",
-			KeyHelp: "platform.openai.com/api-keys", CanCancel: true, Continues: true,
+			KeyHelp: "platform.openai.com/api-keys", Caps: openAICaps(),
 			Models: func(config.Config) []research.ModelInfo { return Models() },
 			New: func(cfg config.Config, key string) research.Provider {
 				return openai.New(openai.Config{APIKey: key, BaseURL: cfg.OpenAIBaseURL, OrgID: cfg.OpenAIOrgID, ProjectID: cfg.OpenAIProjectID})
@@ -24,7 +25,11 @@ func Providers() []research.ProviderSpec {
 		},
 		{
 			Name: "gemini", Display: "Gemini", KeyVariable: "GEMINI_API_KEY", SecretName: "gemini_api_key",
-			KeyHelp: "aistudio.google.com/apikey", CanCancel: true, Continues: true,
+			KeyHelp: "aistudio.google.com/apikey",
+			// The agent always searches with Google (and reads pages); the
+			// Interactions API takes no tool switch Deepr sends and no limit
+			// on tool calls: the agent decides how many it makes.
+			Caps: provider.Capabilities{WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever, Cancel: true, Continue: true},
 			Models: func(config.Config) []research.ModelInfo {
 				var out []research.ModelInfo
 				for i, m := range gemini.Models() {
@@ -42,7 +47,11 @@ func Providers() []research.ProviderSpec {
 		},
 		{
 			Name: "perplexity", Display: "Perplexity", KeyVariable: "PERPLEXITY_API_KEY", SecretName: "perplexity_api_key",
-			KeyHelp: "perplexity.ai/account/api/keys", CanCancel: false,
+			KeyHelp: "perplexity.ai/account/api/keys",
+			// sonar-deep-research searches on every run and decides how many
+			// searches it makes; the async API has no cancel and keeps no
+			// conversation to continue.
+			Caps: provider.Capabilities{WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever},
 			Models: func(config.Config) []research.ModelInfo {
 				return []research.ModelInfo{{ID: perplexity.DefaultModel, Provider: "perplexity", Label: "Perplexity sonar deep research",
 					Description: "Fast and inexpensive. Cannot be cancelled at Perplexity once sent; results are kept there for about 7 days."}}
@@ -53,7 +62,7 @@ func Providers() []research.ProviderSpec {
 		},
 		{
 			Name: "azure", Display: "Azure OpenAI", KeyVariable: "AZURE_OPENAI_API_KEY", SecretName: "azure_openai_api_key",
-			KeyHelp: "your Azure OpenAI resource's Keys and Endpoint page", CanCancel: true, Continues: true,
+			KeyHelp: "your Azure OpenAI resource's Keys and Endpoint page", Caps: openAICaps(),
 			Models: func(cfg config.Config) []research.ModelInfo {
 				var out []research.ModelInfo
 				for _, m := range openai.AzureModels(cfg.AzureDeployment) {
@@ -85,6 +94,14 @@ func Providers() []research.ProviderSpec {
 			},
 		},
 	}
+}
+
+// openAICaps are what the Responses API honours, on OpenAI and Azure
+// alike: the web_search_preview and code_interpreter tools as switched,
+// max_tool_calls, cancel, and previous_response_id for follow-ups.
+func openAICaps() provider.Capabilities {
+	return provider.Capabilities{WebSearch: provider.ToolOptional, CodeInterpreter: provider.ToolOptional,
+		MaxToolCalls: true, Cancel: true, Continue: true}
 }
 
 // Models lists OpenAI's models, the default first.

@@ -22,7 +22,12 @@
 // "in_progress" with a growing timeline of thought, google_search_call /
 // _result and url_context_call / _result steps; GET number StepsToFinish
 // answers the terminal state (by default "completed" with a model_output
-// step holding the report). Finish(id) makes the next GET terminal.
+// step holding the report). Finish(id) makes the next GET terminal; End(id)
+// ends it at once, as a run ends on its own while nobody polls. Runs lists
+// every interaction made and what each bills; SetAPIKey revokes the key
+// clients hold. A GET
+// of a cancelled interaction reports the usage it used before it stopped
+// (it is billed); the cancel's own answer has none.
 //
 // Markers anywhere in the input choose the behaviour:
 //

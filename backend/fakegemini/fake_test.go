@@ -100,3 +100,20 @@ func TestAuthAndValidation(t *testing.T) {
 		t.Errorf("GET after delete: %d, want 404", code)
 	}
 }
+
+// TestCancelledInteractionReportsItsUsage: a cancelled interaction that is
+// fetched reports the usage it used before it stopped (billed).
+func TestCancelledInteractionReportsItsUsage(t *testing.T) {
+	s := NewHandler(Options{APIKey: key, StepsToFinish: 10})
+	_, it := do(t, s, "POST", "/v1beta/interactions", key, create)
+	id := it["id"].(string)
+	do(t, s, "GET", "/v1beta/interactions/"+id, key, "")
+	if code, c := do(t, s, "POST", "/v1beta/interactions/"+id+"/cancel", key, "{}"); code != 200 || c["status"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", code, c["status"])
+	}
+	_, it = do(t, s, "GET", "/v1beta/interactions/"+id, key, "")
+	u, _ := it["usage"].(map[string]any)
+	if it["status"] != "cancelled" || u == nil || u["total_input_tokens"].(float64) <= 0 || u["total_output_tokens"].(float64) <= 0 {
+		t.Errorf("GET of the cancelled interaction: status %v usage %v, want the usage it used", it["status"], it["usage"])
+	}
+}

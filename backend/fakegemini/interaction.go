@@ -83,7 +83,7 @@ func (it *interaction) render(full bool) map[string]any {
 		"updated": it.updated.UTC().Format(time.RFC3339),
 		"steps":   steps,
 	}
-	if it.terminal() && it.status != "cancelled" {
+	if it.terminal() && (full || it.status != "cancelled") { // a cancelled run is billed for what it used
 		o["usage"] = it.usage()
 	}
 	if it.status == "failed" {

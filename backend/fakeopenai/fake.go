@@ -20,8 +20,14 @@
 // answer "in_progress" with a growing list of reasoning and web_search_call
 // items; GET number StepsToFinish answers the terminal state (by default
 // "completed" with a markdown report, three url_citation annotations and
-// usage). Finish(id) makes the next GET terminal. A cancelled or deleted
-// response stays that way.
+// usage). Finish(id) makes the next GET terminal; End(id) ends it at once,
+// as a run ends on its own while nobody polls. A cancelled or deleted
+// response stays that way. A response makes at most its max_tool_calls
+// tool calls (web_search_call items), as OpenAI honours the limit. Runs
+// lists every response made and what each bills (for tests that compare
+// it with what Deepr recorded). A cancel answers the response with usage null,
+// as OpenAI does; a GET of a cancelled response reports the usage it used
+// before it stopped (it is billed).
 //
 // Behaviour per response is chosen by markers anywhere in the prompt:
 //
@@ -45,6 +51,8 @@
 //	[[fake:slow]]        needs 5 x StepsToFinish GETs
 //	[[fake:still]]       while in progress, every GET answers the same single step
 //	                     (nothing new for the poller to write)
+//	[[fake:cancel-usage-late]] the first GET after a cancel answers usage null
+//	                     (not final yet); later GETs report it
 //
 // A create with previous_response_id naming a response the fake does not
 // have (never made, deleted or Expire'd) answers 400

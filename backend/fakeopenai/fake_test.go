@@ -278,3 +278,34 @@ func TestPlainRequestIsAnsweredAtOnce(t *testing.T) {
 		t.Errorf("clarifying questions = %v (%v)", msg, err)
 	}
 }
+
+// TestCancelledRunReportsItsUsage: as at OpenAI, the cancel answers the
+// response with usage null, and a GET of the cancelled response reports
+// what the run used before it stopped (billed). With cancel-usage-late,
+// the first GET after the cancel has no usage yet.
+func TestCancelledRunReportsItsUsage(t *testing.T) {
+	for _, late := range []bool{false, true} {
+		_, c := newClient(t, Options{StepsToFinish: 10})
+		prompt := "stop me"
+		if late {
+			prompt += " [[fake:cancel-usage-late]]"
+		}
+		_, r := c.create(prompt)
+		id := r["id"].(string)
+		c.do("GET", "/v1/responses/"+id, "")
+		if _, r = c.do("POST", "/v1/responses/"+id+"/cancel", ""); r["status"] != "cancelled" || r["usage"] != nil {
+			t.Fatalf("cancel answer: status %v usage %v, want cancelled with usage null", r["status"], r["usage"])
+		}
+		_, r = c.do("GET", "/v1/responses/"+id, "")
+		if late {
+			if r["usage"] != nil {
+				t.Errorf("first GET after the cancel (late usage): usage %v, want null", r["usage"])
+			}
+			_, r = c.do("GET", "/v1/responses/"+id, "")
+		}
+		u, _ := r["usage"].(map[string]any)
+		if r["status"] != "cancelled" || u == nil || u["input_tokens"].(float64) <= 0 || u["output_tokens"].(float64) <= 0 {
+			t.Errorf("GET of the cancelled response (late %v): status %v usage %v, want the usage it used", late, r["status"], r["usage"])
+		}
+	}
+}

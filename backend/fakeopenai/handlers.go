@@ -169,6 +169,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp.advance(s.now)
+	if resp.status == "cancelled" {
+		resp.cancelGets++
+	}
 	out := resp.render()
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
@@ -185,8 +188,12 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
 	}
 	if !terminal(resp.status) {
 		resp.status = "cancelled"
+		resp.finishedAt = s.now()
 	}
 	out := resp.render()
+	if resp.status == "cancelled" {
+		out["usage"] = nil // as at OpenAI: the cancel answers usage null; a GET reports it
+	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }

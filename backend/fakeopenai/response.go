@@ -16,7 +16,7 @@ type marks struct {
 	rateLimit, quota, badRequest     bool
 	get500, getDrop, gone            bool
 	hostile, unicode, slow           bool
-	still                            bool
+	still, cancelUsageLate           bool
 }
 
 func parseMarkers(prompt string) marks {
@@ -27,7 +27,7 @@ func parseMarkers(prompt string) marks {
 		rateLimit: has["ratelimit"], quota: has["quota"], badRequest: has["badrequest"],
 		get500: has["get500"], getDrop: has["getdrop"], gone: has["gone"],
 		hostile: has["hostile"], unicode: has["unicode"], slow: has["slow"],
-		still: has["still"],
+		still: has["still"], cancelUsageLate: has["cancel-usage-late"],
 	}
 }
 
@@ -44,6 +44,7 @@ type response struct {
 	polls      int  // successful GETs served
 	getCalls   int  // all GETs received
 	finishNext bool // Finish was called
+	cancelGets int  // successful GETs since it was cancelled
 
 	model            string
 	instructions     *string
@@ -143,6 +144,10 @@ func (r *response) render() map[string]any {
 	case "incomplete":
 		out["incomplete_details"] = map[string]any{"reason": "max_output_tokens"}
 		out["usage"] = r.usage(true)
+	case "cancelled": // billed for what it used before it stopped
+		if !r.marks.cancelUsageLate || r.cancelGets > 1 {
+			out["usage"] = r.usage(true)
+		}
 	case "failed":
 		out["error"] = map[string]any{"code": "server_error",
 			"message": "The fake model failed while researching this question (server_error)."}
@@ -185,26 +190,32 @@ func (r *response) output() []any {
 		rounds = 1
 	}
 	topic := fakehttp.Topic(r.prompt)
+	calls := 0 // tool calls so far: OpenAI stops at max_tool_calls
+	tool := func(item map[string]any) {
+		if r.maxToolCalls == nil || int64(calls) < *r.maxToolCalls {
+			items = append(items, item)
+			calls++
+		}
+	}
 	for i := 1; i <= rounds; i++ {
-		items = append(items,
-			map[string]any{
-				"id": fmt.Sprintf("rs_%06d_%d", r.seq, i), "type": "reasoning",
-				"summary": []any{map[string]any{"type": "summary_text",
-					"text": fmt.Sprintf("**Step %d**\n\nLooking for sources on %s.", i, topic)}},
-			},
-			map[string]any{
-				"id": fmt.Sprintf("ws_%06d_%da", r.seq, i), "type": "web_search_call", "status": "completed",
-				"action": map[string]any{"type": "search", "query": topic,
-					"queries": []string{fmt.Sprintf("%s (part %d)", topic, i)}},
-			})
+		items = append(items, map[string]any{
+			"id": fmt.Sprintf("rs_%06d_%d", r.seq, i), "type": "reasoning",
+			"summary": []any{map[string]any{"type": "summary_text",
+				"text": fmt.Sprintf("**Step %d**\n\nLooking for sources on %s.", i, topic)}},
+		})
+		tool(map[string]any{
+			"id": fmt.Sprintf("ws_%06d_%da", r.seq, i), "type": "web_search_call", "status": "completed",
+			"action": map[string]any{"type": "search", "query": topic,
+				"queries": []string{fmt.Sprintf("%s (part %d)", topic, i)}},
+		})
 		if i%2 == 0 {
-			items = append(items, map[string]any{
+			tool(map[string]any{
 				"id": fmt.Sprintf("ws_%06d_%db", r.seq, i), "type": "web_search_call", "status": "completed",
 				"action": map[string]any{"type": "open_page", "url": fmt.Sprintf("https://example.org/source-%d", i)},
 			})
 		}
 		if i%3 == 0 {
-			items = append(items, map[string]any{
+			tool(map[string]any{
 				"id": fmt.Sprintf("ws_%06d_%dc", r.seq, i), "type": "web_search_call", "status": "completed",
 				"action": map[string]any{"type": "find_in_page", "pattern": "capacity",
 					"url": fmt.Sprintf("https://example.org/source-%d", i)},

@@ -17,7 +17,10 @@
 //
 // Lifecycle: a create answers status CREATED. Each successful GET advances
 // one step: GETs 1 .. StepsToFinish-1 answer IN_PROGRESS, GET number
-// StepsToFinish answers COMPLETED with the report (or FAILED).
+// StepsToFinish answers COMPLETED with the report (or FAILED). End(id)
+// ends a request at once, as a run ends on its own while nobody polls
+// (nobody can stop it: there is no cancel). Runs lists every request made
+// and what each bills; SetAPIKey revokes the key clients hold.
 //
 // Markers in the user message choose the behaviour. The create faults hit
 // only the FIRST create for an idempotency key (or for the exact prompt,

@@ -55,6 +55,7 @@ func (s *Service) Doctor(ctx context.Context, notifications string) DoctorReport
 		r.Settings = append(r.Settings, Setting{v.Name, red.Get(v.Name), cfg.Source[v.Name]})
 	}
 	add(true, "configuration", "loaded")
+	r.Checks = append(r.Checks, savedSettingsCheck(cfg))
 
 	probe := filepath.Join(s.dirs.Data, ".doctor-probe")
 	if err := os.WriteFile(probe, []byte("ok"), 0o600); err != nil {

@@ -46,7 +46,7 @@ func (s *Service) followUpParent(ctx context.Context, id string) (job.Job, error
 // can continue it, its report otherwise.
 func (s *Service) contextMode(ctx context.Context, parentID, prov string) string {
 	p, err := s.st.GetJob(ctx, parentID)
-	if sp, ok := s.spec(prov); err == nil && ok && sp.Continues && p.Provider == prov && p.ProviderJobID != "" {
+	if sp, ok := s.spec(prov); err == nil && ok && sp.Caps.Continue && p.Provider == prov && p.ProviderJobID != "" {
 		return job.ContextPrevious
 	}
 	return job.ContextReport

@@ -168,3 +168,15 @@ func helperCost(kind, about, title string, res helperResult) store.HelperCall {
 	return store.HelperCall{ID: res.id, Kind: kind, About: about, Provider: helperProvider, Model: res.model,
 		Title: title, Usage: res.answer.Usage, CostUSD: res.costUSD}
 }
+
+// settleExpiredHelpers settles the helper reservations left by processes
+// that died (store.SettleExpiredHelpers), so the spend view lists them as
+// spent; it writes nothing when none has expired. A failure is logged:
+// until settled they count as reserved.
+func (s *Service) settleExpiredHelpers(ctx context.Context) {
+	if n, err := s.st.SettleExpiredHelpers(ctx); err != nil {
+		s.log.WithError(err).Warn("could not settle expired helper reservations")
+	} else if n > 0 {
+		s.log.WithField("count", n).Warn("settled helper calls left unfinished by a stopped process at their high estimate")
+	}
+}

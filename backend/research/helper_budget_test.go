@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/fakeopenai"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/provider"
@@ -264,5 +265,27 @@ func TestFailedHelperCallReleasesItsReservation(t *testing.T) {
 		if sp, err := u.svc.Costs(u.ctx, ""); err != nil || sp.SpentUSD != 0 || sp.ReservedUSD != 0 {
 			t.Errorf("%s: spend after a failed call = %+v, %v; want nothing spent or reserved", name, sp, err)
 		}
+	}
+}
+
+// TestCrashedHelperCallIsCountedAtItsEstimate: a process reserved a
+// helper call and died. The spend view counts it as reserved until it
+// expires, then as spent at its high estimate (unconfirmed).
+func TestCrashedHelperCallIsCountedAtItsEstimate(t *testing.T) {
+	u := newUnit(t, nil)
+	now := t0
+	u.st.Now = func() time.Time { return now }
+	c := store.BudgetCheck{Estimate: cost.Range{LowUSD: 0.001, HighUSD: 0.01}, Prices: cost.Prices{Provider: "openai", Model: "gpt-4.1-mini"}}
+	r, err := u.st.ReserveHelper(u.ctx, store.HelperReservation{Kind: store.KindClarify, Provider: "openai", Model: "gpt-4.1-mini", Title: "Clarify: tea"}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp, err := u.svc.Costs(u.ctx, ""); err != nil || !near(sp.ReservedUSD, 0.01) || sp.SpentUSD != 0 {
+		t.Errorf("spend with the call open = %+v, %v; want $0.01 reserved", sp, err)
+	}
+	now = now.Add(store.HelperExpiry)
+	sp, err := u.svc.Costs(u.ctx, "")
+	if err != nil || sp.ReservedUSD != 0 || !near(sp.SpentUSD, 0.01) || len(sp.Jobs) != 1 || sp.Jobs[0].JobID != r.ID || sp.Jobs[0].Status != job.Unconfirmed {
+		t.Errorf("spend after the expiry = %+v, %v; want the call spent at $0.01, unconfirmed", sp, err)
 	}
 }

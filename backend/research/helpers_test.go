@@ -189,7 +189,8 @@ func newUnit(t *testing.T, env map[string]string) *unit {
 		Store: st, Dirs: dirs, Config: cfg, Reload: load, Secrets: u.secrets,
 		Providers: []research.ProviderSpec{{
 			Name: "openai", Display: "OpenAI", KeyVariable: "OPENAI_API_KEY", SecretName: secrets.OpenAIAPIKey,
-			KeyHelp: "platform.openai.com/api-keys", CanCancel: true,
+			KeyHelp: "platform.openai.com/api-keys", Caps: provider.Capabilities{WebSearch: provider.ToolOptional,
+				CodeInterpreter: provider.ToolOptional, MaxToolCalls: true, Cancel: true},
 			Models: func(config.Config) []research.ModelInfo { return testModels },
 			New: func(_ config.Config, key string) research.Provider {
 				u.prov.mu.Lock()

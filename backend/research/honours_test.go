@@ -5,6 +5,7 @@ package research_test
 // with the engine's own provider specs.
 
 import (
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/paths"
+	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/research"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
@@ -240,6 +242,35 @@ func TestEstimateUsesComparableHistoryOnly(t *testing.T) {
 		}
 		if d.Estimate.Samples != 0 || d.Estimate.HighUSD < 44 {
 			t.Errorf("%s, 200 calls with web search and code: %+v; want the profile's $44 and more, no history", prov, d.Estimate)
+		}
+	}
+}
+
+// TestProvidersSayWhatTheyHonour: each provider tells the faces which
+// options it honours (the form shows only those controls), from the
+// engine's specs: OpenAI and Azure every option, Gemini and Perplexity
+// none (they always search and decide their own tool calls); and whether
+// a run can be cancelled there and continued by a follow-up.
+func TestProvidersSayWhatTheyHonour(t *testing.T) {
+	u := newFourUnit(t, nil)
+	responses := provider.Capabilities{WebSearch: provider.ToolOptional, CodeInterpreter: provider.ToolOptional,
+		MaxToolCalls: true, Cancel: true, Continue: true}
+	want := map[string]provider.Capabilities{
+		"openai": responses, "azure": responses,
+		"gemini":     {WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever, Cancel: true, Continue: true},
+		"perplexity": {WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever},
+	}
+	ps := u.svc.Providers()
+	if len(ps) != len(want) {
+		t.Fatalf("%d providers, want %d", len(ps), len(want))
+	}
+	for _, p := range ps {
+		if p.Capabilities != want[p.Name] || p.CanCancel != want[p.Name].Cancel {
+			t.Errorf("%s: capabilities %+v (can_cancel %v), want %+v", p.Name, p.Capabilities, p.CanCancel, want[p.Name])
+		}
+		b, err := json.Marshal(p)
+		if err != nil || !strings.Contains(string(b), `"capabilities":{"web_search":"`+string(want[p.Name].WebSearch)+`"`) {
+			t.Errorf("%s as JSON: %s (%v); want its capabilities", p.Name, b, err)
 		}
 	}
 }

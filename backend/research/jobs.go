@@ -30,7 +30,8 @@ type SubmitRequest struct {
 	WebSearch       bool   `json:"web_search"`
 	CodeInterpreter bool   `json:"code_interpreter"`
 	MaxToolCalls    int    `json:"max_tool_calls"` // 0: the default (40)
-	// MaxCostUSD refuses the job when its high estimate is over it (0: no cap).
+	// MaxCostUSD refuses the job when its high estimate is over it (0: no
+	// cap; an edit that gives none keeps the cap of the job it edits).
 	MaxCostUSD float64 `json:"max_cost_usd"`
 	// Provider names the provider ("" : the one whose model this is).
 	Provider string `json:"provider"`
@@ -43,7 +44,10 @@ type SubmitRequest struct {
 	ParentID string `json:"parent_id"`
 }
 
-// Validate normalises and checks a submission, returning what will be stored.
+// Validate normalises and checks a submission, returning what will be
+// stored. Its options are checked against what the chosen provider
+// honours (checkOptions): an explicit value it would ignore is refused,
+// and what is stored is what the provider runs.
 func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 	var err error
 	if in.Prompt, err = checkPrompt(in.Prompt); err != nil {
@@ -63,17 +67,15 @@ func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 		return in, err
 	}
 	if in.EditedFrom = strings.TrimSpace(in.EditedFrom); in.EditedFrom != "" {
-		if _, err := s.st.GetJob(context.Background(), in.EditedFrom); err != nil {
+		src, err := s.st.GetJob(context.Background(), in.EditedFrom)
+		if err != nil {
 			return in, invalid("edited_from", "the job %q this was edited from does not exist", in.EditedFrom)
 		}
+		if in.MaxCostUSD == 0 { // the cap is the job's: an edit that gives none keeps it
+			in.MaxCostUSD = src.MaxCostUSD
+		}
 	}
-	if in.MaxToolCalls == 0 {
-		in.MaxToolCalls = DefaultMaxToolCalls
-	}
-	if in.MaxToolCalls < 1 || in.MaxToolCalls > MaxMaxToolCalls {
-		return in, invalid("max_tool_calls", "max tool calls must be between 1 and %d, not %d", MaxMaxToolCalls, in.MaxToolCalls)
-	}
-	return in, nil
+	return s.checkOptions(in)
 }
 
 // checkPrompt trims a research prompt and checks it: not empty, at most
@@ -238,7 +240,8 @@ func (s *Service) get(ctx context.Context, id string) (job.Job, error) {
 func (s *Service) withActions(ctx context.Context, j job.Job) job.Job {
 	out, err := s.withActionsAll(ctx, []job.Job{j})
 	if err != nil || len(out) != 1 {
-		j.Actions = job.ActionsFor(j.Status, j.Status == job.Completed)
+		j.Actions = job.ActionsOf(j, j.Status == job.Completed)
+		j.CancelPrompt, j.CancelNote = s.cancelPrompt(j), s.cancelNote(j)
 		return j
 	}
 	return out[0]
@@ -263,7 +266,8 @@ func (s *Service) withActionsAll(ctx context.Context, jobs []job.Job) ([]job.Job
 	w := s.newWaits(ctx)
 	out := make([]job.Job, len(jobs))
 	for i, j := range jobs {
-		j.Actions = job.ActionsFor(j.Status, j.Status == job.Completed || has[j.ID])
+		j.Actions = job.ActionsOf(j, j.Status == job.Completed || has[j.ID])
+		j.CancelPrompt, j.CancelNote = s.cancelPrompt(j), s.cancelNote(j)
 		j.Waiting = w.reason(j)
 		out[i] = j
 	}

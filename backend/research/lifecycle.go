@@ -13,70 +13,6 @@ import (
 	"github.com/deepr-desktop/deepr/backend/worker"
 )
 
-// CancelResult is a cancelled job and, when the provider could not be
-// told, a warning the user must hear: the run may still finish and bill.
-type CancelResult struct {
-	Job     job.Job `json:"job"`
-	Warning string  `json:"warning"`
-}
-
-// Cancel cancels a queued or running job (an unconfirmed one is dismissed).
-// The local state is authoritative:
-// the job is marked cancelled first, then the provider is told (best effort).
-// Cancelling a cancelled job is a no-op.
-func (s *Service) Cancel(ctx context.Context, id string) (CancelResult, error) {
-	j, err := s.get(ctx, id)
-	if err != nil {
-		return CancelResult{}, err
-	}
-	switch {
-	case j.Status == job.Cancelled:
-		return CancelResult{Job: s.withActions(ctx, j)}, nil
-	case j.Status == job.Submitting:
-		return CancelResult{}, notAllowed(j, "job %s is being sent to the provider right now: try again in a few seconds", j.ID)
-	case j.Status == job.Unconfirmed: // nothing runs here: cancelling it is dismissing it
-		d, err := s.Dismiss(ctx, j.ID)
-		return CancelResult{Job: d}, err
-	case j.Status.Final():
-		return CancelResult{}, notAllowed(j, "job %s already ended (%s): nothing to cancel", j.ID, j.Status)
-	}
-	was := j.Status
-	j, err = s.st.Update(ctx, j.ID, func(c *job.Job) error {
-		if !c.Status.Active() || c.Status == job.Submitting {
-			return notAllowed(*c, "job %s changed to %s meanwhile: nothing cancelled", c.ID, c.Status)
-		}
-		was = c.Status // decide on the status being replaced, not the one read before
-		c.Status = job.Cancelled
-		c.Error = "Cancelled by the user."
-		t := s.now()
-		c.FinishedAt = &t
-		return nil
-	})
-	if err != nil {
-		return CancelResult{}, err
-	}
-	res := CancelResult{Job: s.emitJob(ctx, j)}
-	if was != job.Running || j.ProviderJobID == "" {
-		return res, nil
-	}
-	if sp, ok := s.spec(j.Provider); ok && !sp.CanCancel {
-		res.Warning = fmt.Sprintf("Cancelled here. %s has no way to cancel a run, so it may still finish and bill it.", sp.Display)
-		return res, nil
-	}
-	p := s.provider(j.Provider)
-	if p == nil {
-		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (it is not configured in this process): the run may still finish and bill.", s.displayName(j.Provider))
-		return res, nil
-	}
-	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := p.Cancel(cctx, j.ProviderJobID); err != nil && provider.KindOf(err) != provider.KindNotFound {
-		s.log.WithError(err).WithField("job", j.ID).Warn("cancel at the provider failed; the job stays cancelled here")
-		res.Warning = fmt.Sprintf("Cancelled here, but %s could not be told (%s): the run may still finish and bill.", s.displayName(j.Provider), userMessage(err))
-	}
-	return res, nil
-}
-
 // userMessage is the user-facing text of a provider error.
 func userMessage(err error) string {
 	var pe *provider.Error
@@ -111,7 +47,10 @@ func (s *Service) Dismiss(ctx context.Context, id string) (job.Job, error) {
 	return s.emitJob(ctx, j), nil
 }
 
-// Resubmit starts a new attempt of an unconfirmed, failed or cancelled job.
+// Resubmit starts a new attempt of an unconfirmed, failed or cancelled job,
+// under the same budget check as a new submission, with the job's own cost
+// cap (it belongs to the job). The attempt gets its own clock (the store
+// sets QueuedAt), so the maximum job age counts from now.
 func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 	j, err := s.get(ctx, id)
 	if err != nil {
@@ -121,7 +60,7 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 		return job.Job{}, notAllowed(j, "job %s is %s: only unconfirmed, failed or cancelled jobs can be resubmitted", j.ID, j.Status)
 	}
 	// Priced again at today's prices; the earlier attempts keep theirs.
-	check, err := s.budgetCheck(ctx, j.Provider, j.Model, j.Prompt, s.parentText(ctx, j.ParentID), j.Options, 0)
+	check, err := s.budgetCheck(ctx, j.Provider, j.Model, j.Prompt, s.parentText(ctx, j.ParentID), j.Options, j.MaxCostUSD)
 	if err != nil {
 		return job.Job{}, err
 	}
@@ -139,6 +78,7 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 		c.CostUSD = 0
 		c.SubmittedAt = nil
 		c.FinishedAt = nil
+		c.CancelRequestedAt = nil // a cancel belonged to the attempt before
 		c.PollErrors = 0
 		c.NextPollAt = s.now()
 		if c.ParentContext == job.ContextFallback { // try the stored response again

@@ -18,30 +18,42 @@ import (
 func TestCancel(t *testing.T) {
 	notFound := &provider.Error{Kind: provider.KindNotFound, Op: "cancel", HTTPStatus: 404, Message: "no such response"}
 	boom := &provider.Error{Kind: provider.KindTransient, Op: "cancel", HTTPStatus: 500, Message: "The server had an error."}
+	used := job.Usage{InputTokens: 100_000, OutputTokens: 20_000}
 	tests := []struct {
-		name      string
-		from      job.Status
-		cancelErr error
-		refused   bool   // ErrNotAllowed
-		warning   string // a substring; "" means no warning
-		told      bool   // the provider was asked to cancel
-		wantMsg   string // job.Error afterwards
+		name       string
+		from       job.Status
+		cancelErr  error
+		snap       *provider.Snapshot // what a fetch after the cancel answers (nil: 404)
+		refused    bool               // ErrNotAllowed
+		warning    string             // a substring; "" means no warning
+		told       bool               // the provider was asked to cancel
+		wantStatus job.Status
+		wantMsg    string // job.Error afterwards
+		wantCost   bool   // a cost above zero was recorded
 	}{
-		{name: "queued", from: job.Queued, wantMsg: "Cancelled by the user."},
-		{name: "running", from: job.Running, told: true, wantMsg: "Cancelled by the user."},
-		{name: "running, the provider forgot it", from: job.Running, cancelErr: notFound, told: true, wantMsg: "Cancelled by the user."},
-		{name: "running, the provider fails", from: job.Running, cancelErr: boom, told: true, wantMsg: "Cancelled by the user.",
-			warning: "OpenAI could not be told (The server had an error): the run may still finish and bill"},
+		{name: "queued", from: job.Queued, wantStatus: job.Cancelled, wantMsg: "Cancelled by the user."},
+		{name: "running", from: job.Running, told: true, snap: &provider.Snapshot{Status: "cancelled", Usage: used},
+			wantStatus: job.Cancelled, wantMsg: "Cancelled by the user.", wantCost: true},
+		{name: "running, gone when fetched", from: job.Running, told: true, wantStatus: job.Cancelled, wantMsg: "Cancelled by the user."},
+		{name: "running, the provider forgot it", from: job.Running, cancelErr: notFound, told: true, wantStatus: job.Cancelled, wantMsg: "Cancelled by the user."},
+		// Not told: the run goes on and is checked (and asked again); it stays reserved.
+		{name: "running, the provider fails", from: job.Running, cancelErr: boom, told: true, wantStatus: job.Running,
+			warning: "OpenAI could not be told (The server had an error): Deepr asks again at its next checks"},
 		{name: "submitting", from: job.Submitting, refused: true},
-		{name: "unconfirmed is dismissed", from: job.Unconfirmed, wantMsg: "Dismissed by the user."},
+		{name: "unconfirmed is dismissed", from: job.Unconfirmed, wantStatus: job.Cancelled, wantMsg: "Dismissed by the user."},
 		{name: "completed", from: job.Completed, refused: true, wantMsg: "some error"},
-		{name: "cancelled is a no-op", from: job.Cancelled, wantMsg: "some error"},
+		{name: "cancelled is a no-op", from: job.Cancelled, wantStatus: job.Cancelled, wantMsg: "some error"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			u := newUnit(t, nil)
 			u.prov.cancelErr = tc.cancelErr
 			j := u.mkJob(tc.from)
+			if tc.snap != nil {
+				s := *tc.snap
+				s.ID = j.ProviderJobID
+				u.prov.snaps[j.ProviderJobID] = s
+			}
 			res, err := u.svc.Cancel(u.ctx, j.ID[:6]) // a prefix works like the id
 			stored := u.stored(j.ID)
 			if tc.refused {
@@ -57,11 +69,21 @@ func TestCancel(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Cancel(%s) = %v", tc.from, err)
 			}
-			if stored.Status != job.Cancelled || stored.Error != tc.wantMsg || res.Job.Status != job.Cancelled {
-				t.Errorf("after cancel: stored %s %q, returned %s", stored.Status, stored.Error, res.Job.Status)
+			if stored.Status != tc.wantStatus || stored.Error != tc.wantMsg || res.Job.Status != tc.wantStatus {
+				t.Errorf("after cancel: stored %s %q, returned %s; want %s %q", stored.Status, stored.Error, res.Job.Status, tc.wantStatus, tc.wantMsg)
 			}
-			if !slices.Equal(res.Job.Actions, []string{"resubmit", "edit", "delete"}) {
-				t.Errorf("actions of the cancelled job = %v", res.Job.Actions)
+			wantActions := []string{"resubmit", "edit", "delete"}
+			if tc.wantStatus == job.Running {
+				wantActions = []string{"check"} // no second cancel while it finishes
+				if stored.CancelRequestedAt == nil || !strings.Contains(res.Job.CancelNote, "Cancelling: OpenAI was asked to stop the run") {
+					t.Errorf("a cancel not yet told: requested %v, note %q", stored.CancelRequestedAt, res.Job.CancelNote)
+				}
+			}
+			if !slices.Equal(res.Job.Actions, wantActions) {
+				t.Errorf("actions after the cancel = %v, want %v", res.Job.Actions, wantActions)
+			}
+			if tc.wantCost != (stored.CostUSD > 0) || tc.wantCost && stored.Usage != used {
+				t.Errorf("cost %v usage %+v, want cost recorded %v", stored.CostUSD, stored.Usage, tc.wantCost)
 			}
 			if tc.warning == "" && res.Warning != "" || !strings.Contains(res.Warning, tc.warning) {
 				t.Errorf("warning = %q, want %q", res.Warning, tc.warning)
@@ -72,6 +94,23 @@ func TestCancel(t *testing.T) {
 				t.Errorf("provider cancel calls = %v, want told=%v with %q", calls, tc.told, j.ProviderJobID)
 			}
 		})
+	}
+}
+
+// TestResubmitForgetsTheCancel: a cancel belonged to the attempt before.
+func TestResubmitForgetsTheCancel(t *testing.T) {
+	u := newUnit(t, nil)
+	j := u.mkJob(job.Running)
+	u.prov.snaps[j.ProviderJobID] = provider.Snapshot{ID: j.ProviderJobID, Status: "cancelled", Usage: job.Usage{InputTokens: 10, OutputTokens: 10}}
+	if res, err := u.svc.Cancel(u.ctx, j.ID); err != nil || res.Job.Status != job.Cancelled || res.Job.CancelRequestedAt == nil {
+		t.Fatalf("Cancel = %+v, %v", res.Job, err)
+	}
+	got, err := u.svc.Resubmit(u.ctx, j.ID)
+	if err != nil || got.CancelRequestedAt != nil || u.stored(j.ID).CancelRequestedAt != nil {
+		t.Errorf("resubmitted job: cancel requested %v, %v; want none", got.CancelRequestedAt, err)
+	}
+	if !slices.Contains(got.Actions, job.ActionCancel) {
+		t.Errorf("the new attempt offers %v, want cancel", got.Actions)
 	}
 }
 

@@ -21,13 +21,11 @@ type ProviderSpec struct {
 	KeyVariable string // the environment variable of its key, e.g. OPENAI_API_KEY
 	SecretName  string // the name its key is saved under (keychain or 0600 file)
 	KeyHelp     string // where a user gets a key
-	// CanCancel is false when the provider has no cancel call: a cancel is
-	// then local only, and the provider may still finish and bill.
-	CanCancel bool
-	// Continues is true when a follow-up can continue the parent's stored
-	// response by its id (previous_response_id, previous_interaction_id);
-	// false sends the parent's question and report as context.
-	Continues bool
+	// Caps says which request options it honours (web search, code
+	// interpreter, the tool-call limit), whether a run can be cancelled at
+	// the provider and whether a follow-up continues the parent's run.
+	// Validation, the estimate and the faces' controls all read it.
+	Caps provider.Capabilities
 	// Models lists its models (the first is its default) under cfg.
 	Models func(cfg config.Config) []ModelInfo
 	// Accepts reports whether model names one of its models (nil: one of
@@ -63,6 +61,9 @@ type ProviderInfo struct {
 	CanCancel  bool        `json:"can_cancel"`
 	Note       string      `json:"note"` // what differs, e.g. no cancel
 	Models     []ModelInfo `json:"models"`
+	// Capabilities says which options it honours: a face offers only
+	// those controls (and the service refuses the others, see Validate).
+	Capabilities provider.Capabilities `json:"capabilities"`
 }
 
 // Providers lists every provider with its key state and models.
@@ -72,18 +73,49 @@ func (s *Service) Providers() []ProviderInfo {
 	for _, sp := range s.specs {
 		k := s.keyState(sp.Name)
 		pi := ProviderInfo{Name: sp.Name, Display: sp.Display, KeySet: k.key != "", KeyStorage: k.storage,
-			CanCancel: sp.CanCancel, Models: sp.Models(cfg)}
+			CanCancel: sp.Caps.Cancel, Models: sp.Models(cfg), Capabilities: sp.Caps}
 		if k.key != "" {
 			pi.KeyHint = hint(k.key)
 		}
 		pi.Reason = s.notReady(cfg, sp)
 		pi.Ready = pi.Reason == ""
-		if !sp.CanCancel {
+		if !sp.Caps.Cancel {
 			pi.Note = sp.Display + " cannot be cancelled at the provider: a cancel stops tracking here, and the run may still finish and bill."
 		}
 		out = append(out, pi)
 	}
 	return out
+}
+
+// checkOptions checks a request's options against what its provider
+// honours (ProviderSpec.Caps) and returns them as the provider runs them.
+// An explicit value the provider would ignore is refused, naming the
+// field and why, rather than dropped: a tool-call limit that would not
+// limit anything (the bypass: a lower limit lowered the estimate of a run
+// that cost the same), or a code interpreter it does not have. Web search
+// on a provider that always searches is recorded on, whatever was asked.
+// A limit of 0 where one is honoured is the default.
+func (s *Service) checkOptions(in SubmitRequest) (SubmitRequest, error) {
+	sp, _ := s.spec(in.Provider)
+	c := sp.Caps
+	if in.MaxToolCalls != 0 && !c.MaxToolCalls {
+		return in, invalid("max_tool_calls", "%s does not honour a limit on tool calls: its runs decide how many searches they make, "+
+			"so the limit would not lower the cost. Leave max tool calls out; the estimate uses what %s runs cost", sp.Display, sp.Display)
+	}
+	if in.CodeInterpreter && c.CodeInterpreter == provider.ToolNever {
+		return in, invalid("code_interpreter", "%s does not offer a code interpreter that Deepr can turn on: leave code interpreter off", sp.Display)
+	}
+	if c.MaxToolCalls {
+		if in.MaxToolCalls == 0 {
+			in.MaxToolCalls = DefaultMaxToolCalls
+		}
+		if in.MaxToolCalls < 1 || in.MaxToolCalls > MaxMaxToolCalls {
+			return in, invalid("max_tool_calls", "max tool calls must be between 1 and %d, not %d", MaxMaxToolCalls, in.MaxToolCalls)
+		}
+	}
+	o := c.Apply(optionsOf(in))
+	in.WebSearch, in.CodeInterpreter, in.MaxToolCalls = o.WebSearch, o.CodeInterpreter, o.MaxToolCalls
+	return in, nil
 }
 
 func (s *Service) notReady(cfg config.Config, sp ProviderSpec) string {
@@ -202,11 +234,18 @@ func (s *Service) rebuildProviders() {
 		}
 	}
 	s.mu.Lock()
+	old := s.keys
 	s.providers, s.keys = ps, keys
 	s.mu.Unlock()
 	if s.worker != nil {
 		for name, p := range ps {
-			s.worker.SetProvider(name, p)
+			// Only a new key lifts a "key rejected" pause, and only its own
+			// provider's: another setting leaves the health as it is.
+			if old[name].key == keys[name].key {
+				s.worker.ReplaceProvider(name, p)
+			} else {
+				s.worker.SetProvider(name, p)
+			}
 		}
 	}
 }

@@ -10,9 +10,11 @@ import (
 	"github.com/deepr-desktop/deepr/backend/worker"
 )
 
-// Health is what the status bar shows: the provider, the poller and the
-// webhook listener. Seq increases with every Health this process builds,
-// so a face can ignore an older one that arrives late.
+// Health is what the status bar shows: the providers, the poller and the
+// webhook listener. Each provider keeps its own state (Providers);
+// Provider is the worst of them, Message what to do about it and Summary
+// a short line naming the providers in it. Seq increases with every Health
+// this process builds, so a face can ignore an older one that arrives late.
 type Health struct {
 	Seq         uint64        `json:"seq"`
 	Provider    string        `json:"provider"` // "ok" | "offline" | "key_rejected" | "no_key" | "unknown"
@@ -22,6 +24,13 @@ type Health struct {
 	NextCheck   *time.Time    `json:"next_check" ts_type:"string"`
 	LastCheck   *time.Time    `json:"last_check" ts_type:"string"`
 	Webhooks    WebhookHealth `json:"webhooks"`
+
+	Summary   string           `json:"summary"`
+	Providers []ProviderHealth `json:"providers"`
+
+	// SettingsNotice is set while saved settings are set aside (each uses
+	// its default; SettingsView lists them): "" when all are in force.
+	SettingsNotice string `json:"settings_notice"`
 }
 
 // Health values beyond the poller's own (worker.Provider*, worker.Poller*).
@@ -37,18 +46,14 @@ func (s *Service) Health() Health {
 	w := s.worker.Health()
 	h := Health{
 		Seq:         s.healthSq.Add(1),
-		Provider:    w.Provider,
-		Message:     w.Message,
 		Poller:      w.Poller,
 		LeaseHolder: w.LeaseHolder,
 		NextCheck:   w.NextCheck,
 		LastCheck:   w.LastCheck,
 		Webhooks:    s.hooks.health(s.Config().UseWebhooks),
 	}
-	if !s.anyKey() {
-		h.Provider = ProviderNoKey
-		h.Message = "No API key: add one (OpenAI, Gemini, Perplexity or Azure OpenAI) in Settings."
-	}
+	h.Providers, h.Provider, h.Message, h.Summary = s.providerHealth(w)
+	h.SettingsNotice = settingsNotice(s.Config())
 	return h
 }
 

@@ -71,6 +71,11 @@ type Deps struct {
 	// the report folders) wait until WindowReady: the desktop app sets it,
 	// so its first frame does not share the CPU with that work.
 	DeferStartupWork bool
+	// Resolve resolves every layer as Reload does, with saved standing in
+	// for settings.json: what a process started after saving it would run
+	// with (SaveSettings checks a save with it first). nil: no check beyond
+	// each value's own.
+	Resolve func(saved map[string]string) (config.Config, error)
 }
 
 // Service is the application service of one process. Create it with New.
@@ -78,6 +83,7 @@ type Service struct {
 	st       *store.Store
 	dirs     paths.Dirs
 	reload   func() (config.Config, error)
+	resolve  func(saved map[string]string) (config.Config, error)
 	secrets  Secrets
 	events   Events
 	notifier Notifier
@@ -112,6 +118,7 @@ func New(d Deps) *Service {
 		st:        d.Store,
 		dirs:      d.Dirs,
 		reload:    d.Reload,
+		resolve:   d.Resolve,
 		secrets:   d.Secrets,
 		events:    d.Events,
 		notifier:  d.Notifier,
@@ -150,8 +157,10 @@ func New(d Deps) *Service {
 		DataDir:      d.Dirs.Data,
 		Cost:         s.costOf,
 		Parent:       s.parentOf,
+		Names:        workerNames(d.Providers),
 	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
 		OnLeaseGained: s.leaseGained, Watch: func() (worker.FileWatch, error) { return dbwatch.New(d.Store.Path()) }})
+	s.worker.SetBudget(cfg.MonthlyBudgetUSD)
 	return s
 }
 
@@ -217,10 +226,7 @@ func (w workerEvents) JobDeleted(id string) {
 	}
 }
 
-func (w workerEvents) HealthChanged(h worker.Health) {
-	w.s.hooks.setLeading(h.Poller == worker.PollerRunning)
-	w.s.emitHealth()
-}
+func (w workerEvents) HealthChanged(worker.Health) { w.s.emitHealth() }
 
 func (s *Service) emitJob(ctx context.Context, j job.Job) job.Job {
 	j = s.withActions(ctx, j)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +39,11 @@ type SettingsView struct {
 	// that fixes it from the environment or a .env file: saving cannot
 	// change it.
 	Locked map[string]string `json:"locked"`
+	// SettingsProblems lists the saved values that are not in force (each
+	// such setting uses its default) and SettingsNotice says so in one
+	// line; saving the settings again clears both.
+	SettingsProblems []SettingProblem `json:"settings_problems"`
+	SettingsNotice   string           `json:"settings_notice"`
 }
 
 // SettingsInput is what the Settings screen saves.
@@ -99,6 +103,8 @@ func (s *Service) Settings() SettingsView {
 		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
 		Providers:           s.Providers(),
+		SettingsProblems:    settingProblems(c.SettingsProblems),
+		SettingsNotice:      settingsNotice(c),
 	}
 	if k.key != "" {
 		v.KeyHint = hint(k.key)
@@ -129,66 +135,6 @@ func hint(key string) string {
 	return "…" + string(r)
 }
 
-// SaveSettings validates and saves the settings file, then applies every
-// value at once. Environment variables and .env files still win over saved
-// settings (SettingsView.Locked names them). Webhooks cannot be switched on
-// without a signing secret.
-func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsView, error) {
-	if in.UseWebhooks && s.webhookSecret() == "" && !s.locked("DEEPR_USE_WEBHOOKS") {
-		return SettingsView{}, invalid("use_webhooks", "webhooks need a signing secret first: create a webhook endpoint in the OpenAI dashboard (Settings, Webhooks), copy its signing secret (whsec_...) and save it here, or set OPENAI_WEBHOOK_SECRET")
-	}
-	m, err := config.LoadSettings(s.dirs.Config)
-	if err != nil {
-		return SettingsView{}, err
-	}
-	prev := make(map[string]string, len(m))
-	for k, v := range m {
-		prev[k] = v
-	}
-	m["DEEPR_POLL_INTERVAL"] = strconv.Itoa(in.PollIntervalSeconds)
-	m["DEEPR_MAX_RUNNING"] = strconv.Itoa(in.MaxRunning)
-	m["DEEPR_MODEL"] = strings.TrimSpace(in.DefaultModel)
-	m["DEEPR_NOTIFICATIONS"] = strconv.FormatBool(in.Notifications)
-	m["DEEPR_USE_WEBHOOKS"] = strconv.FormatBool(in.UseWebhooks)
-	setOrDelete(m, "DEEPR_WEBHOOK_LISTEN", in.WebhookListen)
-	setOrDelete(m, "DEEPR_WEBHOOK_URL", in.WebhookURL)
-	budget := ""
-	if in.MonthlyBudgetUSD != 0 { // a negative or absurd value is refused by the validation, naming the setting
-		budget = strconv.FormatFloat(in.MonthlyBudgetUSD, 'f', -1, 64)
-	}
-	setOrDelete(m, "DEEPR_MONTHLY_BUDGET", budget)
-	setOrDelete(m, "DEEPR_PRICES", in.Prices)
-	setOrDelete(m, "DEEPR_THEME", in.Theme)
-	setOrDelete(m, "DEEPR_CLOSE_ACTION", in.CloseAction)
-	m["DEEPR_START_AT_LOGIN"] = strconv.FormatBool(in.StartAtLogin)
-	// A value fixed by the environment or a .env file is not written: the
-	// form sends it back as shown, and it must not outlive its variable.
-	for _, sv := range settingVars {
-		if s.locked(sv.name) {
-			if old, ok := prev[sv.name]; ok {
-				m[sv.name] = old
-			} else {
-				delete(m, sv.name)
-			}
-		}
-	}
-	if err := config.SaveSettings(s.dirs.Config, m); err != nil {
-		return SettingsView{}, &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
-	}
-	if err := s.Reload(ctx); err != nil {
-		return SettingsView{}, err
-	}
-	return s.Settings(), nil
-}
-
-func setOrDelete(m map[string]string, k, v string) {
-	if v = strings.TrimSpace(v); v == "" {
-		delete(m, k)
-	} else {
-		m[k] = v
-	}
-}
-
 // Reload re-reads the configuration and applies it: the poll interval,
 // the number of running jobs, the default model, notifications, webhooks
 // (the listener is restarted by its supervisor), the providers.
@@ -213,6 +159,7 @@ func (s *Service) applyConfig() {
 	s.setPollInterval(s.pollInterval(cfg))
 	s.worker.SetMaxRunning(cfg.MaxRunning)
 	s.worker.SetConcurrency(cfg.PollConcurrency)
+	s.worker.SetBudget(cfg.MonthlyBudgetUSD) // queued jobs are checked against it when about to be sent
 	s.hooks.configChanged()
 	s.emitHealth()
 }

@@ -161,3 +161,13 @@ func TestSaveSettingsRefusesAnUnknownModelBeforeWriting(t *testing.T) {
 	}
 	h.mustStart("after refused saves")
 }
+
+// fullInput is what the Settings screen sends back unchanged: every field
+// of the view that the screen saves.
+func fullInput(v research.SettingsView) research.SettingsInput {
+	return research.SettingsInput{
+		PollIntervalSeconds: v.PollIntervalSeconds, MaxRunning: v.MaxRunning, DefaultModel: v.DefaultModel,
+		Notifications: v.Notifications, UseWebhooks: v.UseWebhooks, WebhookListen: v.WebhookListen, WebhookURL: v.WebhookURL,
+		MonthlyBudgetUSD: v.MonthlyBudgetUSD, Prices: v.Prices, Theme: v.Theme, CloseAction: v.CloseAction, StartAtLogin: v.StartAtLogin,
+	}
+}

@@ -47,8 +47,12 @@ func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt, earl
 	if err != nil {
 		return store.BudgetCheck{}, err
 	}
+	// Only what the provider honours is estimated (an unknown provider
+	// honours nothing): options stored before they were checked, as a
+	// resubmit reads them, cannot lower the estimate either.
+	sp, _ := s.spec(provider)
 	est := cost.Estimate(cost.EstimateInput{
-		Provider: provider, Model: model, Prompt: prompt, Context: earlier,
+		Provider: provider, Model: model, Prompt: prompt, Context: earlier, Honours: sp.Caps,
 		MaxToolCalls: o.MaxToolCalls, WebSearch: o.WebSearch, CodeInterpreter: o.CodeInterpreter, Prices: p,
 	}, h)
 	return store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: cfg.MonthlyBudgetUSD, MaxCostUSD: maxCost}, Estimate: est, Prices: p}, nil
@@ -78,7 +82,7 @@ func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, err
 	if strings.TrimSpace(in.Prompt) == "" {
 		v.Prompt = ""
 	}
-	check, err := s.budgetCheck(ctx, v.Provider, v.Model, v.Prompt, s.parentText(ctx, v.ParentID), optionsOf(v), in.MaxCostUSD)
+	check, err := s.budgetCheck(ctx, v.Provider, v.Model, v.Prompt, s.parentText(ctx, v.ParentID), optionsOf(v), v.MaxCostUSD)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -92,6 +96,7 @@ func optionsOf(in SubmitRequest) job.Options {
 // Costs returns a month's spending ("YYYY-MM"; "" = this month) with the
 // budget in force.
 func (s *Service) Costs(ctx context.Context, month string) (Spend, error) {
+	s.settleExpiredHelpers(ctx)
 	sp, err := s.st.MonthSpend(ctx, strings.TrimSpace(month))
 	if err != nil {
 		return Spend{}, invalid("month", "%s", err.Error())

@@ -51,11 +51,16 @@ func (w *waits) reason(j job.Job) string {
 		h := s.worker.Health()
 		w.health = &h
 	}
-	if w.health.Provider == worker.ProviderKeyRejected {
-		return fmt.Sprintf("Waiting: the %s key was rejected. Set a working key in Settings; the job is sent at once.", name)
+	// Its own provider's state only: another provider's trouble is not
+	// why this job waits.
+	switch ph := providerState(*w.health, j.Provider); ph.State {
+	case worker.ProviderKeyRejected:
+		return fmt.Sprintf("Waiting: the %s key was rejected. Set a working key in Settings or %s; the job is sent at once.", name, s.keyVariable(j.Provider))
+	case worker.ProviderOffline:
+		return fmt.Sprintf("Waiting: %s cannot be reached (%s). Deepr tries again %s.", name, strings.TrimSuffix(ph.Message, "."), w.when(j))
 	}
-	if w.health.Provider == worker.ProviderOffline {
-		return fmt.Sprintf("Waiting: %s cannot be reached (%s). Deepr tries again %s.", name, strings.TrimSuffix(w.health.Message, "."), w.when(j))
+	if why := w.overBudget(j); why != "" {
+		return why
 	}
 	n, ok := w.busy[j.Provider]
 	if !ok {

@@ -37,29 +37,19 @@ const listenerRetry = time.Minute
 // hookState is the webhook listener's state, shared by the supervisor,
 // Settings and Health.
 type hookState struct {
-	mu       sync.Mutex
-	state    string
-	message  string
-	addr     string
-	last     *time.Time
-	secret   string
-	asked    bool          // secret holds the saved secret
-	changed  chan struct{} // configuration changed (latest only)
-	leadings chan bool     // lease gained / lost (latest only)
+	mu      sync.Mutex
+	state   string
+	message string
+	addr    string
+	last    *time.Time
+	secret  string
+	asked   bool          // secret holds the saved secret
+	changed chan struct{} // configuration changed (latest only)
 }
 
 func (h *hookState) init() {
 	h.state = WebhooksOff
 	h.changed = make(chan struct{}, 1)
-	h.leadings = make(chan bool, 1)
-}
-
-func (h *hookState) setLeading(lead bool) {
-	select { // keep only the newest value
-	case <-h.leadings:
-	default:
-	}
-	h.leadings <- lead
 }
 
 func (h *hookState) configChanged() {
@@ -134,12 +124,15 @@ func (l *listener) stop() {
 }
 
 // superviseWebhooks starts and stops the webhook listener as the settings
-// and the lease change, until ctx ends. It never stops the poller: any
-// problem is put in Health (and the log) and polling goes on at the
-// normal interval.
+// and the lease change, until ctx ends. It learns about the lease by
+// subscription (worker.Listen: the present state first, then each
+// change). It never stops the poller: any problem is put in Health (and
+// the log) and polling goes on at the normal interval.
 func (s *Service) superviseWebhooks(ctx context.Context) {
+	lead := s.worker.Listen()
+	defer lead.Unlisten()
 	var (
-		leading bool
+		leading = <-lead.C()
 		lis     *listener
 		retry   <-chan time.Time
 		timer   worker.Timer
@@ -180,7 +173,7 @@ func (s *Service) superviseWebhooks(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case leading = <-s.hooks.leadings:
+		case leading = <-lead.C():
 		case <-s.hooks.changed:
 			lis.stop()
 			lis, retry = nil, nil

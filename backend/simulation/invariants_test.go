@@ -1,8 +1,10 @@
 package simulation
 
 import (
+	"flag"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"pgregory.net/rapid"
@@ -34,7 +36,7 @@ func (w *world) check(t *rapid.T) {
 		sj := w.m.jobs[id]
 		if !ok {
 			if !sj.deleted {
-				t.Fatalf("job %s vanished without being deleted", id)
+				w.broken(t, "vanished", "job %s vanished without being deleted", id)
 			}
 			continue
 		}
@@ -43,10 +45,10 @@ func (w *world) check(t *rapid.T) {
 		}
 		sj.attempt = j.Attempt
 		if len(j.Actions) == 0 && !j.Status.Active() {
-			t.Fatalf("job %s is %s with no next step (no action)", id, j.Status)
+			w.broken(t, "next-step", "job %s is %s with no next step (no action)", id, j.Status)
 		}
 		if r := rows[id]; math.Abs(r.capUSD-sj.cap) > tol {
-			t.Fatalf("job %s (attempt %d) keeps a cost cap of $%g; it was given $%g: the cap belongs to the job", id, j.Attempt, r.capUSD, sj.cap)
+			w.broken(t, "cap", "job %s (attempt %d) keeps a cost cap of $%g; it was given $%g: the cap belongs to the job", id, j.Attempt, r.capUSD, sj.cap)
 		}
 		w.checkReport(t, j, sj)
 	}
@@ -59,7 +61,7 @@ func (w *world) checkRuns(t *rapid.T, jobs map[string]job.Job) {
 	count := map[string]int{}
 	for _, name := range w.names {
 		if bad := w.m.attribute(name, w.fakes[name].runs(), jobs); len(bad) > 0 {
-			t.Fatalf("%s", strings.Join(bad, "; "))
+			w.broken(t, "run-owner", "%s", strings.Join(bad, "; "))
 		}
 	}
 	for id, r := range w.m.runs {
@@ -68,7 +70,7 @@ func (w *world) checkRuns(t *rapid.T, jobs map[string]job.Job) {
 		}
 		k := fmt.Sprintf("%s attempt %d", r.job.id, r.attempt)
 		if count[k]++; count[k] > 1 {
-			t.Fatalf("job %s was sent twice: a second paid run (%s) at the provider", k, id)
+			w.broken(t, "twice", "job %s was sent twice: a second paid run (%s) at the provider", k, id)
 		}
 	}
 }
@@ -92,11 +94,11 @@ func (w *world) checkSends(t *rapid.T, rows map[string]row) {
 	for _, id := range sent {
 		sj, r := w.m.jobs[id], rows[id]
 		if sj.cap > 0 && r.high > sj.cap+tol {
-			t.Fatalf("job %s was sent with a high estimate of $%.4f over its own cap of $%g", id, r.high, sj.cap)
+			w.broken(t, "send-cap", "job %s was sent with a high estimate of $%.4f over its own cap of $%g", id, r.high, sj.cap)
 		}
 	}
 	if b := w.m.budget; b > 0 && exposure > b+tol {
-		t.Fatalf("sent %v although spent + what sent runs reserve is $%.4f, over the monthly budget of $%g", sent, exposure, b)
+		w.broken(t, "send-budget", "sent %v although spent + what sent runs reserve is $%.4f, over the monthly budget of $%g", sent, exposure, b)
 	}
 }
 
@@ -106,7 +108,7 @@ func (w *world) checkAdmission(t *rapid.T, what string, before spend) {
 	after := w.totals()
 	a, b := after.spent+after.reserved, before.spent+before.reserved
 	if bud := w.m.budget; bud > 0 && a > b+tol && a > bud+tol {
-		t.Fatalf("%s took spent + reserved from $%.4f to $%.4f, over the monthly budget of $%g", what, b, a, bud)
+		w.broken(t, "admit-budget", "%s took spent + reserved from $%.4f to $%.4f, over the monthly budget of $%g", what, b, a, bud)
 	}
 }
 
@@ -120,7 +122,7 @@ func (w *world) checkReport(t *rapid.T, j job.Job, sj *simJob) {
 		if strings.Contains(j.Prompt, "[[fake:empty]]") && err != nil {
 			return // completed without text is not a report (it fails)
 		}
-		t.Fatalf("completed job %s has no saved report: %v", j.ID, err)
+		w.broken(t, "report", "completed job %s has no saved report: %v", j.ID, err)
 	}
 	res, err := w.svc.Search(w.ctx, research.SearchRequest{Query: sj.tag, Status: "all"})
 	if err != nil {
@@ -132,7 +134,7 @@ func (w *world) checkReport(t *rapid.T, j job.Job, sj *simJob) {
 			return
 		}
 	}
-	t.Fatalf("completed job %s is not found by searching for %q", j.ID, sj.tag)
+	w.broken(t, "report", "completed job %s is not found by searching for %q", j.ID, sj.tag)
 }
 
 // checkMoney: every billed run is counted at what the provider billed,
@@ -163,12 +165,12 @@ func (w *world) checkMoney(t *rapid.T, jobs map[string]job.Job, rows map[string]
 		}
 	}
 	if math.Abs(billedHelpers-helpers) > tol {
-		t.Fatalf("the providers billed $%.6f for helper calls (ask, clarify, brief); Deepr recorded $%.6f", billedHelpers, helpers)
+		w.broken(t, "helpers-billed", "the providers billed $%.6f for helper calls (ask, clarify, brief); Deepr recorded $%.6f", billedHelpers, helpers)
 	}
 	for id, j := range jobs {
 		r := rows[id]
 		if c, ok := recorded[fmt.Sprintf("%s/%d", id, j.Attempt)]; ok && j.Status.Final() && c > r.high+tol {
-			t.Fatalf("job %s (%s/%s, attempt %d) cost $%.4f, over the $%.4f its estimate reserved (max tool calls %d, web search %v, code %v)",
+			w.broken(t, "estimate", "job %s (%s/%s, attempt %d) cost $%.4f, over the $%.4f its estimate reserved (max tool calls %d, web search %v, code %v)",
 				id, j.Provider, j.Model, j.Attempt, c, r.high, j.Options.MaxToolCalls, j.Options.WebSearch, j.Options.CodeInterpreter)
 		}
 	}
@@ -185,7 +187,7 @@ func (w *world) checkMoney(t *rapid.T, jobs map[string]job.Job, rows map[string]
 		t.Fatalf("reading the spend of %s: %v", month, err)
 	}
 	if math.Abs(sp.SpentUSD-sum) > tol {
-		t.Fatalf("the spend of %s is $%.6f; its attempts add up to $%.6f", month, sp.SpentUSD, sum)
+		w.broken(t, "spend-sum", "the spend of %s is $%.6f; its attempts add up to $%.6f", month, sp.SpentUSD, sum)
 	}
 }
 
@@ -207,7 +209,7 @@ func (w *world) checkBilled(t *rapid.T, key string, r fakehttp.Run, owner runOf,
 	}
 	got := recorded[fmt.Sprintf("%s/%d", sj.id, owner.attempt)]
 	if math.Abs(got-want) > tol {
-		t.Fatalf("the provider billed $%.4f for run %s (job %s, attempt %d, %s at the provider, %s in Deepr); Deepr recorded $%.4f",
+		w.broken(t, "billed", "the provider billed $%.4f for run %s (job %s, attempt %d, %s at the provider, %s in Deepr); Deepr recorded $%.4f",
 			want, key, sj.id, owner.attempt, r.Status, j.Status, got)
 	}
 }
@@ -216,4 +218,24 @@ func (w *world) helperCost(u fakehttp.Usage) float64 {
 	cfg := w.svc.Config()
 	p, _ := cfg.PriceTable().Lookup("openai", cfg.HelperModel)
 	return cost.Cost(p, job.Usage{InputTokens: u.InputTokens, CachedTokens: u.CachedTokens, OutputTokens: u.OutputTokens})
+}
+
+// skipWhileFixing names invariants left unchecked (logged instead) while
+// the fix for the bug they catch is under way. Keep it empty: a name here
+// is a known broken promise.
+var skipWhileFixing = []string{}
+
+// skipFlag leaves more invariants unchecked, to look past a known failure
+// for the next one: -sim.skip=cap,billed.
+var skipFlag = flag.String("sim.skip", "", "comma-separated invariants to log instead of failing on (exploring past a known failure)")
+
+// broken reports a broken invariant: the step fails, unless the
+// invariant is skipped (then it is only logged).
+func (w *world) broken(t *rapid.T, name, format string, args ...any) {
+	t.Helper()
+	if slices.Contains(skipWhileFixing, name) || slices.Contains(strings.Split(*skipFlag, ","), name) {
+		t.Logf("SKIPPED invariant %s: "+format, append([]any{name}, args...)...)
+		return
+	}
+	t.Fatalf("invariant %s: "+format, append([]any{name}, args...)...)
 }

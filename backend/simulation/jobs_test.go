@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/research"
 )
 
@@ -48,9 +49,16 @@ func (w *world) drawRequest(t *rapid.T) research.SubmitRequest {
 	if len(p.Models) > 0 {
 		r.Model = p.Models[rapid.IntRange(0, len(p.Models)-1).Draw(t, "model")].ID
 	}
-	r.WebSearch = rapid.Bool().Draw(t, "web_search")
-	r.CodeInterpreter = rapid.Bool().Draw(t, "code_interpreter")
-	r.MaxToolCalls = rapid.SampledFrom([]int{0, 1, 2, 5, 10, 40, 100, 200}).Draw(t, "max_tool_calls")
+	c := p.Capabilities // the form offers only the controls the provider honours
+	if c.WebSearch == provider.ToolOptional {
+		r.WebSearch = rapid.Bool().Draw(t, "web_search")
+	}
+	if c.CodeInterpreter == provider.ToolOptional {
+		r.CodeInterpreter = rapid.Bool().Draw(t, "code_interpreter")
+	}
+	if c.MaxToolCalls {
+		r.MaxToolCalls = rapid.SampledFrom([]int{0, 1, 2, 5, 10, 40, 100, 200}).Draw(t, "max_tool_calls")
+	}
 	r.MaxCostUSD = rapid.SampledFrom([]float64{0, 0, 0.3, 1, 5, 50}).Draw(t, "max_cost_usd")
 	return r
 }
@@ -69,13 +77,13 @@ func (w *world) submitChecked(t *rapid.T, what string, r research.SubmitRequest,
 	case err != nil && errors.Is(err, research.ErrOverBudget):
 		t.Logf("%s %s/%s refused over budget", what, r.Provider, r.Model)
 		if derr == nil && d.Allowed {
-			t.Fatalf("%s: the dry run allowed it (estimate $%.4f) but Submit refused it: %v", what, d.Estimate.HighUSD, err)
+			w.broken(t, "dry-run", "%s: the dry run allowed it (estimate $%.4f) but Submit refused it: %v", what, d.Estimate.HighUSD, err)
 		}
 		return
 	case err != nil:
 		t.Logf("%s %s/%s refused: %v", what, r.Provider, r.Model, err)
 		if derr == nil && d.Allowed {
-			t.Fatalf("%s: the dry run allowed it but Submit refused it: %v", what, err)
+			w.broken(t, "dry-run", "%s: the dry run allowed it but Submit refused it: %v", what, err)
 		}
 		return
 	}
@@ -84,7 +92,7 @@ func (w *world) submitChecked(t *rapid.T, what string, r research.SubmitRequest,
 	w.m.order = append(w.m.order, j.ID)
 	t.Logf("%s %s: %s/%s, cap $%g, estimate $%.4f-$%.4f", what, j.ID, j.Provider, j.Model, capUSD, d.Estimate.LowUSD, d.Estimate.HighUSD)
 	if derr != nil || !d.Allowed {
-		t.Fatalf("%s: Submit admitted job %s that the dry run refused (%v %s)", what, j.ID, derr, d.Refusal)
+		w.broken(t, "dry-run", "%s: Submit admitted job %s that the dry run refused (%v %s)", what, j.ID, derr, d.Refusal)
 	}
 	w.checkAdmission(t, what, before)
 }
@@ -107,7 +115,7 @@ func (w *world) pick(t *rapid.T, what string, ok func(job.Job) bool) job.Job {
 		}
 	}
 	if len(c) == 0 {
-		t.Skip("no job to " + what)
+		t.SkipNow() // nothing to do: another step is drawn
 	}
 	return c[rapid.IntRange(0, len(c)-1).Draw(t, what)]
 }
@@ -150,7 +158,9 @@ func (w *world) edit(t *rapid.T) {
 
 // followUp is "Go deeper" on a finished report, on its provider or another.
 func (w *world) followUp(t *rapid.T) {
-	j := w.pick(t, "follow up", func(j job.Job) bool { return job.Can(j.Status, true, job.ActionOpen) && hasAction(j, job.ActionOpen) })
+	j := w.pick(t, "follow up", func(j job.Job) bool {
+		return (j.Status == job.Completed || j.Status == job.Incomplete) && hasAction(j, job.ActionOpen)
+	})
 	r := research.SubmitRequest{ParentID: j.ID}
 	if rapid.Bool().Draw(t, "other_provider") {
 		r = w.drawRequest(t)
@@ -238,7 +248,7 @@ func (w *world) adopt(t *rapid.T) {
 		}
 	}
 	if len(ids) == 0 {
-		t.Skip("the unconfirmed job made no run")
+		t.SkipNow() // the unconfirmed job made no run
 	}
 	sort.Strings(ids)
 	_, err := w.svc.Adopt(w.ctx, research.AdoptRequest{ID: j.ID, ResponseID: ids[0]})

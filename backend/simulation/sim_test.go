@@ -37,14 +37,7 @@ func TestDailyUse(t *testing.T) {
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		w := newWorld(t)
-		t.Repeat(map[string]func(*rapid.T){
-			"submit": w.submit, "cancel": w.cancel, "resubmit": w.resubmit, "edit": w.edit,
-			"follow_up": w.followUp, "ask": w.ask, "clarify": w.clarify, "brief": w.brief,
-			"delete": w.del, "dismiss": w.dismiss, "adopt": w.adopt,
-			"settings": w.settings, "key": w.key, "outage": w.outage, "end_run": w.endRun,
-			"tick": w.tick, "wait": w.wait, "wait_more": w.wait, "jump": w.jump, "crash": w.crash,
-			"": w.check,
-		})
+		t.Repeat(w.steps())
 	})
 }
 
@@ -57,4 +50,25 @@ func envName(flagName string) string {
 		}
 	}
 	return string(out)
+}
+
+// steps is the simulation's map of actions. A common step appears under
+// several names (rapid draws names evenly), so a day has more submits,
+// passes and waits than crashes.
+func (w *world) steps() map[string]func(*rapid.T) {
+	steps := map[string]func(*rapid.T){
+		"cancel": w.cancel, "resubmit": w.resubmit, "edit": w.edit, "follow_up": w.followUp,
+		"ask": w.ask, "clarify": w.clarify, "brief": w.brief, "delete": w.del, "dismiss": w.dismiss,
+		"adopt": w.adopt, "settings": w.settings, "key": w.key, "outage": w.outage, "jump": w.jump,
+		"crash": w.crash, "": w.check,
+	}
+	for _, n := range []string{"a", "b", "c", "d"} {
+		steps["submit_"+n] = w.submit
+		steps["wait_"+n] = w.wait
+	}
+	for _, n := range []string{"a", "b"} {
+		steps["tick_"+n] = w.tick
+		steps["end_run_"+n] = w.endRun
+	}
+	return steps
 }

@@ -119,7 +119,7 @@ func (w *world) open() {
 	w.events = newEvents()
 	svc, err := w.openProcess(fmt.Sprintf("sim process %d", w.procs), w.events)
 	if err != nil {
-		w.t.Fatalf("process %d cannot start from what is on disk: %v", w.procs, err)
+		w.t.Fatalf("invariant restart: process %d cannot start from what is on disk: %v", w.procs, err)
 	}
 	w.svc = svc
 }
@@ -146,7 +146,8 @@ func (w *world) restart() {
 func (w *world) canRestart(after string) {
 	svc, err := w.openProcess("restart probe", newEvents())
 	if err != nil {
-		w.t.Fatalf("after %s, Deepr can no longer start from what is on disk: %v", after, err)
+		w.broken(w.t, "restart", "after %s, Deepr can no longer start from what is on disk: %v", after, err)
+		return
 	}
 	if err := svc.Close(); err != nil {
 		w.t.Fatalf("closing the restart probe: %v", err)

@@ -37,8 +37,9 @@ type HelperReservation struct {
 // high estimate is checked against the monthly budget, and only then is
 // the reservation written. Two processes therefore cannot both pass on the
 // same remaining budget. A refusal is a *cost.BudgetError (errors.Is
-// cost.ErrOverBudget) and writes nothing. Expired reservations are settled
-// first (SettleExpiredHelpers). r.ID, r.At and r.Expires are filled in.
+// cost.ErrOverBudget) and reserves nothing. Expired reservations are
+// settled first (SettleExpiredHelpers). r.ID, r.At and r.Expires are
+// filled in.
 //
 // The caller then makes the call and ends the reservation with ONE write:
 // RecordHelperCall or SaveQuestion with r.ID (it cost something), or
@@ -63,10 +64,10 @@ func (s *Store) ReserveHelper(ctx context.Context, r HelperReservation, check Bu
 	if err != nil {
 		return r, err
 	}
+	if _, err := s.SettleExpiredHelpers(ctx); err != nil { // its own write: a refusal below must not undo it
+		return HelperReservation{}, err
+	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := settleExpiredTx(ctx, tx, at); err != nil {
-			return err
-		}
 		d, err := s.decide(ctx, tx, check, "")
 		if err != nil {
 			return err

@@ -64,7 +64,7 @@ const (
 	// reservingIn: every job that may still cost money, checked at submit.
 	// An unconfirmed job reserves until it is adopted (running), dismissed
 	// (cancelled) or deleted: the provider may be running and billing it.
-	reservingIn = `('queued', 'submitting', 'running')`
+	reservingIn = `('queued', 'submitting', 'running', 'unconfirmed')`
 	// sentIn: the jobs already sent (or maybe sent), checked when a queued
 	// job is about to be sent; queued jobs do not hold each other back.
 	sentIn = `('submitting', 'running', 'unconfirmed')`

@@ -143,10 +143,18 @@ func TestCancelledUsageNeverReported(t *testing.T) {
 func TestCancelNotStoppedYetIsAskedAgain(t *testing.T) {
 	e := setup(t)
 	j := e.cancelRequested(nil)
+	e.tick() // at the moment of the request: the service has just asked
+	if _, _, c := e.prov.calls(); c != 0 {
+		t.Fatalf("%d cancel calls right after the request, want none", c)
+	}
+	e.clock.Advance(CancelRecheck)
 	e.tick()
 	got := e.get(j.ID)
 	if _, _, c := e.prov.calls(); got.Status != job.Running || c != 1 {
 		t.Fatalf("still in progress: %s, %d cancel calls, want running and the cancel sent again", describe(got), c)
+	}
+	if at, _ := e.w.plannedAt(got); at.Sub(e.clock.Now()) <= 0 || at.Sub(e.clock.Now()) > 5*time.Second {
+		t.Errorf("next check at t0+%s, want a short recheck", at.Sub(t0))
 	}
 	if wait := e.w.Health().NextCheck.Sub(e.clock.Now()); wait <= 0 || wait > 5*time.Second {
 		t.Errorf("next check in %s, want a short recheck", wait)
@@ -161,17 +169,19 @@ func TestCannotCancelKeepsPollingToTheEnd(t *testing.T) {
 	e.w = New(e.st, map[string]Provider{"perplexity": noCancel{e.prov}}, e.cfg, Options{Clock: e.clock, Emitter: e.rec, Notifier: e.rec, Logger: e.logger})
 	j := e.cancelRequested(func(j *job.Job) { j.Provider = "perplexity"; j.Model = "sonar-deep-research" })
 	e.tick()
-	if got := e.get(j.ID); got.Status != job.Running || !got.NextPollAt.Equal(e.clock.Now().Add(e.cfg.PollInterval)) {
-		t.Fatalf("in progress: %s, want running at the normal interval", describe(got))
+	got := e.get(j.ID)
+	if at, _ := e.w.plannedAt(got); got.Status != job.Running || !at.Equal(e.clock.Now().Add(e.cfg.PollInterval)) {
+		t.Fatalf("in progress: %s, next check at t0+%s, want running at the normal interval", describe(got), at.Sub(t0))
 	}
 	e.prov.setFetch(func(id string) (provider.Snapshot, error) {
-		return provider.Snapshot{ID: id, Status: "completed", Report: "# Tea\nIt is old.", CostUSD: 0.42}, nil
+		return provider.Snapshot{ID: id, Status: "completed", Report: "# Tea\nIt is old.",
+			Usage: job.Usage{InputTokens: 1_000_000, OutputTokens: 500_000}}, nil
 	})
 	e.clock.Advance(e.cfg.PollInterval)
 	e.tick()
-	got := e.get(j.ID)
-	if got.Status != job.Completed || got.CostUSD != 0.42 {
-		t.Fatalf("finished: %s cost %v, want completed costing 0.42", describe(got), got.CostUSD)
+	got = e.get(j.ID)
+	if got.Status != job.Completed || got.CostUSD != 30 {
+		t.Fatalf("finished: %s cost %v, want completed costing 30", describe(got), got.CostUSD)
 	}
 	if rep, err := e.st.GetReport(e.ctx, j.ID); err != nil || rep.Markdown != "# Tea\nIt is old." {
 		t.Errorf("report = %q, %v; want it saved", rep.Markdown, err)

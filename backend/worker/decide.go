@@ -19,6 +19,10 @@ type outcome struct {
 	// unknown marks a provider status this version does not know. The job
 	// keeps running (it is never dropped, never finished on a guess).
 	unknown bool
+	// usageLate marks a run cancelled at the user's request whose usage
+	// the provider has not reported yet: the poll may wait a little for it
+	// (see settle) before the job ends with no cost known.
+	usageLate bool
 }
 
 // decide maps what the provider says about a running job to a local
@@ -63,7 +67,14 @@ func decide(j job.Job, s provider.Snapshot) outcome {
 		}
 		return outcome{status: job.Failed, err: fmt.Sprintf("%s failed the job (%s). Resubmit it to try again.", name, strings.TrimRight(msg, ". "))}
 	case provider.StatusCancelled:
-		return outcome{status: job.Cancelled, err: "Cancelled at " + name + ", not from this app. Resubmit it to run it again."}
+		switch {
+		case j.CancelRequestedAt == nil:
+			return outcome{status: job.Cancelled, err: "Cancelled at " + name + ", not from this app. Resubmit it to run it again."}
+		case usageKnown(s):
+			return outcome{status: job.Cancelled, err: msgCancelled}
+		}
+		return outcome{status: job.Cancelled, usageLate: true, err: fmt.Sprintf(
+			"%s %s reported no usage for the run, so no cost is recorded for it here: %s's billing page shows what it charged.", msgCancelled, name, name)}
 	}
 	return outcome{status: job.Running, unknown: true}
 }

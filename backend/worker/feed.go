@@ -156,6 +156,9 @@ func (w *Worker) look(ctx context.Context) (int, error) {
 		}
 	}
 	w.mu.Unlock()
+	if len(newer)+len(gone) > 0 { // a job may have ended or gone: money may be free
+		w.budgetMayFit()
+	}
 
 	var errs []error
 	var news []job.Job

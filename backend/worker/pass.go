@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
@@ -171,9 +172,13 @@ dispatch:
 	if checked {
 		w.health.LastCheck = &now
 	}
-	// A slot freed up: the jobs parked for lack of one may go now.
+	// A slot freed up: the jobs parked for lack of one may go now, and a
+	// job that ended may have left room in the budget.
 	for prov := range r.freed {
 		w.unparkLocked(prov)
+	}
+	if len(r.freed) > 0 {
+		w.releaseHeldLocked()
 	}
 	w.mu.Unlock()
 	w.emitHealth()
@@ -197,6 +202,8 @@ type round struct {
 	slots map[string]int  // provider -> running+submitting (dispatcher only)
 	freed map[string]bool // provider -> a job left running or submitting
 	errs  []error
+
+	direct bool // one job checked outside a pass (Refresh), in any process
 }
 
 func (r *round) fail(err error) {
@@ -251,14 +258,14 @@ func (w *Worker) prepareSubmit(ctx context.Context, r *round, p Provider, j job.
 			return nil
 		})
 	}
-	if now.Sub(j.CreatedAt) > w.cfg.MaxJobAge {
+	if now.Sub(queuedSince(j)) > w.cfg.MaxJobAge { // since this attempt was queued
+		msg := w.gaveUpMessage(ctx, j)
 		return job.Job{}, false, w.save(ctx, j.ID, true, func(c *job.Job) error {
-			if c.Status != job.Queued {
+			if c.Status != job.Queued || c.Attempt != j.Attempt {
 				return errSkip
 			}
-			name := displayName(c.Provider)
 			c.Status = job.Failed
-			c.Error = fmt.Sprintf("gave up after %s: the job was never sent to %s (no free slot, or %s could not be reached). Resubmit it to try again.", w.cfg.MaxJobAge, name, name)
+			c.Error = msg
 			c.FinishedAt = &now
 			return nil
 		})
@@ -289,7 +296,8 @@ func (w *Worker) prepareSubmit(ctx context.Context, r *round, p Provider, j job.
 		return job.Job{}, false, nil
 	}
 	w.setInflight(j.ID, true)
-	sj, err := w.st.Update(ctx, j.ID, func(c *job.Job) error {
+	// The budget in force now, checked in the write that claims the job.
+	sj, err := w.st.ClaimWithinBudget(ctx, j.ID, w.monthlyBudget(), func(c *job.Job) error {
 		if c.Status != job.Queued || c.Attempt != j.Attempt {
 			return errSkip
 		}
@@ -299,6 +307,10 @@ func (w *Worker) prepareSubmit(ctx context.Context, r *round, p Provider, j job.
 	})
 	if err != nil {
 		w.setInflight(j.ID, false)
+		if errors.Is(err, cost.ErrOverBudget) {
+			w.holdForBudget(j, now)
+			return job.Job{}, false, nil
+		}
 		if skippable(err) {
 			return job.Job{}, false, nil
 		}

@@ -42,7 +42,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 		w.giveUpIfOld(wctx, r, p, j)
 		return
 	}
-	if w.paused(j.Provider) || !w.isLeading() {
+	if w.paused(j.Provider) || !w.isLeading() && !r.direct {
 		return
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
@@ -70,6 +70,9 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 				name := displayName(c.Provider)
 				c.Status = job.Failed
 				c.Error = fmt.Sprintf("%s no longer has this response (%s): it was deleted or expired before its result was saved. Resubmit the job to run it again.", name, c.ProviderJobID)
+				if c.CancelRequestedAt != nil { // the user cancelled it: nothing more can be learnt
+					c.Status, c.Error = job.Cancelled, msgCancelled
+				}
 				c.FinishedAt = &now
 				return nil
 			}); serr != nil {
@@ -102,7 +105,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 	}
 
 	w.providerOK(j.Provider)
-	o := decide(j, snap)
+	o := w.settle(j, decide(j, snap), now)
 	if o.unknown {
 		log.WithField("provider_status", snap.Status).Warn("unknown provider status; the job keeps running and is checked again")
 	}
@@ -110,9 +113,9 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 		if w.giveUpIfOld(wctx, r, p, j) {
 			return
 		}
-		next := now.Add(w.interval())
+		next, every := w.nextCheck(wctx, p, j, snap, now)
 		if j.ProviderStatus == snap.Status && j.Progress == snap.Progress && j.PollErrors == 0 && j.Error == "" {
-			w.planCheck(j, next, true) // nothing new: nothing written
+			w.planCheck(j, next, every) // nothing new: nothing written
 			return
 		}
 		if err := w.save(wctx, j.ID, true, func(c *job.Job) error {

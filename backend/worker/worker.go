@@ -200,6 +200,7 @@ type Worker struct {
 	pausedUntil  map[string]time.Time // provider -> key rejected until
 	woken        map[string]struct{}  // job ids to check on the next pass
 	parked       map[string][]string  // provider -> queued job ids waiting for a slot
+	budget       budgetState          // the monthly budget and the jobs held for it (budget.go)
 	inflight     map[string]struct{}  // job ids with a create call (or its save) in progress here
 	late         map[string]lateSave  // job id -> a provider id whose save failed, retried
 	planned      map[string]plan      // job id -> next check decided without a write

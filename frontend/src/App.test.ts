@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import * as apiModule from './lib/api';
-import { makeHealth, makeJob, makeSettings, makeWebhooks } from './tests/fixtures';
+import { makeHealth, makeJob, makeProviderHealth, makeSettings, makeWebhooks } from './tests/fixtures';
 import { makeSpend } from './tests/spendFixtures';
 import type { FakeApi } from './tests/fakeApi';
 import App from './App.svelte';
@@ -31,8 +31,18 @@ describe('App shell', () => {
     expect(screen.getByRole('heading', { name: 'Queue' })).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('poller-state').textContent).toContain('held by deepr worker on srv'));
     expect(screen.getByTestId('health-provider').textContent).toContain('OpenAI reachable');
-    api.emit('health:updated', makeHealth({ seq: 2, provider: 'key_rejected', poller: 'running' }));
-    await waitFor(() => expect(screen.getByTestId('health-provider').textContent).toContain('API key rejected'));
+    api.emit(
+      'health:updated',
+      makeHealth({
+        seq: 2,
+        provider: 'key_rejected',
+        summary: 'Gemini: API key rejected',
+        providers: [makeProviderHealth(), makeProviderHealth({ name: 'gemini', display: 'Gemini', state: 'key_rejected', summary: 'Gemini: API key rejected' })],
+        poller: 'running',
+      }),
+    );
+    await waitFor(() => expect(screen.getByTestId('health-provider').textContent).toContain('Gemini: API key rejected'));
+    expect(screen.getByTestId('health-provider').dataset.state).toBe('key_rejected');
     expect(screen.getByTestId('poller-state').textContent).toContain('polling here');
   });
 
@@ -103,7 +113,7 @@ describe('App shell', () => {
 
   it('"Edit as new" opens the New research form filled with the job\'s request', async () => {
     api.ListJobs.mockResolvedValue([
-      makeJob({ id: 'f', status: 'failed', prompt: 'Failed question', model: 'o3-deep-research', options: { web_search: true, code_interpreter: true, max_tool_calls: 9 } }),
+      makeJob({ id: 'f', status: 'failed', prompt: 'Failed question', model: 'o3-deep-research', options: { web_search: true, code_interpreter: true, max_tool_calls: 9 }, max_cost_usd: 5 }),
     ]);
     await setup();
     await fireEvent.click(await screen.findByRole('button', { name: 'Edit as new' }));
@@ -111,6 +121,7 @@ describe('App shell', () => {
     expect(prompt.value).toBe('Failed question');
     expect((screen.getByLabelText('Max tool calls') as HTMLInputElement).value).toBe('9');
     expect((screen.getByLabelText(/Code interpreter/) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId('max-cost-input') as HTMLInputElement).value, "the job's own cost cap").toBe('5');
     // New research from the sidebar starts empty again.
     await fireEvent.click(screen.getByTestId('nav-queue'));
     await fireEvent.click(screen.getByTestId('nav-new'));

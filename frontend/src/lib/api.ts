@@ -44,7 +44,7 @@ import type {
   SubmitResult,
 } from './types';
 
-export type { cost, job, library, research, store } from '../../wailsjs/go/models';
+export type { cost, job, library, provider, research, store } from '../../wailsjs/go/models';
 
 /** Backend is the typed surface of the bound Go struct App. */
 export interface Backend {

@@ -4,7 +4,7 @@
 // fails `npm run check`. Only what Go cannot express (string unions for its
 // string constants, event names) and what is frontend-only is written here.
 
-import type { cost, job, library, research, store } from './api';
+import type { cost, job, library, provider, research, store } from './api';
 
 /**
  * Data is the plain JSON shape of a generated model class: its methods
@@ -87,14 +87,21 @@ export type SettingsInput = Data<research.SettingsInput>;
 export type KeyTest = Data<research.KeyTest>;
 export type KeyResult = Refine<Data<research.KeyResult>, { settings: Settings }>;
 
-export type ProviderHealth = 'ok' | 'offline' | 'key_rejected' | 'no_key' | 'unknown';
+export type ProviderState = 'ok' | 'offline' | 'key_rejected' | 'no_key' | 'unknown';
+/** One provider's own state; summary and message are Go's words. */
+export type ProviderHealth = Refine<Data<research.ProviderHealth>, { state: ProviderState }>;
 export type PollerState = 'running' | 'standby' | 'stopped';
 export type WebhookState = 'off' | 'listening' | 'standby' | 'error';
 export type WebhookHealth = Refine<Data<research.WebhookHealth>, { state: WebhookState }>;
-export type Health = Refine<Data<research.Health>, { provider: ProviderHealth; poller: PollerState; webhooks: WebhookHealth }>;
+/** provider is the worst state of any provider and summary names the providers in it; providers details each. */
+export type Health = Refine<Data<research.Health>, { provider: ProviderState; poller: PollerState; webhooks: WebhookHealth; providers: ProviderHealth[] }>;
 
 export type ModelInfo = Data<research.ModelInfo>;
-export type ProviderInfo = Refine<Data<research.ProviderInfo>, { key_storage: KeyStorage }>;
+/** How a provider treats the switch of one of its tools (backend/provider Tool). */
+export type ProviderTool = 'optional' | 'always' | 'never';
+/** Which options a provider honours: the form offers only those. */
+export type Capabilities = Refine<Data<provider.Capabilities>, { web_search: ProviderTool; code_interpreter: ProviderTool }>;
+export type ProviderInfo = Refine<Data<research.ProviderInfo>, { key_storage: KeyStorage; capabilities: Capabilities }>;
 
 // Spend control.
 export type Estimate = Data<cost.Range>;
@@ -144,6 +151,8 @@ export type EventName = keyof EventPayloads;
 export type Draft = Pick<SubmitRequest, 'prompt' | 'provider' | 'model' | 'web_search' | 'code_interpreter' | 'max_tool_calls'> & {
   /** The job this is an edited copy of ("Edit and resubmit"). */
   edited_from?: string;
+  /** The cost cap of the job it edits (0 or absent: none): the cap belongs to the job and is prefilled. */
+  max_cost_usd?: number;
   /** The finished job this goes deeper on (a follow-up: the provider continues from it). */
   parent_id?: string;
   /** The parent's title, shown in the form. */

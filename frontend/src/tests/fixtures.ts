@@ -1,6 +1,6 @@
 // Builders for the values the Go side sends, with overridable fields.
 
-import type { Health, Job, JobAction, JobStatus, ProviderInfo, Question, Settings, ThreadJob, WebhookHealth } from '../lib/types';
+import type { Health, Job, JobAction, JobStatus, ProviderHealth, ProviderInfo, Question, Settings, ThreadJob, WebhookHealth } from '../lib/types';
 
 /**
  * The actions Go sends with a job in each status (backend/job/actions.go,
@@ -16,6 +16,12 @@ export const sampleActions: Record<JobStatus, JobAction[]> = {
   failed: ['resubmit', 'edit', 'delete'],
   cancelled: ['resubmit', 'edit', 'delete'],
   unconfirmed: ['resubmit', 'edit', 'adopt', 'dismiss', 'delete'],
+};
+
+/** What Go asks before cancelling an OpenAI job in each status that offers cancel (research/cancel.go), as sample data. */
+export const sampleCancelPrompt: Partial<Record<JobStatus, string>> = {
+  queued: 'It has not been sent to OpenAI yet: it leaves the queue and nothing is billed.',
+  running: 'OpenAI is asked to stop the run. What it used until then is billed, and Deepr records that cost; no report is saved unless the run finishes first.',
 };
 
 /** makeJob builds a job; its actions follow its status unless given. */
@@ -45,6 +51,9 @@ export function makeJob(over: Partial<Job> = {}): Job {
     version: 1,
     actions: sampleActions[status],
     waiting: '',
+    cancel_requested_at: null,
+    cancel_prompt: sampleCancelPrompt[status] ?? '',
+    cancel_note: '',
     parent_id: '',
     parent_context: '',
     ...over,
@@ -83,6 +92,8 @@ export function makeHealth(over: Partial<Health> = {}): Health {
     seq: 1,
     provider: 'ok',
     message: '',
+    summary: 'OpenAI reachable',
+    providers: [makeProviderHealth()],
     poller: 'running',
     lease_holder: 'desktop-1',
     next_check: null,
@@ -90,6 +101,10 @@ export function makeHealth(over: Partial<Health> = {}): Health {
     webhooks: makeWebhooks(),
     ...over,
   };
+}
+
+export function makeProviderHealth(over: Partial<ProviderHealth> = {}): ProviderHealth {
+  return { name: 'openai', display: 'OpenAI', state: 'ok', summary: 'OpenAI: reachable', message: '', since: null, ...over };
 }
 
 export function makeWebhooks(over: Partial<WebhookHealth> = {}): WebhookHealth {

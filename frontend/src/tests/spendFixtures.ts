@@ -1,7 +1,14 @@
 // Builders for the provider and spend values the Go side sends, with
 // overridable fields (kept apart from fixtures.ts, which others edit too).
 
-import type { Decision, JobSpend, ModelSpend, MonthTotal, ProviderInfo, Spend } from '../lib/types';
+import type { Capabilities, Decision, JobSpend, ModelSpend, MonthTotal, ProviderInfo, Spend } from '../lib/types';
+
+/** What OpenAI and Azure honour: every option (backend/engine/providers.go). */
+export const responsesCaps: Capabilities = { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cancel: true, continue: true };
+/** What Gemini's agent honours: it always searches and decides its own tool calls. */
+export const geminiCaps: Capabilities = { web_search: 'always', code_interpreter: 'never', max_tool_calls: false, cancel: true, continue: true };
+/** What Perplexity honours: like Gemini, and it can neither be cancelled nor continued. */
+export const perplexityCaps: Capabilities = { web_search: 'always', code_interpreter: 'never', max_tool_calls: false, cancel: false, continue: false };
 
 export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
   return {
@@ -14,6 +21,7 @@ export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
     reason: '',
     can_cancel: true,
     note: '',
+    capabilities: responsesCaps,
     models: [
       { id: 'o3-deep-research', provider: 'openai', label: 'o3 deep research', description: 'Most thorough' },
       { id: 'o4-mini-deep-research', provider: 'openai', label: 'o4-mini deep research', description: 'Faster, cheaper' },
@@ -36,6 +44,7 @@ export function makeProviders(withKey: string[] = ['openai']): ProviderInfo[] {
       key_storage: has('gemini') ? 'keychain' : '',
       ready: has('gemini'),
       reason: has('gemini') ? '' : noKey('Gemini', 'GEMINI_API_KEY'),
+      capabilities: geminiCaps,
       models: [
         { id: 'deep-research-preview-04-2026', provider: 'gemini', label: 'deep research preview 04 2026', description: 'Gemini Deep Research (default agent); searches with Google.' },
         { id: 'deep-research-max-preview-04-2026', provider: 'gemini', label: 'deep research max preview 04 2026', description: 'Gemini Deep Research agent.' },
@@ -50,6 +59,7 @@ export function makeProviders(withKey: string[] = ['openai']): ProviderInfo[] {
       ready: has('perplexity'),
       reason: has('perplexity') ? '' : noKey('Perplexity', 'PERPLEXITY_API_KEY'),
       can_cancel: false,
+      capabilities: perplexityCaps,
       note: 'Perplexity cannot be cancelled at the provider: a cancel stops tracking here, and the run may still finish and bill.',
       models: [{ id: 'sonar-deep-research', provider: 'perplexity', label: 'Perplexity sonar deep research', description: 'Fast and inexpensive.' }],
     }),

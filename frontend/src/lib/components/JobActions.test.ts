@@ -3,7 +3,7 @@
 // reader (Queue.test.ts, Report.test.ts).
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import * as apiModule from '../api';
 import { deferred, makeJob } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
@@ -61,4 +61,24 @@ describe('JobActions', () => {
     expect(props.onchanged).toHaveBeenCalledWith(expect.objectContaining({ id: 'a', version: 2 }));
     expect(props.onnotice).toHaveBeenCalledWith(expect.objectContaining({ tone: 'info', jobId: 'a', text: expect.stringContaining('Another Deepr process') }));
   });
+
+  // The confirmation is Go's text for the job's own provider
+  // (job.cancel_prompt), never a provider named here.
+  const prompts: Record<string, string> = {
+    openai: 'OpenAI is asked to stop the run. What it used until then is billed, and Deepr records that cost.',
+    azure: 'Azure OpenAI is asked to stop the run. What it used until then is billed, and Deepr records that cost.',
+    gemini: 'Gemini is asked to stop the run. What it used until then is billed, and Deepr records that cost.',
+    perplexity: 'Perplexity cannot stop a run; it will finish and bill; Deepr will keep the report.',
+  };
+  for (const [provider, prompt] of Object.entries(prompts)) {
+    it(`asks before cancelling with what Go says about a ${provider} job`, async () => {
+      mount(makeJob({ id: 'a', provider, actions: ['check', 'cancel'], cancel_prompt: prompt }));
+      await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+      const dialog = screen.getByRole('dialog');
+      expect(dialog.textContent).toContain(prompt);
+      expect(dialog.textContent).toContain('How do heat pumps perform in cold climates?');
+      if (provider === 'perplexity' || provider === 'gemini') expect(dialog.textContent).not.toContain('OpenAI');
+      cleanup();
+    });
+  }
 });

@@ -82,7 +82,7 @@ describe('NewResearch', () => {
   }
 
   it('warns when web search is off', async () => {
-    await setup();
+    await setup({ providers: makeProviders(['openai']) });
     expect(screen.queryByText(/need a data source/)).toBeNull();
     await fireEvent.click(screen.getByLabelText(/Web search/));
     expect(screen.getByText(/need a data source/)).toBeInTheDocument();
@@ -122,6 +122,19 @@ describe('NewResearch', () => {
       edited_from: 'old1',
       parent_id: '',
     });
+  });
+
+  it('keeps the cost cap of the job it edits ("Edit and resubmit")', async () => {
+    const draft: Draft = { prompt: 'Capped question', provider: 'openai', model: 'o3-deep-research', web_search: true, code_interpreter: false, max_tool_calls: 40, max_cost_usd: 5, edited_from: 'old1' };
+    api.Submit.mockResolvedValue({ job: makeJob({ id: 'copy', status: 'queued' }), notes: [] });
+    await setup({}, draft);
+    const cap = screen.getByTestId('max-cost-input') as HTMLInputElement;
+    expect(cap.value, 'the cap is prefilled').toBe('5');
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(api.Submit).toHaveBeenCalledTimes(1));
+    expect(api.Submit.mock.calls[0][0]).toMatchObject({ max_cost_usd: 5, edited_from: 'old1' });
+    await fireEvent.input(cap, { target: { value: '' } });
+    expect(screen.getByText(/Empty keeps the cap of the job you edit \(\$5\.00\)/)).toBeInTheDocument();
   });
 
   it('falls back to the default model when the draft model is no longer offered', async () => {
@@ -165,6 +178,45 @@ describe('NewResearch', () => {
     await fireEvent.click(screen.getByTestId('submit-button'));
     await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
     expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining({ provider: 'perplexity', model: 'sonar-deep-research', max_cost_usd: 0 }));
+  });
+
+  it('offers only the options the chosen provider honours, and sends the hidden ones empty', async () => {
+    const res = { job: makeJob({ id: 'g1', status: 'queued', provider: 'gemini' }), notes: [] };
+    api.Submit.mockResolvedValue(res);
+    api.Estimate.mockResolvedValue(makeDecision());
+    const { onsubmitted } = await setup({ providers: makeProviders(['openai', 'gemini', 'perplexity']) });
+    const picker = screen.getByTestId('provider-select') as HTMLSelectElement;
+    // OpenAI honours every option.
+    expect(screen.getByLabelText('Max tool calls')).toBeInTheDocument();
+    expect(screen.getByLabelText(/Web search/)).toBeInTheDocument();
+    await fireEvent.click(screen.getByLabelText(/Code interpreter/));
+    await fireEvent.input(screen.getByLabelText('Max tool calls'), { target: { value: '' } });
+    expect(screen.getByText(/1 to 200/), 'an empty limit where one is honoured').toBeInTheDocument();
+    expect(screen.queryByTestId('provider-decides')).toBeNull();
+
+    for (const [name, display] of [['gemini', 'Gemini'], ['perplexity', 'Perplexity']]) {
+      await fireEvent.change(picker, { target: { value: name } });
+      expect(screen.queryByLabelText('Max tool calls'), `${name}: a limit it ignores`).toBeNull();
+      expect(screen.queryByLabelText(/Web search/), `${name}: it always searches`).toBeNull();
+      expect(screen.queryByLabelText(/Code interpreter/), `${name}: it has none`).toBeNull();
+      expect(screen.queryByText(/1 to 200/), `${name}: no check of a hidden limit`).toBeNull();
+      expect(screen.queryByText(/need a data source/)).toBeNull();
+      expect(screen.getByTestId('provider-decides').textContent).toBe(
+        `${display} searches the web on every run and decides how many tool calls it makes: the estimate counts what its runs cost.`,
+      );
+    }
+    await fireEvent.change(picker, { target: { value: 'gemini' } });
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'Battery recycling in the EU' } });
+    const sent = { provider: 'gemini', web_search: false, code_interpreter: false, max_tool_calls: 0 };
+    await waitFor(() => expect(api.Estimate).toHaveBeenLastCalledWith(expect.objectContaining({ ...sent, prompt: 'Battery recycling in the EU' })));
+    await fireEvent.click(screen.getByTestId('submit-button'));
+    await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));
+    expect(api.Submit).toHaveBeenCalledWith(expect.objectContaining(sent));
+
+    // Back on OpenAI the choices made there are as they were.
+    await fireEvent.change(picker, { target: { value: 'openai' } });
+    expect((screen.getByLabelText(/Code interpreter/) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByText(/1 to 200/)).toBeInTheDocument();
   });
 
   it('says why a provider with a key is not ready', async () => {

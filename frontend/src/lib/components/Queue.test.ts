@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { get } from 'svelte/store';
 import * as apiModule from '../api';
-import { makeHealth, makeJob, makeProvider, makeSettings } from '../../tests/fixtures';
+import { makeHealth, makeJob, makeProvider, makeProviderHealth, makeSettings } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createJobsStore } from '../stores/jobs';
 import type { Job, SubmitResult } from '../types';
@@ -165,6 +165,13 @@ describe('Queue', () => {
     expect(notice.textContent).toContain('How do heat pumps perform in cold climates?');
     await fireEvent.click(within(notice).getByRole('button', { name: 'Close' }));
     expect(screen.queryByTestId('notice'), 'notice after closing it').toBeNull();
+  });
+
+  it("says what became of a cancel, in Go's words, with no second cancel", async () => {
+    const note = 'Cancel requested. Perplexity cannot stop a run; it will finish and bill; Deepr will keep the report.';
+    await setup([makeJob({ id: 'p', provider: 'perplexity', model: 'sonar-deep-research', actions: ['check'], cancel_note: note, cancel_prompt: '' })]);
+    expect(within(row('p')).getByTestId('job-cancel-note').textContent).toBe(note);
+    expect(buttons(row('p'))).toEqual(['Check now']);
   });
 
   it('resubmits, dismisses and checks now, saying what the check did', async () => {
@@ -335,10 +342,12 @@ describe('Queue', () => {
     expect(live.textContent?.trim(), 'the first state is not news').toBe('');
     await rerender({ health: makeHealth({ seq: 2, poller: 'stopped' }) });
     await waitFor(() => expect(live.textContent).toContain('The poller stopped'));
-    await rerender({ health: makeHealth({ seq: 3, poller: 'stopped', provider: 'key_rejected' }) });
-    await waitFor(() => expect(live.textContent).toContain('The API key was rejected'));
-    await rerender({ health: makeHealth({ seq: 4, poller: 'running', provider: 'ok' }) });
+    const gemini = (state: 'ok' | 'key_rejected', summary: string) => [makeProviderHealth(), makeProviderHealth({ name: 'gemini', display: 'Gemini', state, summary })];
+    await rerender({ health: makeHealth({ seq: 3, poller: 'stopped', provider: 'key_rejected', providers: gemini('key_rejected', 'Gemini: API key rejected') }) });
+    await waitFor(() => expect(live.textContent).toContain('Gemini: API key rejected'));
+    expect(live.textContent, 'only the provider concerned is announced').not.toContain('OpenAI');
+    await rerender({ health: makeHealth({ seq: 4, poller: 'running', provider: 'ok', providers: gemini('ok', 'Gemini: reachable') }) });
     await waitFor(() => expect(live.textContent).toContain('The poller is running'));
-    expect(live.textContent).toContain('The provider is reachable again.');
+    expect(live.textContent).toContain('Gemini: reachable again.');
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import * as apiModule from '../api';
-import { deferred, makeHealth, makeSettings, makeWebhooks } from '../../tests/fixtures';
+import { deferred, makeHealth, makeProviderHealth, makeSettings, makeWebhooks } from '../../tests/fixtures';
 import { makeProviders } from '../../tests/spendFixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createSettingsStore } from '../stores/settings';
@@ -68,9 +68,22 @@ describe('Settings', () => {
   });
 
   it('does not show a key the poller found rejected as a good one', async () => {
-    await setup({}, makeHealth({ provider: 'key_rejected', message: 'OpenAI rejected the API key (401).' }));
+    await setup({}, makeHealth({ provider: 'key_rejected', message: 'OpenAI rejected the API key (401).', providers: [makeProviderHealth({ state: 'key_rejected' })] }));
     expect(screen.getByTestId('key-status').classList.contains('set')).toBe(false);
     expect(screen.getByTestId('key-status').textContent).toMatch(/did not accept/);
+  });
+
+  it("marks only the rejected provider's key as bad", async () => {
+    const providers = [
+      makeProviderHealth(),
+      makeProviderHealth({ name: 'gemini', display: 'Gemini', state: 'key_rejected', summary: 'Gemini: API key rejected' }),
+      makeProviderHealth({ name: 'perplexity', display: 'Perplexity', state: 'ok', summary: 'Perplexity: reachable' }),
+    ];
+    await setup({ providers: makeProviders(['openai', 'gemini', 'perplexity']) }, makeHealth({ provider: 'key_rejected', providers }));
+    expect(screen.getByTestId('key-status-gemini').textContent).toMatch(/Gemini did not accept/);
+    expect(screen.getByTestId('key-status').classList.contains('set'), "OpenAI's key").toBe(true);
+    expect(screen.getByTestId('key-status').textContent).not.toMatch(/did not accept/);
+    expect(screen.getByTestId('key-status-perplexity').textContent, 'a key the poller used is vouched for').not.toMatch(/Not tested yet/);
   });
 
   it('shows only the hint of a stored key', async () => {
