@@ -199,7 +199,7 @@ func (a *App) Submit(req research.SubmitRequest) (research.SubmitResult, error) 
 	})
 }
 
-// Cancel cancels a job; the result's warning says when the provider could not be told.
+// Cancel cancels a job; the result's warning says when the provider could not be told or cannot stop a run.
 func (a *App) Cancel(id string) (research.CancelResult, error) {
 	return call(a, func(s *research.Service, ctx context.Context) (research.CancelResult, error) {
 		return s.Cancel(ctx, id)
@@ -297,11 +297,12 @@ func (a *App) TestAPIKey() (research.KeyTest, error) {
 	return call(a, func(s *research.Service, ctx context.Context) (research.KeyTest, error) { return s.TestKey(ctx), nil })
 }
 
-// GetHealth returns provider, poller and webhook health.
+// GetHealth returns the providers' (the worst and each one's), the poller's
+// and the webhook listener's health.
 func (a *App) GetHealth() (research.Health, error) {
 	s, err := a.service()
 	if err != nil {
-		return research.Health{Provider: "unknown", Message: err.Error(), Poller: research.PollerStopped}, nil
+		return research.Health{Provider: "unknown", Summary: "Providers not checked: Deepr did not start", Message: err.Error(), Poller: research.PollerStopped}, nil
 	}
 	return s.Health(), nil
 }

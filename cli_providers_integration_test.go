@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,8 @@ func TestCLIPerplexity(t *testing.T) {
 	if p.Creates() != 1 || strings.Contains(j.Report, "<think>") {
 		t.Errorf("perplexity: %d creates (want 1), think block kept: %v", p.Creates(), strings.Contains(j.Report, "<think>"))
 	}
-	// Cancelling a running job is local only, and the user is told so.
+	// Perplexity cannot stop a run: a cancel keeps it (polled to its end,
+	// its report and cost kept), and the user is told so.
 	slow := fakeperplexity.New(fakeperplexity.Options{APIKey: perplexityKey, StepsToFinish: 100000})
 	defer slow.Close()
 	c2 := newCLIEnv(t, oa, "PERPLEXITY_API_KEY="+perplexityKey, "PERPLEXITY_BASE_URL="+slow.URL())
@@ -98,9 +100,21 @@ func TestCLIPerplexity(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	_, errOut, code := c2.run("", "cancel", id)
-	if code != 0 || !strings.Contains(errOut, "may still finish and bill") {
-		t.Errorf("cancel of a running Perplexity job: exit %d %q", code, errOut)
+	out, errOut, code := c2.run("", "cancel", id)
+	if code != 0 || !strings.Contains(errOut, "Perplexity cannot stop a run; it will finish and bill; Deepr will keep the report") ||
+		!strings.Contains(out, "running") {
+		t.Errorf("cancel of a running Perplexity job: exit %d %q %q", code, out, errOut)
+	}
+	var after struct {
+		Status     string   `json:"status"`
+		Actions    []string `json:"actions"`
+		CancelNote string   `json:"cancel_note"`
+	}
+	if err := json.Unmarshal([]byte(c2.ok("status", id, "--json")), &after); err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != "running" || slices.Contains(after.Actions, "cancel") || !strings.Contains(after.CancelNote, "Deepr will keep the report") {
+		t.Errorf("after the cancel: %+v, want still running, no second cancel, and the job saying so", after)
 	}
 }
 

@@ -102,11 +102,15 @@ func TestBrowserCancelWarnsWhenTheProviderCannotBeTold(t *testing.T) {
 	s.fake.SetAPIKey("sk-e2e-some-other-key-000000")
 	s.clickAction(id, "cancel")
 	s.click("confirm-button")
-	s.waitStatus(id, "cancelled", 15*time.Second)
 	s.waitJS(15*time.Second, "the cancel warning", noticeJS(id, "warn", "could not be told"))
-	if !eval[bool](s, noticeJS(id, "warn", "bill")) {
-		t.Errorf("the warning does not say the run may still bill")
+	if !eval[bool](s, noticeJS(id, "warn", "asks again")) {
+		t.Errorf("the warning does not say Deepr asks again")
 	}
+	// Not told, the run goes on (and bills): the job stays running, is not
+	// offered a second cancel, and says what became of the cancel.
+	s.requireActions(id, []string{"check"})
+	note := jsString(rowSelector(id) + ` [data-testid="job-cancel-note"]`)
+	s.waitJS(15*time.Second, "the cancel note", `!!document.querySelector(`+note+`)?.textContent.includes("Cancelling: OpenAI was asked to stop the run")`)
 	s.screenshot("cancel-warning")
 }
 

@@ -30,7 +30,7 @@ func (r *runner) dryRun(ctx context.Context, req research.SubmitRequest, asJSON 
 		} else {
 			fmt.Fprintf(w, "Budget    none (set DEEPR_MONTHLY_BUDGET to hold one)\n")
 		}
-		fmt.Fprintf(w, "Spent     %s, reserved %s by queued and running jobs\n", cost.FormatUSD(d.SpentUSD), cost.FormatUSD(d.ReservedUSD))
+		fmt.Fprintf(w, "Spent     %s, reserved %s by queued, running and unconfirmed jobs\n", cost.FormatUSD(d.SpentUSD), cost.FormatUSD(d.ReservedUSD))
 		if d.MaxCostUSD != nil {
 			fmt.Fprintf(w, "Cap       %s for this job\n", cost.FormatUSD(*d.MaxCostUSD))
 		}
@@ -78,7 +78,7 @@ func (r *runner) costs(ctx context.Context, args []string) error {
 	if sp.BudgetUSD != nil {
 		budget = "of " + cost.FormatUSD(*sp.BudgetUSD)
 	}
-	fmt.Fprintf(w, "%s: %s spent %s; %s reserved by queued and running jobs\n", sp.Month, cost.FormatUSD(sp.SpentUSD), budget, cost.FormatUSD(sp.ReservedUSD))
+	fmt.Fprintf(w, "%s: %s spent %s; %s reserved by queued, running and unconfirmed jobs\n", sp.Month, cost.FormatUSD(sp.SpentUSD), budget, cost.FormatUSD(sp.ReservedUSD))
 	if len(sp.ByModel) > 0 {
 		keys := make([]string, 0, len(sp.ByModel))
 		for k := range sp.ByModel {

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/deepr-desktop/deepr/backend/engine"
+	"github.com/deepr-desktop/deepr/backend/research"
 )
 
 func (r *runner) worker(ctx context.Context, args []string) error {
@@ -27,8 +29,11 @@ func (r *runner) worker(ctx context.Context, args []string) error {
 	if r.log.GetLevel() < logrus.InfoLevel {
 		r.log.SetLevel(logrus.InfoLevel)
 	}
-	if h := r.svc.Health(); h.Provider == "no_key" {
-		fmt.Fprintln(r.env.Stderr, "warning: no OpenAI API key is set; jobs wait until OPENAI_API_KEY is set or `deepr key set` saves one")
+	if h := r.svc.Health(); h.Provider == research.ProviderNoKey {
+		fmt.Fprintln(r.env.Stderr, "warning: no provider has an API key; jobs wait until one is set:")
+		for _, p := range h.Providers {
+			fmt.Fprintf(r.env.Stderr, "  %s, or run `deepr key set --provider %s`.\n", strings.TrimSuffix(p.Message, "."), p.Name)
+		}
 	}
 	cfg := r.svc.Config()
 	fmt.Fprintf(r.env.Stderr, "deepr worker: polling every %s; database %s. Ctrl-C to stop.\n", cfg.PollInterval, r.svc.Dirs().Database())

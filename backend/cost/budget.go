@@ -33,9 +33,10 @@ type Decision struct {
 
 // Decide applies the one budget rule: a run is refused when its high
 // estimate is over its per-job cap, or when spent this month (finished
-// attempts) + reserved (high estimates of queued, submitting and running
-// jobs) + its high estimate is over the monthly budget. Reaching the
-// budget exactly is allowed. Runs already started are never affected.
+// attempts) + reserved (high estimates of queued, submitting, running and
+// unconfirmed jobs) + its high estimate is over the monthly budget.
+// Reaching the budget exactly is allowed. Runs already started are never
+// affected.
 func Decide(b Budget, month string, spentUSD, reservedUSD float64, est Range) Decision {
 	d := Decision{Month: month, SpentUSD: spentUSD, ReservedUSD: reservedUSD, Estimate: est, Allowed: true}
 	if b.MonthlyUSD > 0 {
@@ -85,7 +86,7 @@ type BudgetError struct {
 	BudgetUSD   float64 // the monthly budget (monthly refusals)
 	MaxCostUSD  float64 // the per-job cap (per-job refusals)
 	SpentUSD    float64 // spent this month, finished attempts
-	ReservedUSD float64 // high estimates of queued and running jobs
+	ReservedUSD float64 // high estimates of queued, running and unconfirmed jobs
 	EstimateUSD float64 // this run's high estimate
 }
 
@@ -96,7 +97,7 @@ func (e *BudgetError) Error() string {
 			FormatUSD(e.EstimateUSD), FormatUSD(e.MaxCostUSD))
 	}
 	left := max(e.BudgetUSD-e.SpentUSD-e.ReservedUSD, 0)
-	return fmt.Sprintf("refused: this job may cost up to %s, and in %s %s is spent and %s is reserved for queued and running jobs, "+
+	return fmt.Sprintf("refused: this job may cost up to %s, and in %s %s is spent and %s is reserved for queued, running and unconfirmed jobs, "+
 		"so it would go over the monthly budget of %s (%s left). Nothing was submitted. "+
 		"Raise the budget (%s or Settings), wait for running jobs to finish, or lower the tool-call limit or choose a cheaper model.",
 		FormatUSD(e.EstimateUSD), e.Month, FormatUSD(e.SpentUSD), FormatUSD(e.ReservedUSD),

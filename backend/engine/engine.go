@@ -28,6 +28,7 @@ type Options struct {
 	Events   research.Events             // nil: nobody listening
 	Notifier research.Notifier           // nil: no notifications
 	Clock    worker.Clock                // nil: the system clock
+	Rand     func() float64              // the poller's jitter source in [0,1); nil: math/rand/v2 (a simulation replays with its own)
 	// DeferStartupWork holds start-up work that is not urgent until the
 	// service's WindowReady (the desktop app, after its first frame).
 	DeferStartupWork bool
@@ -114,6 +115,7 @@ func Open(o Options) (*research.Service, error) {
 		Notifier:  o.Notifier,
 		Log:       o.Log,
 		Clock:     o.Clock,
+		Rand:      o.Rand,
 
 		DeferStartupWork: o.DeferStartupWork,
 	}), nil

@@ -162,6 +162,9 @@ func TestResubmitAndEditKeepTheCap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if fleetModels[prov] == "o3-deep-research" && d.Allowed {
+				t.Fatalf("a fresh o3 submit with a $5 cap is allowed (estimate %+v): the test needs one it refuses", d.Estimate)
+			}
 			same := func(what string, j job.Job, err error) {
 				t.Helper()
 				if d.Allowed {

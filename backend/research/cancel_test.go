@@ -3,6 +3,7 @@ package research_test
 import (
 	"context"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +51,19 @@ func openFour(t *testing.T, perplexitySteps int) *fourProviders {
 	t.Cleanup(f.azure.Close)
 	t.Cleanup(f.gemini.Close)
 	t.Cleanup(f.perplexity.Close)
+	// The two OpenAI fakes number their responses alike, and a provider id
+	// is unique in the database: move Azure's numbering on.
+	skip, err := http.NewRequest(http.MethodPost, f.azure.Endpoint()+"/openai/v1/responses",
+		strings.NewReader(`{"model":"o3-deep-research","input":"skip","background":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip.Header.Set("api-key", cancelAzureKey)
+	if r, err := http.DefaultClient.Do(skip); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("numbering the Azure fake on: %v %v", r, err)
+	} else {
+		r.Body.Close()
+	}
 	f.proc = openProc(t, f.openai, map[string]string{
 		"DEEPR_POLL_INTERVAL":     "3600",
 		"GEMINI_API_KEY":          cancelGeminiKey,

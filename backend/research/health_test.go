@@ -115,7 +115,8 @@ func newFleet(t *testing.T, env map[string]string, keyed ...string) *fleet {
 		model := s.name + "-deep-research"
 		specs = append(specs, research.ProviderSpec{
 			Name: s.name, Display: s.display, KeyVariable: s.variable, SecretName: s.name + "_api_key",
-			KeyHelp: s.name + ".example/keys", CanCancel: true,
+			KeyHelp: s.name + ".example/keys", Caps: provider.Capabilities{WebSearch: provider.ToolOptional,
+				CodeInterpreter: provider.ToolOptional, MaxToolCalls: true, Cancel: true},
 			Models: func(config.Config) []research.ModelInfo {
 				return []research.ModelInfo{{ID: model, Provider: s.name, Label: model}}
 			},
@@ -169,11 +170,12 @@ func (f *fleet) run() {
 	})
 }
 
-// queue stores a queued job of a provider, due now.
-func (f *fleet) queue(name string) job.Job {
+// queue stores a queued job of a provider, due since due (the poller
+// sends the longest due first).
+func (f *fleet) queue(name string, due time.Time) job.Job {
 	f.t.Helper()
 	j, err := f.st.CreateJob(f.ctx, job.Job{Status: job.Queued, Provider: name, Model: name + "-deep-research",
-		Prompt: "Research the history of tea on " + name, NextPollAt: t0})
+		Prompt: "Research the history of tea on " + name, NextPollAt: due})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -242,10 +244,10 @@ func TestHealthKeyRejectedIsPerProvider(t *testing.T) {
 				Message: fmt.Sprintf("%s rejected the API key (401). Set a new key in Settings or %s.", bad.display, bad.variable)})
 			first, second := map[string]job.Job{}, map[string]job.Job{}
 			for _, s := range fleetSpecs {
-				first[s.name] = f.queue(s.name)
+				first[s.name] = f.queue(s.name, t0.Add(-time.Minute))
 			}
 			for _, s := range fleetSpecs {
-				second[s.name] = f.queue(s.name)
+				second[s.name] = f.queue(s.name, t0)
 			}
 			f.run()
 			h := f.waitStates(bad.name+" rejected, the others ok", allBut(bad.name, worker.ProviderKeyRejected, worker.ProviderOK))
@@ -297,7 +299,9 @@ func TestHealthKeyRejectedIsPerProvider(t *testing.T) {
 				t.Fatal(err)
 			}
 			h = f.waitStates("every provider ok", allBut(bad.name, worker.ProviderOK, worker.ProviderOK))
-			f.rec.waitStatus(t, first[bad.name].ID, job.Running, 20*time.Second)
+			f.rec.waitFor(t, 20*time.Second, "a "+bad.name+" job sent", func() bool {
+				return slices.ContainsFunc(f.rec.jobs, func(j job.Job) bool { return j.Provider == bad.name && j.Status == job.Running })
+			})
 			if got := f.health(); got.Provider != worker.ProviderOK || got.Message != "" {
 				t.Errorf("all ok: worst %q, message %q", got.Provider, got.Message)
 			}
@@ -319,10 +323,10 @@ func TestHealthOutageIsPerProvider(t *testing.T) {
 				Message: "could not connect"})
 			var second []job.Job
 			for _, s := range fleetSpecs {
-				f.queue(s.name)
+				f.queue(s.name, t0.Add(-time.Minute))
 			}
 			for _, s := range fleetSpecs {
-				second = append(second, f.queue(s.name))
+				second = append(second, f.queue(s.name, t0))
 			}
 			f.run()
 			h := f.waitStates(bad.name+" offline, the others ok", allBut(bad.name, worker.ProviderOffline, worker.ProviderOK))

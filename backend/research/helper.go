@@ -98,6 +98,14 @@ func (s *Service) callHelper(ctx context.Context, c helperCall) (helperResult, e
 	ans, err := h.Help(ctx, c.req)
 	if err != nil {
 		s.log.WithError(err).WithField("kind", c.kind).Warn("the helper model failed")
+		if provider.KindOf(err) == provider.KindAmbiguous {
+			// The request may have reached OpenAI and been billed: the
+			// reservation stays and is counted at its high estimate when it
+			// expires (store.HelperExpiry), never at nothing.
+			return helperResult{}, &Error{Kind: ErrProvider, JobID: c.about, Err: err,
+				Msg: "the helper model (" + model + ") did not answer: " + userMessage(err) +
+					"; the request may have been billed, so its estimate stays counted in this month's spend"}
+		}
 		if rerr := s.st.ReleaseHelper(context.WithoutCancel(ctx), r.ID); rerr != nil {
 			s.log.WithError(rerr).WithField("id", r.ID).Warn("could not release a failed helper call's reservation; it is settled at its estimate when it expires")
 		}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -265,6 +266,23 @@ func TestFailedHelperCallReleasesItsReservation(t *testing.T) {
 		if sp, err := u.svc.Costs(u.ctx, ""); err != nil || sp.SpentUSD != 0 || sp.ReservedUSD != 0 {
 			t.Errorf("%s: spend after a failed call = %+v, %v; want nothing spent or reserved", name, sp, err)
 		}
+	}
+}
+
+// TestAmbiguousHelperCallKeepsItsReservation: a helper call that timed
+// out or was reset after it was sent may have been billed: its estimate
+// stays reserved (and is counted as spent when it expires), never nothing.
+func TestAmbiguousHelperCallKeepsItsReservation(t *testing.T) {
+	u := newUnit(t, map[string]string{"DEEPR_MONTHLY_BUDGET": "1"})
+	u.prov.help = func(context.Context, provider.HelperRequest) (provider.HelperAnswer, error) {
+		return provider.HelperAnswer{}, &provider.Error{Kind: provider.KindAmbiguous, Op: "create", Message: "connection reset"}
+	}
+	err := func() error { _, err := u.svc.Clarify(u.ctx, "tea"); return err }()
+	if e := wantError(t, err, research.ErrProvider, ""); !strings.Contains(e.Msg, "may have been billed") {
+		t.Errorf("message %q does not say the call may have been billed", e.Msg)
+	}
+	if sp, err := u.svc.Costs(u.ctx, ""); err != nil || sp.ReservedUSD <= 0 {
+		t.Errorf("spend after an ambiguous call = %+v, %v; want its estimate still reserved", sp, err)
 	}
 }
 

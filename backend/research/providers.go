@@ -80,7 +80,7 @@ func (s *Service) Providers() []ProviderInfo {
 		pi.Reason = s.notReady(cfg, sp)
 		pi.Ready = pi.Reason == ""
 		if !sp.Caps.Cancel {
-			pi.Note = sp.Display + " cannot be cancelled at the provider: a cancel stops tracking here, and the run may still finish and bill."
+			pi.Note = cannotStop(sp.Display)
 		}
 		out = append(out, pi)
 	}

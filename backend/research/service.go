@@ -67,6 +67,9 @@ type Deps struct {
 	Notifier  Notifier
 	Log       logrus.FieldLogger
 	Clock     worker.Clock // nil: the system clock
+	// Rand is the poller's jitter source in [0,1) (worker.Options.Rand);
+	// nil: math/rand/v2. A simulation passes a seeded one so a run replays.
+	Rand func() float64
 	// DeferStartupWork makes start-up work that is not urgent (the check of
 	// the report folders) wait until WindowReady: the desktop app sets it,
 	// so its first frame does not share the CPU with that work.
@@ -158,7 +161,7 @@ func New(d Deps) *Service {
 		Cost:         s.costOf,
 		Parent:       s.parentOf,
 		Names:        workerNames(d.Providers),
-	}, worker.Options{Clock: d.Clock, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
+	}, worker.Options{Clock: d.Clock, Rand: d.Rand, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
 		OnLeaseGained: s.leaseGained, Watch: func() (worker.FileWatch, error) { return dbwatch.New(d.Store.Path()) }})
 	s.worker.SetBudget(cfg.MonthlyBudgetUSD)
 	return s

@@ -2,6 +2,7 @@ package research_test
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -169,5 +170,44 @@ func TestHealthEventsCarryIncreasingSeq(t *testing.T) {
 	}
 	if first, last := p.rec.health[0], p.rec.health[len(p.rec.health)-1]; last.Seq <= first.Seq || last.Poller != research.PollerRunning {
 		t.Errorf("first Seq %d, last %d (%s)", first.Seq, last.Seq, last.Poller)
+	}
+}
+
+// TestWebhookListenerFollowsTheLease: the supervisor subscribes to the
+// poller's leadership (worker.Listen). Of two processes on one database,
+// the one holding the lease listens and the other stands by; when the
+// holder stops, the other takes the lease over and starts listening.
+func TestWebhookListenerFollowsTheLease(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 1000})
+	defer fake.Close()
+	first := openProc(t, fake, hookEnv(t, 3600, 3600))
+	env := maps.Clone(first.env) // the same data and config folders
+	env["DEEPR_WEBHOOK_LISTEN"] = freeAddr(t)
+	second := openProc(t, fake, env)
+
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- first.svc.Run(ctx) }()
+	stopFirst := func() {
+		if stop != nil {
+			stop()
+			stop = nil
+			if err := <-done; err != nil {
+				t.Errorf("the first process's Run: %v", err)
+			}
+		}
+	}
+	t.Cleanup(stopFirst)
+	first.waitWebhooks(t, research.WebhooksListening)
+	second.run(t)
+	second.waitWebhooks(t, research.WebhooksStandby)
+
+	stopFirst()
+	if h := second.waitWebhooks(t, research.WebhooksListening); h.Webhooks.Addr != env["DEEPR_WEBHOOK_LISTEN"] || h.Poller != research.PollerRunning {
+		t.Errorf("after the takeover: listening on %q, poller %q; want %q, running", h.Webhooks.Addr, h.Poller, env["DEEPR_WEBHOOK_LISTEN"])
+	}
+	if c, err := net.Dial("tcp", first.env["DEEPR_WEBHOOK_LISTEN"]); err == nil {
+		c.Close()
+		t.Errorf("the process that stopped still listens on %s", first.env["DEEPR_WEBHOOK_LISTEN"])
 	}
 }

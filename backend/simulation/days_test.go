@@ -133,20 +133,24 @@ func (w *world) wait(t *rapid.T) {
 	w.tick(t)
 }
 
-// jump moves the clock by minutes, hours or days, or to the next month.
+// jump moves the clock on by minutes, hours or days, or to the next
+// month. It lands on a round time (a quarter hour, an hour, 09:00, the
+// first of the month), so a run replays to the same instants whatever
+// the jitter of the waits before it.
 func (w *world) jump(t *rapid.T) {
-	var d time.Duration
+	now := w.now()
+	var to time.Time
 	switch rapid.SampledFrom([]string{"minutes", "hours", "days", "month"}).Draw(t, "jump") {
 	case "minutes":
-		d = time.Duration(rapid.IntRange(11, 59).Draw(t, "minutes")) * time.Minute
+		to = now.Truncate(15 * time.Minute).Add(time.Duration(rapid.IntRange(1, 3).Draw(t, "quarters")) * 15 * time.Minute)
 	case "hours":
-		d = time.Duration(rapid.IntRange(1, 23).Draw(t, "hours")) * time.Hour
+		to = now.Truncate(time.Hour).Add(time.Duration(rapid.IntRange(1, 23).Draw(t, "hours")) * time.Hour)
 	case "days":
-		d = time.Duration(rapid.IntRange(1, 3).Draw(t, "days")) * 24 * time.Hour
+		to = time.Date(now.Year(), now.Month(), now.Day()+rapid.IntRange(1, 3).Draw(t, "days"), 9, 0, 0, 0, time.UTC)
 	case "month":
-		now := w.now()
-		d = time.Date(now.Year(), now.Month()+1, 1, 0, 0, 30, 0, time.UTC).Sub(now)
+		to = time.Date(now.Year(), now.Month()+1, 1, 0, 0, 30, 0, time.UTC)
 	}
+	d := to.Sub(now)
 	w.clk.Load().advance(d)
 	t.Logf("clock moved %s to %s", d, w.now().Format(time.RFC3339))
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"time"
 
 	"github.com/deepr-desktop/deepr/backend/fakehttp"
 )
@@ -66,6 +67,9 @@ func (e *endpoint) setMode(m string) error {
 		e.mu.Lock()
 		e.srv = nil
 		e.mu.Unlock()
+		// Let the clients' idle connections see that they were closed, so
+		// the next call is refused (nothing sent) rather than cut.
+		time.Sleep(20 * time.Millisecond)
 	case m != downMode && srv == nil:
 		l, err := net.Listen("tcp", e.addr)
 		if err != nil {

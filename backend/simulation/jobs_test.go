@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -70,6 +71,10 @@ func (w *world) prompt(t *rapid.T, tag, provider string) string {
 // submitChecked submits r after its dry run and holds the two to the same
 // answer: no path admits a job the budget check would refuse.
 func (w *world) submitChecked(t *rapid.T, what string, r research.SubmitRequest, tag string, capUSD float64) {
+	// A person takes a moment to fill the form: no two jobs share a
+	// creation time, so the poller's order (by time, then by the random
+	// id) is the same in every run of a seed.
+	w.clk.Load().advance(time.Second)
 	d, derr := w.svc.Estimate(w.ctx, r)
 	before := w.totals()
 	res, err := w.svc.Submit(w.ctx, r)
@@ -90,7 +95,8 @@ func (w *world) submitChecked(t *rapid.T, what string, r research.SubmitRequest,
 	j := res.Job
 	w.m.add(j, tag, capUSD)
 	w.m.order = append(w.m.order, j.ID)
-	t.Logf("%s %s: %s/%s, cap $%g, estimate $%.4f-$%.4f", what, j.ID, j.Provider, j.Model, capUSD, d.Estimate.LowUSD, d.Estimate.HighUSD)
+	t.Logf("%s %s: %s/%s %+v, cap $%g, estimate $%.4f-$%.4f%s", what, tag, j.Provider, j.Model, j.Options, capUSD,
+		d.Estimate.LowUSD, d.Estimate.HighUSD, strings.TrimPrefix(r.Prompt, strings.Fields(r.Prompt)[0]))
 	if derr != nil || !d.Allowed {
 		w.broken(t, "dry-run", "%s: Submit admitted job %s that the dry run refused (%v %s)", what, j.ID, derr, d.Refusal)
 	}
@@ -123,9 +129,9 @@ func (w *world) pick(t *rapid.T, what string, ok func(job.Job) bool) job.Job {
 func (w *world) cancel(t *rapid.T) {
 	j := w.pick(t, "cancel", func(j job.Job) bool { return job.Can(j.Status, false, job.ActionCancel) })
 	res, err := w.svc.Cancel(w.ctx, j.ID)
-	t.Logf("cancel %s (%s, %s): %v %q", j.ID, j.Provider, j.Status, err, res.Warning)
+	t.Logf("cancel %s (%s, %s): %v %q", w.tag(j.ID), j.Provider, j.Status, err, res.Warning)
 	if err != nil && !errors.Is(err, research.ErrNotAllowed) {
-		t.Fatalf("cancelling %s: %v", j.ID, err)
+		t.Fatalf("cancelling %s: %v", w.tag(j.ID), err)
 	}
 }
 
@@ -133,7 +139,7 @@ func (w *world) resubmit(t *rapid.T) {
 	j := w.pick(t, "resubmit", func(j job.Job) bool { return j.Status.Resubmittable() })
 	before := w.totals()
 	nj, err := w.svc.Resubmit(w.ctx, j.ID)
-	t.Logf("resubmit %s (%s, was %s): %v", j.ID, j.Provider, j.Status, err)
+	t.Logf("resubmit %s (%s, was %s): %v", w.tag(j.ID), j.Provider, j.Status, err)
 	if err == nil {
 		w.m.jobs[j.ID].attempt = nj.Attempt
 		w.checkAdmission(t, "resubmit", before)
@@ -150,10 +156,12 @@ func (w *world) edit(t *rapid.T) {
 		MaxCostUSD: j.MaxCostUSD, EditedFrom: j.ID}
 	capUSD := w.m.jobs[j.ID].cap // what the form must start from
 	if rapid.Bool().Draw(t, "change_cap") {
-		r.MaxCostUSD = rapid.SampledFrom([]float64{0, 1, 5}).Draw(t, "new_cap")
+		// 0 would keep the edited job's cap (research.SubmitRequest): an
+		// edit changes a cap, it cannot clear one.
+		r.MaxCostUSD = rapid.SampledFrom([]float64{1, 5}).Draw(t, "new_cap")
 		capUSD = r.MaxCostUSD
 	}
-	w.submitChecked(t, "edit of "+j.ID, r, tag, capUSD)
+	w.submitChecked(t, "edit of "+w.tag(j.ID), r, tag, capUSD)
 }
 
 // followUp is "Go deeper" on a finished report, on its provider or another.
@@ -168,7 +176,7 @@ func (w *world) followUp(t *rapid.T) {
 	}
 	tag := w.m.newTag()
 	r.Prompt = w.prompt(t, tag, providerOr(r.Provider, j.Provider))
-	w.submitChecked(t, "follow-up of "+j.ID, r, tag, r.MaxCostUSD)
+	w.submitChecked(t, "follow-up of "+w.tag(j.ID), r, tag, r.MaxCostUSD)
 }
 
 func providerOr(p, def string) string {
@@ -203,7 +211,7 @@ func (w *world) ask(t *rapid.T) {
 		}()
 	}
 	wg.Wait()
-	t.Logf("ask %d about %s: %v", n, j.ID, errs)
+	t.Logf("ask %d about %s: %v", n, w.tag(j.ID), errs)
 	w.checkAdmission(t, "ask", before)
 }
 
@@ -225,7 +233,7 @@ func (w *world) brief(t *rapid.T) {
 func (w *world) del(t *rapid.T) {
 	j := w.pick(t, "delete", func(j job.Job) bool { return job.Can(j.Status, false, job.ActionDelete) })
 	err := w.svc.Delete(w.ctx, j.ID)
-	t.Logf("delete %s (%s): %v", j.ID, j.Status, err)
+	t.Logf("delete %s (%s): %v", w.tag(j.ID), j.Status, err)
 	if err == nil {
 		w.m.jobs[j.ID].deleted = true
 	}
@@ -234,7 +242,7 @@ func (w *world) del(t *rapid.T) {
 func (w *world) dismiss(t *rapid.T) {
 	j := w.pick(t, "dismiss", func(j job.Job) bool { return j.Status == job.Unconfirmed })
 	_, err := w.svc.Dismiss(w.ctx, j.ID)
-	t.Logf("dismiss %s: %v", j.ID, err)
+	t.Logf("dismiss %s: %v", w.tag(j.ID), err)
 }
 
 // adopt tracks the run an unconfirmed job made at its provider, found as
@@ -252,5 +260,14 @@ func (w *world) adopt(t *rapid.T) {
 	}
 	sort.Strings(ids)
 	_, err := w.svc.Adopt(w.ctx, research.AdoptRequest{ID: j.ID, ResponseID: ids[0]})
-	t.Logf("adopt %s as %s: %v", j.ID, ids[0], err)
+	t.Logf("adopt %s as %s: %v", w.tag(j.ID), ids[0], err)
+}
+
+// tag names a job in the step log: the tag in its prompt (its id is
+// random, so it would differ between runs of one seed).
+func (w *world) tag(id string) string {
+	if sj := w.m.jobs[id]; sj != nil {
+		return sj.tag
+	}
+	return id
 }

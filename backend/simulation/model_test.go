@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/fakehttp"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/research"
@@ -22,14 +23,17 @@ type model struct {
 	tags   int                // tags handed out
 	budget float64            // the monthly budget in force (0: none)
 	sent   []string           // jobs whose run appeared during the last step
+	log    []string           // what the fakes saw during the last step, for the step log
 }
 
 // simJob is one job as the user knows it.
 type simJob struct {
 	id, tag, provider string
 	cap               float64        // the job's own cost cap: it travels with resubmits and edits
+	prices            cost.Prices    // the prices it was submitted under
 	attempt           int            // the attempt last seen
 	tracked           map[string]int // provider ids Deepr held for the job -> attempt
+	status            job.Status     // as last seen
 	deleted           bool
 	searchable        bool // its finished report was found by Search
 }
@@ -53,7 +57,7 @@ func (m *model) newTag() string {
 }
 
 func (m *model) add(j job.Job, tag string, capUSD float64) *simJob {
-	sj := &simJob{id: j.ID, tag: tag, provider: j.Provider, cap: capUSD, attempt: j.Attempt, tracked: map[string]int{}}
+	sj := &simJob{id: j.ID, tag: tag, provider: j.Provider, cap: capUSD, attempt: j.Attempt, status: j.Status, tracked: map[string]int{}}
 	m.jobs[j.ID] = sj
 	m.byTag[tag] = sj
 	return sj
@@ -83,6 +87,7 @@ func (m *model) attribute(provider string, runs []fakehttp.Run, jobs map[string]
 		}
 		m.runs[key] = runOf{job: sj, attempt: attempt}
 		m.sent = append(m.sent, sj.id)
+		m.log = append(m.log, fmt.Sprintf("  %s attempt %d sent: run %s", sj.tag, attempt, key))
 	}
 	return bad
 }

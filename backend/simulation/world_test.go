@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +49,9 @@ type world struct {
 	events *events
 	db     *sql.DB // the oracle's own read-only look at the database
 	m      *model
+
+	rndMu sync.Mutex
+	rnd   *rand.Rand // the poller's jitter, seeded so a run replays
 }
 
 // start is the simulation's first instant: a fixed day, so runs replay.
@@ -62,6 +67,7 @@ func newWorld(t *rapid.T) *world {
 	t.Cleanup(w.close)
 	now := func() time.Time { return w.now() }
 	steps := rapid.IntRange(2, 12).Draw(t, "steps_to_finish")
+	w.rnd = rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "jitter_seed"), 1))
 	oa := fakeopenai.NewHandler(fakeopenai.Options{StepsToFinish: steps, Now: now})
 	az := fakeopenai.NewHandler(fakeopenai.Options{StepsToFinish: steps, Now: now, Azure: true})
 	ge := fakegemini.NewHandler(fakegemini.Options{StepsToFinish: steps, Now: now})
@@ -106,6 +112,12 @@ func (w *world) add(f *fake) {
 
 func (w *world) now() time.Time { return w.clk.Load().Now() }
 
+func (w *world) jitter() float64 {
+	w.rndMu.Lock()
+	defer w.rndMu.Unlock()
+	return w.rnd.Float64()
+}
+
 func (w *world) getenv(k string) (string, bool) {
 	v, ok := w.env[k]
 	return v, ok
@@ -128,7 +140,7 @@ func (w *world) openProcess(holder string, ev *events) (*research.Service, error
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	return engine.Open(engine.Options{Getenv: w.getenv, WorkDir: filepath.Join(w.root, "work"),
-		Holder: holder, Log: l, Clock: w.clk.Load(), Events: ev})
+		Holder: holder, Log: l, Clock: w.clk.Load(), Events: ev, Rand: w.jitter})
 }
 
 // restart ends the running process without a clean shutdown (the lease

@@ -52,14 +52,25 @@ func (s *Store) sendDecision(ctx context.Context, q queryer, id string, budgetUS
 // longer fits is refused with a *cost.BudgetError (errors.Is
 // cost.ErrOverBudget) and nothing is written: it stays queued.
 func (s *Store) ClaimWithinBudget(ctx context.Context, id string, budgetUSD float64, fn func(*job.Job) error) (job.Job, error) {
+	if budgetUSD <= 0 {
+		return s.Update(ctx, id, fn)
+	}
+	return s.updateAfter(ctx, id, func(tx *sql.Tx) error {
+		d, err := s.sendDecision(ctx, tx, id, budgetUSD)
+		if err != nil {
+			return err
+		}
+		return d.Err()
+	}, fn)
+}
+
+// updateAfter is Update with check run first, in the same transaction:
+// an error from check writes nothing and is returned as is.
+func (s *Store) updateAfter(ctx context.Context, id string, check func(tx *sql.Tx) error, fn func(*job.Job) error) (job.Job, error) {
 	var out job.Job
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if budgetUSD > 0 {
-			d, err := s.sendDecision(ctx, tx, id, budgetUSD)
-			if err != nil {
-				return err
-			}
-			if err := d.Err(); err != nil {
+		if check != nil {
+			if err := check(tx); err != nil {
 				return err
 			}
 		}

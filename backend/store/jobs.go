@@ -432,16 +432,7 @@ func (s *Store) CountStatus(ctx context.Context, provider string, st job.Status)
 // the attempts table in the same transaction; a move back to queued from
 // an ended attempt must raise Attempt, so no attempt's cost is overwritten.
 func (s *Store) Update(ctx context.Context, id string, fn func(*job.Job) error) (job.Job, error) {
-	var out job.Job
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.updateTx(ctx, tx, id, fn)
-		return err
-	})
-	if err != nil {
-		return job.Job{}, err
-	}
-	return out, nil
+	return s.updateAfter(ctx, id, nil, fn)
 }
 
 // updateTx is Update inside tx. Errors from fn and transition errors come

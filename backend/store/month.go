@@ -16,7 +16,7 @@ import (
 type Spend struct {
 	Month       string   `json:"month"` // YYYY-MM, UTC
 	SpentUSD    float64  `json:"spent_usd"`
-	ReservedUSD float64  `json:"reserved_usd"` // the current month only: high estimates of active jobs
+	ReservedUSD float64  `json:"reserved_usd"` // the current month only: high estimates of queued, running and unconfirmed jobs and open helper calls
 	BudgetUSD   *float64 `json:"budget_usd"`   // null: no monthly budget (set by SetBudget)
 	// Jobs lists every job with an attempt that ended this month, the last
 	// to end first; CostUSD is what its attempts that ended this month cost.

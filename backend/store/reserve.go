@@ -104,17 +104,20 @@ func (s *Store) ReleaseHelper(ctx context.Context, id string) error {
 // SettleExpiredHelpers settles every reservation past its expiry at its
 // high estimate: each becomes an attempt row (status unconfirmed, dated
 // when it was reserved; a settle that comes later replaces it with the
-// real cost) and stops being reserved. It returns how many it
-// settled, and writes nothing when none has expired.
+// real cost) and stops being reserved. It returns how many it settled,
+// and writes nothing when none has expired.
 func (s *Store) SettleExpiredHelpers(ctx context.Context) (int, error) {
 	now, err := toNanos(s.now())
 	if err != nil {
 		return 0, err
 	}
-	var any int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM helper_reservations WHERE expires_at <= ?`, now).Scan(&any)
-	if err != nil || any == 0 {
-		return 0, err
+	var expired int
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM helper_reservations WHERE expires_at <= ?`, now).Scan(&expired)
+	if err != nil {
+		return 0, fmt.Errorf("reading the helper reservations: %w", err)
+	}
+	if expired == 0 {
+		return 0, nil
 	}
 	var n int
 	err = s.write(ctx, func(tx *sql.Tx) error {

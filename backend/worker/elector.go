@@ -80,8 +80,8 @@ func (w *Worker) elect(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// setLeading records the election outcome, logs a change of leadership
-// and wakes the scheduler on one.
+// setLeading records the election outcome; on a change of leadership it
+// logs it, tells the subscribers (Listen) and wakes the scheduler.
 func (w *Worker) setLeading(leading bool, holder string) {
 	w.mu.Lock()
 	was := w.leading

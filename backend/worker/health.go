@@ -245,3 +245,19 @@ func (w *Worker) nameOf(name string) ProviderName {
 }
 
 func (w *Worker) display(name string) string { return w.nameOf(name).Display }
+
+// displayName is a provider's name as users know it, for a worker not told
+// (Config.Names) and for messages stored on jobs.
+func displayName(p string) string {
+	switch p {
+	case "openai", "":
+		return "OpenAI"
+	case "azure":
+		return "Azure OpenAI"
+	case "gemini":
+		return "Gemini"
+	case "perplexity":
+		return "Perplexity"
+	}
+	return p
+}

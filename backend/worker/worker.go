@@ -120,7 +120,7 @@ type Config struct {
 	PollInterval time.Duration // between two polls of a running job
 	Concurrency  int           // parallel provider calls
 	MaxRunning   int           // running+submitting jobs per provider
-	MaxJobAge    time.Duration // give up on a job older than this (since submission; queued: since creation)
+	MaxJobAge    time.Duration // give up on a job older than this (running: since it was sent; queued: since this attempt was queued)
 	Heartbeat    time.Duration // lease renewal period; another process takes over after 3 missed beats
 	FeedInterval time.Duration // how often the change feed asks whether another process committed (a read), without a file watch
 	DataDir      string        // root of the report mirror; "" = no mirror
@@ -403,18 +403,3 @@ func (w *Worker) isLeading() bool {
 // errSkip makes a store update write nothing: the row changed meanwhile
 // (the user cancelled, a new attempt started) and the local state wins.
 var errSkip = errors.New("job changed meanwhile; skipped")
-
-// displayName is a provider's name as users know it.
-func displayName(p string) string {
-	switch p {
-	case "openai", "":
-		return "OpenAI"
-	case "azure":
-		return "Azure OpenAI"
-	case "gemini":
-		return "Gemini"
-	case "perplexity":
-		return "Perplexity"
-	}
-	return p
-}

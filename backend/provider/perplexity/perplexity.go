@@ -103,8 +103,9 @@ func New(cfg Config) *Provider {
 // Name is the provider's name as stored with each job.
 func (p *Provider) Name() string { return "perplexity" }
 
-// CanCancel reports false: Perplexity cannot stop a request, so a job
-// cancelled in Deepr may still finish there, and be billed.
+// CanCancel reports false: Perplexity cannot stop a request, so a run it
+// was sent finishes and is billed; Deepr keeps polling a job cancelled
+// while it runs and keeps its report and cost.
 func (p *Provider) CanCancel() bool { return false }
 
 // IdempotencyKey is the key a request is sent with: "deepr-" + job id +
@@ -117,7 +118,7 @@ func IdempotencyKey(r provider.Request) string {
 }
 
 // Cancel does nothing and returns nil: Perplexity has no cancel endpoint.
-// The job stops locally; Perplexity may still finish it and bill for it.
+// The run goes on to its end (see CanCancel).
 func (p *Provider) Cancel(ctx context.Context, id string) error { return nil }
 
 // Fetch returns the current state of request id.

@@ -82,7 +82,10 @@ export type SearchResult = Refine<Data<research.SearchResult>, { hits: SearchHit
 export type KeyStorage = 'keychain' | 'file' | 'environment' | '.env' | 'config .env' | '';
 /** A field of SettingsInput, by its JSON name (the keys of Settings.locked). */
 export type SettingsField = keyof SettingsInput;
-export type Settings = Refine<Data<research.SettingsView>, { key_storage: KeyStorage; locked: Partial<Record<SettingsField, string>> }>;
+export type Settings = Refine<
+  Data<research.SettingsView>,
+  { key_storage: KeyStorage; locked: Partial<Record<SettingsField, string>>; providers: ProviderInfo[] }
+>;
 export type SettingsInput = Data<research.SettingsInput>;
 export type KeyTest = Data<research.KeyTest>;
 export type KeyResult = Refine<Data<research.KeyResult>, { settings: Settings }>;

@@ -42,6 +42,7 @@ export function makeJob(over: Partial<Job> = {}): Job {
     usage: { input_tokens: 0, cached_tokens: 0, output_tokens: 0, reasoning_tokens: 0, web_search_calls: 0 },
     cost_usd: 0,
     created_at: '2026-03-01T10:00:00Z',
+    queued_at: '2026-03-01T10:00:00Z',
     updated_at: '2026-03-01T10:01:00Z',
     submitted_at: '2026-03-01T10:00:05Z',
     finished_at: null,
@@ -56,6 +57,7 @@ export function makeJob(over: Partial<Job> = {}): Job {
     cancel_note: '',
     parent_id: '',
     parent_context: '',
+    max_cost_usd: 0,
     ...over,
   };
 }
@@ -83,6 +85,8 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     start_at_login: false,
     providers: [],
     locked: {},
+    settings_problems: [],
+    settings_notice: '',
     ...over,
   };
 }
@@ -99,6 +103,7 @@ export function makeHealth(over: Partial<Health> = {}): Health {
     next_check: null,
     last_check: null,
     webhooks: makeWebhooks(),
+    settings_notice: '',
     ...over,
   };
 }
@@ -146,6 +151,7 @@ export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
     can_cancel: true,
     note: '',
     models: [],
+    capabilities: { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cancel: true, continue: true },
     ...over,
   };
 }

@@ -60,7 +60,7 @@ export function makeProviders(withKey: string[] = ['openai']): ProviderInfo[] {
       reason: has('perplexity') ? '' : noKey('Perplexity', 'PERPLEXITY_API_KEY'),
       can_cancel: false,
       capabilities: perplexityCaps,
-      note: 'Perplexity cannot be cancelled at the provider: a cancel stops tracking here, and the run may still finish and bill.',
+      note: 'Perplexity cannot stop a run; it will finish and bill; Deepr will keep the report.',
       models: [{ id: 'sonar-deep-research', provider: 'perplexity', label: 'Perplexity sonar deep research', description: 'Fast and inexpensive.' }],
     }),
     makeProvider({

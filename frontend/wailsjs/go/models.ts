@@ -158,6 +158,7 @@ export namespace job {
 	    usage: Usage;
 	    cost_usd: number;
 	    created_at: string;
+	    queued_at: string;
 	    updated_at: string;
 	    submitted_at?: string;
 	    finished_at?: string;
@@ -167,6 +168,10 @@ export namespace job {
 	    version: number;
 	    parent_id: string;
 	    parent_context: string;
+	    max_cost_usd: number;
+	    cancel_requested_at?: string;
+	    cancel_prompt: string;
+	    cancel_note: string;
 	    waiting: string;
 	    actions: string[];
 	
@@ -190,6 +195,7 @@ export namespace job {
 	        this.usage = this.convertValues(source["usage"], Usage);
 	        this.cost_usd = source["cost_usd"];
 	        this.created_at = source["created_at"];
+	        this.queued_at = source["queued_at"];
 	        this.updated_at = source["updated_at"];
 	        this.submitted_at = source["submitted_at"];
 	        this.finished_at = source["finished_at"];
@@ -199,6 +205,10 @@ export namespace job {
 	        this.version = source["version"];
 	        this.parent_id = source["parent_id"];
 	        this.parent_context = source["parent_context"];
+	        this.max_cost_usd = source["max_cost_usd"];
+	        this.cancel_requested_at = source["cancel_requested_at"];
+	        this.cancel_prompt = source["cancel_prompt"];
+	        this.cancel_note = source["cancel_note"];
 	        this.waiting = source["waiting"];
 	        this.actions = source["actions"];
 	    }
@@ -357,6 +367,31 @@ export namespace library {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace provider {
+	
+	export class Capabilities {
+	    web_search: string;
+	    code_interpreter: string;
+	    max_tool_calls: boolean;
+	    cancel: boolean;
+	    continue: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Capabilities(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.web_search = source["web_search"];
+	        this.code_interpreter = source["code_interpreter"];
+	        this.max_tool_calls = source["max_tool_calls"];
+	        this.cancel = source["cancel"];
+	        this.continue = source["continue"];
+	    }
 	}
 
 }
@@ -567,6 +602,28 @@ export namespace research {
 	        this.bytes = source["bytes"];
 	    }
 	}
+	export class ProviderHealth {
+	    name: string;
+	    display: string;
+	    state: string;
+	    summary: string;
+	    message: string;
+	    since?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderHealth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.display = source["display"];
+	        this.state = source["state"];
+	        this.summary = source["summary"];
+	        this.message = source["message"];
+	        this.since = source["since"];
+	    }
+	}
 	export class WebhookHealth {
 	    state: string;
 	    message: string;
@@ -594,6 +651,9 @@ export namespace research {
 	    next_check?: string;
 	    last_check?: string;
 	    webhooks: WebhookHealth;
+	    summary: string;
+	    providers: ProviderHealth[];
+	    settings_notice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Health(source);
@@ -609,6 +669,9 @@ export namespace research {
 	        this.next_check = source["next_check"];
 	        this.last_check = source["last_check"];
 	        this.webhooks = this.convertValues(source["webhooks"], WebhookHealth);
+	        this.summary = source["summary"];
+	        this.providers = this.convertValues(source["providers"], ProviderHealth);
+	        this.settings_notice = source["settings_notice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -643,6 +706,24 @@ export namespace research {
 	        this.message = source["message"];
 	    }
 	}
+	export class SettingProblem {
+	    setting: string;
+	    value: string;
+	    reason: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SettingProblem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.setting = source["setting"];
+	        this.value = source["value"];
+	        this.reason = source["reason"];
+	        this.message = source["message"];
+	    }
+	}
 	export class ModelInfo {
 	    id: string;
 	    provider: string;
@@ -672,6 +753,7 @@ export namespace research {
 	    can_cancel: boolean;
 	    note: string;
 	    models: ModelInfo[];
+	    capabilities: provider.Capabilities;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProviderInfo(source);
@@ -689,6 +771,7 @@ export namespace research {
 	        this.can_cancel = source["can_cancel"];
 	        this.note = source["note"];
 	        this.models = this.convertValues(source["models"], ModelInfo);
+	        this.capabilities = this.convertValues(source["capabilities"], provider.Capabilities);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -731,6 +814,8 @@ export namespace research {
 	    prices: string;
 	    providers: ProviderInfo[];
 	    locked: Record<string, string>;
+	    settings_problems: SettingProblem[];
+	    settings_notice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -759,6 +844,8 @@ export namespace research {
 	        this.prices = source["prices"];
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.locked = source["locked"];
+	        this.settings_problems = this.convertValues(source["settings_problems"], SettingProblem);
+	        this.settings_notice = source["settings_notice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -841,6 +928,7 @@ export namespace research {
 	        this.message = source["message"];
 	    }
 	}
+	
 	
 	export class ReportView {
 	    job: job.Job;
@@ -972,6 +1060,7 @@ export namespace research {
 		    return a;
 		}
 	}
+	
 	export class SettingsInput {
 	    poll_interval_seconds: number;
 	    max_running: number;

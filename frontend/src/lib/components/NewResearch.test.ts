@@ -245,7 +245,7 @@ describe('NewResearch', () => {
     });
     expect((await screen.findByTestId('estimate-range')).textContent).toBe('$0.50 – $4.00');
     expect(screen.getByTestId('estimate-budget').textContent).toBe('$10.00');
-    expect(screen.getByTestId('estimate-month').textContent).toBe('$3.20 spent, $1.50 reserved for queued and running jobs');
+    expect(screen.getByTestId('estimate-month').textContent).toBe('$3.20 spent, $1.50 reserved for queued, running and unconfirmed jobs');
     const verdict = screen.getByTestId('estimate-verdict');
     expect(verdict.dataset.allowed).toBe('true');
     expect(verdict.textContent).toMatch(/would pass: \$1\.30 of the \$10\.00 monthly budget left/);

@@ -357,6 +357,28 @@ describe('Settings', () => {
     expect(api.SaveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ close_action: 'quit', start_at_login: true }));
   });
 
+  it('lists the saved settings start-up set aside until they are saved again', async () => {
+    const notice = '2 saved settings could not be used, so the default is in force instead: DEEPR_MODEL, DEEPR_MAX_RUNNING.';
+    await setup({
+      max_running: 3,
+      settings_notice: notice,
+      settings_problems: [
+        { setting: 'DEEPR_MODEL', value: 'gpt-4o', reason: 'use a model one of the providers offers', message: 'DEEPR_MODEL="gpt-4o" is not valid: use a model one of the providers offers' },
+        { setting: 'DEEPR_MAX_RUNNING', value: '0', reason: 'use a whole number from 1 to 50', message: 'DEEPR_MAX_RUNNING="0" is not valid: use a whole number from 1 to 50' },
+      ],
+    });
+    const banner = screen.getByTestId('settings-problems');
+    expect(banner.textContent).toContain(notice);
+    expect([...banner.querySelectorAll<HTMLElement>('li')].map((li) => [li.dataset.setting, li.textContent])).toEqual([
+      ['DEEPR_MODEL', 'DEEPR_MODEL="gpt-4o" is not valid: use a model one of the providers offers'],
+      ['DEEPR_MAX_RUNNING', 'DEEPR_MAX_RUNNING="0" is not valid: use a whole number from 1 to 50'],
+    ]);
+    expect((screen.getByLabelText('Max running jobs') as HTMLInputElement).value, 'the default in force is shown').toBe('3');
+    api.SaveSettings.mockResolvedValue(makeSettings());
+    await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(screen.queryByTestId('settings-problems')).toBeNull());
+  });
+
   it('locks the spending and window settings the environment fixes', async () => {
     await setup({
       monthly_budget_usd: 10,
