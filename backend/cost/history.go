@@ -97,11 +97,19 @@ func comparable(runs []Run, c provider.Capabilities, o job.Options) []float64 {
 func describe(c provider.Capabilities, o job.Options) string {
 	o = c.Apply(o)
 	var parts []string
-	if c.WebSearch == provider.ToolOptional {
-		parts = append(parts, map[bool]string{true: "web search", false: "no web search"}[o.WebSearch])
+	switch {
+	case c.WebSearch != provider.ToolOptional:
+	case o.WebSearch:
+		parts = append(parts, "web search")
+	default:
+		parts = append(parts, "no web search")
 	}
-	if c.CodeInterpreter == provider.ToolOptional {
-		parts = append(parts, map[bool]string{true: "code interpreter", false: "no code interpreter"}[o.CodeInterpreter])
+	switch {
+	case c.CodeInterpreter != provider.ToolOptional:
+	case o.CodeInterpreter:
+		parts = append(parts, "code interpreter")
+	default:
+		parts = append(parts, "no code interpreter")
 	}
 	if c.MaxToolCalls {
 		parts = append(parts, bucketText(Bucket(o.MaxToolCalls))+" tool calls")

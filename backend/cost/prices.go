@@ -106,7 +106,7 @@ func Defaults() Table {
 
 // defaultPrices is the built-in price list, one entry per provider and
 // model. Add a provider's models here (and their sources to docs/costs.md);
-// models() in estimate.go may add a token profile for them.
+// profiles() in profiles.go may add a token profile for them.
 func defaultPrices() []Prices {
 	const openAIWebSearch = 10.00 // $10 per 1,000 calls for o-series models
 	const openAIContainer = 0.03  // per code-interpreter container

@@ -199,6 +199,20 @@ func (w *world) checkMoney(t *rapid.T, jobs map[string]job.Job, rows map[string]
 		t.Fatalf("reading the spend of %s: %v", month, err)
 	}
 	if math.Abs(sp.SpentUSD-sum) > tol {
+		listed := map[string]float64{}
+		for _, js := range sp.Jobs {
+			listed[js.JobID] += js.CostUSD
+		}
+		for _, a := range atts {
+			if !a.finished.Before(from) && a.finished.Before(to) {
+				listed[a.job] -= a.costUSD
+			}
+		}
+		for id, d := range listed {
+			if math.Abs(d) > tol {
+				t.Logf("  %s (%s) listed $%.6f more than its attempts", w.tag(id), id, d)
+			}
+		}
 		w.broken(t, "spend-sum", "the spend of %s is $%.6f; its attempts add up to $%.6f", month, sp.SpentUSD, sum)
 	}
 }

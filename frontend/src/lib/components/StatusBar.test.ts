@@ -55,6 +55,17 @@ describe('StatusBar', () => {
     expect(screen.getByTestId('health-provider-openai').textContent).not.toContain('rejected');
   });
 
+  it("shows Go's notice when start-up set saved settings aside", () => {
+    const notice = 'Some saved settings were set aside at start-up: open Settings to review them.';
+    render(StatusBar, { health: { health: makeHealth({ settings_notice: notice }), error: '' } });
+    expect(screen.getByTestId('settings-notice').textContent).toContain(notice);
+  });
+
+  it('shows no settings notice when there is none', () => {
+    render(StatusBar, { health: { health: makeHealth(), error: '' } });
+    expect(screen.queryByTestId('settings-notice')).toBeNull();
+  });
+
   it('shows the summary Go sends when all is well', () => {
     render(StatusBar, { health: { health: makeHealth(), error: '' } });
     expect(screen.getByTestId('health-provider').textContent).toContain('OpenAI reachable');

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+)
+
+// Listing jobs: by filter, the due ones, the next due time and counts.
+
+// statusIn appends "AND <col> IN (?, ...)" for a non-empty status list.
+func statusIn(where []string, args []any, col string, sts []job.Status) ([]string, []any) {
+	if len(sts) == 0 {
+		return where, args
+	}
+	where = append(where, col+" IN (?"+strings.Repeat(", ?", len(sts)-1)+")")
+	for _, st := range sts {
+		args = append(args, string(st))
+	}
+	return where, args
+}
+
+// limitOffset renders LIMIT/OFFSET; limit <= 0 means none.
+func limitOffset(limit, offset int) string {
+	if limit <= 0 {
+		limit = -1
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+}
+
+// ListJobs returns jobs newest first (created_at desc, id desc).
+func (s *Store) ListJobs(ctx context.Context, f ListFilter) ([]job.Job, error) {
+	where := []string{"1"}
+	var args []any
+	where, args = statusIn(where, args, "status", f.Statuses)
+	if f.Model != "" {
+		where = append(where, "model = ?")
+		args = append(args, f.Model)
+	}
+	if !f.UpdatedAfter.IsZero() {
+		n, err := toNanos(f.UpdatedAfter)
+		if err != nil {
+			return nil, fmt.Errorf("listing jobs: %w", err)
+		}
+		where = append(where, "updated_at > ?")
+		args = append(args, n)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Limit, f.Offset), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing jobs: %w", err)
+	}
+	out, err := collectJobs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("listing jobs: %w", err)
+	}
+	return out, nil
+}
+
+// DueJobs returns every active job (queued, submitting, running) whose
+// next_poll_at <= now, oldest due first (next_poll_at asc, created_at asc).
+// limit 0 means no limit.
+func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]job.Job, error) {
+	n, err := toNanos(now)
+	if err != nil {
+		return nil, fmt.Errorf("finding due jobs: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs
+		WHERE status IN `+activeIn+` AND next_poll_at <= ?
+		ORDER BY next_poll_at, created_at, id`+limitOffset(limit, 0), n)
+	if err != nil {
+		return nil, fmt.Errorf("finding due jobs: %w", err)
+	}
+	out, err := collectJobs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("finding due jobs: %w", err)
+	}
+	return out, nil
+}
+
+// NextDue returns the earliest next_poll_at of any active job; ok is false
+// when there is no active job.
+func (s *Store) NextDue(ctx context.Context) (t time.Time, ok bool, err error) {
+	var n sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT min(next_poll_at) FROM jobs WHERE status IN `+activeIn).Scan(&n)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("finding the next due job: %w", err)
+	}
+	if !n.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromNanos(n.Int64), true, nil
+}
+
+// CountStatus counts jobs of one provider in one status ("" provider: all).
+func (s *Store) CountStatus(ctx context.Context, provider string, st job.Status) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE status = ? AND (? = '' OR provider = ?)`,
+		string(st), provider, provider).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting %s jobs: %w", st, err)
+	}
+	return n, nil
+}
