@@ -150,6 +150,14 @@ func (w *world) checkReport(t *rapid.T, j job.Job, sj *simJob) {
 // every helper call too, no run costs more than it reserved, and the
 // month's spend is the sum of its attempts.
 func (w *world) checkMoney(t *rapid.T, jobs map[string]job.Job, rows map[string]row) {
+	// The spend first: reading it settles expired helper reservations,
+	// which the attempts read next must include.
+	month := cost.MonthOf(w.now())
+	from, to, _ := cost.ParseMonth(month)
+	sp, err := w.svc.Costs(w.ctx, month)
+	if err != nil {
+		t.Fatalf("reading the spend of %s: %v", month, err)
+	}
 	atts := w.attempts()
 	recorded := map[string]float64{}
 	helpers := 0.0
@@ -186,17 +194,11 @@ func (w *world) checkMoney(t *rapid.T, jobs map[string]job.Job, rows map[string]
 				id, j.Provider, j.Model, j.Attempt, c, r.high, j.Options.MaxToolCalls, j.Options.WebSearch, j.Options.CodeInterpreter)
 		}
 	}
-	month := cost.MonthOf(w.now())
-	from, to, _ := cost.ParseMonth(month)
 	sum := 0.0
 	for _, a := range atts {
 		if !a.finished.Before(from) && a.finished.Before(to) {
 			sum += a.costUSD
 		}
-	}
-	sp, err := w.svc.Costs(w.ctx, month)
-	if err != nil {
-		t.Fatalf("reading the spend of %s: %v", month, err)
 	}
 	if math.Abs(sp.SpentUSD-sum) > tol {
 		listed := map[string]float64{}
