@@ -173,7 +173,7 @@ describe('NewResearch', () => {
     await fireEvent.change(picker, { target: { value: 'perplexity' } });
     expect([...model.options].map((o) => o.value)).toEqual(['sonar-deep-research']);
     expect(model.value).toBe('sonar-deep-research');
-    expect(screen.getByTestId('provider-note').textContent).toMatch(/Perplexity cannot be cancelled at the provider/);
+    expect(screen.getByTestId('provider-note').textContent).toMatch(/Perplexity cannot stop a run; it will finish and bill/);
     await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'Battery recycling in the EU' } });
     await fireEvent.click(screen.getByTestId('submit-button'));
     await waitFor(() => expect(onsubmitted).toHaveBeenCalledWith(res));

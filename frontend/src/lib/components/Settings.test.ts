@@ -230,7 +230,7 @@ describe('Settings', () => {
     expect(gemini.textContent).toMatch(/Key set, ending …gem1, stored in the system keychain\. Not tested yet/);
     expect(gemini.classList.contains('set'), 'green before a test').toBe(false);
     expect(screen.getByTestId('key-status-perplexity').textContent).toMatch(/No API key set\. Research on Perplexity cannot start/);
-    expect(screen.getByTestId('provider-key-perplexity').textContent).toMatch(/cannot be cancelled at the provider/);
+    expect(screen.getByTestId('provider-key-perplexity').textContent).toMatch(/cannot stop a run; it will finish and bill/);
     expect(screen.getByTestId('provider-endpoint-azure').textContent).toMatch(/Endpoint: set by AZURE_OPENAI_ENDPOINT/);
   });
 
