@@ -223,7 +223,9 @@ func (w *Worker) mirror(ctx context.Context, j job.Job, rep store.Report) job.Jo
 }
 
 // giveUpIfOld fails a running job older than MaxJobAge, after asking the
-// provider to cancel it (errors ignored). It reports whether it did.
+// provider to cancel it (errors ignored) and fetching it once more: the
+// provider bills what the run used, so the usage it then reports is priced
+// on the failed attempt. It reports whether it gave up.
 func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Job) bool {
 	since := j.CreatedAt
 	if j.SubmittedAt != nil {
@@ -232,20 +234,40 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 	if w.clock.Now().Sub(since) <= w.cfg.MaxJobAge {
 		return false
 	}
+	var (
+		used  job.Usage
+		spent float64
+		known bool
+	)
 	if p != nil && j.ProviderJobID != "" {
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
 		if err := p.Cancel(cctx, j.ProviderJobID); err != nil {
 			w.log.WithError(err).WithField("job", j.ID).Info("cancelling an expired job at the provider failed (ignored)")
 		}
 		cancel()
+		fctx, fcancel := context.WithTimeout(ctx, callTimeout)
+		snap, err := p.Fetch(fctx, j.ProviderJobID)
+		fcancel()
+		if known = err == nil && usageKnown(snap); known {
+			used = snap.Usage
+			if w.cfg.Cost != nil {
+				spent = w.cfg.Cost(j, snap)
+			}
+		}
 	}
 	now := w.clock.Now()
 	err := w.save(ctx, j.ID, true, func(c *job.Job) error {
 		if c.Status != job.Running || c.ProviderJobID != j.ProviderJobID {
 			return errSkip
 		}
+		name := displayName(c.Provider)
 		c.Status = job.Failed
-		c.Error = fmt.Sprintf("gave up after %s: %s had not finished the job, so it was cancelled there. Resubmit it to try again.", w.cfg.MaxJobAge, displayName(c.Provider))
+		c.Error = fmt.Sprintf("gave up after %s: %s had not finished the job, so it was cancelled there. Resubmit it to try again.", w.cfg.MaxJobAge, name)
+		if known {
+			c.Usage, c.CostUSD = used, spent
+		} else if c.ProviderJobID != "" {
+			c.Error += fmt.Sprintf(" %s reported no usage for the run, so no cost is recorded for it here: %s's billing page shows what it charged.", name, name)
+		}
 		c.FinishedAt = &now
 		return nil
 	})

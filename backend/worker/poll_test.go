@@ -253,6 +253,32 @@ func TestMaxJobAge(t *testing.T) {
 			t.Errorf("Cancel calls = %v, want [%s]", e.prov.cancels, j.ProviderJobID)
 		}
 	})
+	t.Run("running, billed for what it used", func(t *testing.T) {
+		e := setup(t)
+		j := e.mkJob(job.Running, nil)
+		e.clock.Advance(25 * time.Hour)
+		cancelled := false
+		e.prov.setFetch(func(id string) (provider.Snapshot, error) {
+			if !cancelled {
+				// still working when the pass looks; cancelled (with its usage) once asked
+				return provider.Snapshot{ID: id, Status: provider.StatusInProgress}, nil
+			}
+			return provider.Snapshot{ID: id, Status: "cancelled", Usage: job.Usage{InputTokens: 1_000_000, OutputTokens: 100_000}}, nil
+		})
+		e.prov.cancelFn = func(string) error { cancelled = true; return nil }
+		e.tick()
+		got := e.get(j.ID)
+		if got.Status != job.Failed || !strings.HasPrefix(got.Error, "gave up after 24h0m0s") {
+			t.Fatalf("old running job: %s, want failed 'gave up after 24h0m0s ...'", describe(got))
+		}
+		if got.CostUSD != 14 || got.Usage.InputTokens != 1_000_000 {
+			t.Errorf("given-up job: cost $%v, usage %+v; want $14 for the usage the provider reported", got.CostUSD, got.Usage)
+		}
+		atts, err := e.st.Attempts(e.ctx, j.ID)
+		if err != nil || len(atts) != 1 || atts[0].CostUSD != 14 {
+			t.Errorf("attempts = %+v, %v; want one attempt costing $14", atts, err)
+		}
+	})
 	t.Run("running, cancel fails", func(t *testing.T) {
 		e := setup(t)
 		j := e.mkJob(job.Running, nil)
