@@ -225,7 +225,10 @@ func (w *Worker) mirror(ctx context.Context, j job.Job, rep store.Report) job.Jo
 // giveUpIfOld fails a running job older than MaxJobAge, after asking the
 // provider to cancel it (errors ignored) and fetching it once more: the
 // provider bills what the run used, so the usage it then reports is priced
-// on the failed attempt. It reports whether it gave up.
+// on the failed attempt, and a run that finished meanwhile is saved like
+// any other. A run at a provider that cannot stop it (Perplexity) is never
+// given up: it finishes and bills whatever Deepr does, so it is polled to
+// its end and its report kept. It reports whether it gave up.
 func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Job) bool {
 	since := j.CreatedAt
 	if j.SubmittedAt != nil {
@@ -234,12 +237,16 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 	if w.clock.Now().Sub(since) <= w.cfg.MaxJobAge {
 		return false
 	}
+	sent := p != nil && j.ProviderJobID != ""
+	if sent && !canCancel(p) {
+		return false
+	}
 	var (
 		used  job.Usage
 		spent float64
 		known bool
 	)
-	if p != nil && j.ProviderJobID != "" {
+	if sent {
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
 		if err := p.Cancel(cctx, j.ProviderJobID); err != nil {
 			w.log.WithError(err).WithField("job", j.ID).Info("cancelling an expired job at the provider failed (ignored)")
@@ -248,6 +255,14 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 		fctx, fcancel := context.WithTimeout(ctx, callTimeout)
 		snap, err := p.Fetch(fctx, j.ProviderJobID)
 		fcancel()
+		if o := decide(j, snap); err == nil && o.report { // it finished before the cancel: keep it
+			if err := w.finish(ctx, j, snap, o, w.clock.Now()); err != nil {
+				r.fail(err)
+			} else {
+				r.free(j.Provider)
+			}
+			return true
+		}
 		if known = err == nil && usageKnown(snap); known {
 			used = snap.Usage
 			if w.cfg.Cost != nil {

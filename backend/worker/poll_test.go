@@ -279,6 +279,40 @@ func TestMaxJobAge(t *testing.T) {
 			t.Errorf("attempts = %+v, %v; want one attempt costing $14", atts, err)
 		}
 	})
+	t.Run("running, finished before the cancel", func(t *testing.T) {
+		e := setup(t)
+		j := e.mkJob(job.Running, nil)
+		e.clock.Advance(25 * time.Hour)
+		cancelled := false
+		e.prov.setFetch(func(id string) (provider.Snapshot, error) {
+			if !cancelled {
+				return provider.Snapshot{ID: id, Status: provider.StatusInProgress}, nil
+			}
+			return provider.Snapshot{ID: id, Status: "completed", Report: "# Tea\nIt is old.", Usage: job.Usage{InputTokens: 1_000_000}}, nil
+		})
+		e.prov.cancelFn = func(string) error { cancelled = true; return nil }
+		e.tick()
+		got := e.get(j.ID)
+		if got.Status != job.Completed || got.CostUSD != 10 {
+			t.Fatalf("a run that finished as it was given up: %s cost %v, want completed costing 10", describe(got), got.CostUSD)
+		}
+		if rep, err := e.st.GetReport(e.ctx, j.ID); err != nil || rep.Markdown != "# Tea\nIt is old." {
+			t.Errorf("report = %q, %v; want it saved", rep.Markdown, err)
+		}
+	})
+	t.Run("running at a provider that cannot cancel", func(t *testing.T) {
+		e := setup(t)
+		e.w = New(e.st, map[string]Provider{"perplexity": noCancel{e.prov}}, e.cfg, Options{Clock: e.clock, Emitter: e.rec, Notifier: e.rec, Logger: e.logger})
+		j := e.mkJob(job.Running, func(j *job.Job) { j.Provider = "perplexity"; j.Model = "sonar-deep-research" })
+		e.clock.Advance(25 * time.Hour)
+		e.tick()
+		if got := e.get(j.ID); got.Status != job.Running {
+			t.Fatalf("an old run Perplexity cannot stop: %s, want still running (it finishes and bills anyway)", describe(got))
+		}
+		if _, _, c := e.prov.calls(); c != 0 {
+			t.Errorf("%d cancel calls to a provider that cannot cancel", c)
+		}
+	})
 	t.Run("running, cancel fails", func(t *testing.T) {
 		e := setup(t)
 		j := e.mkJob(job.Running, nil)
