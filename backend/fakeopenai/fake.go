@@ -51,6 +51,8 @@
 //	[[fake:slow]]        needs 5 x StepsToFinish GETs
 //	[[fake:still]]       while in progress, every GET answers the same single step
 //	                     (nothing new for the poller to write)
+//	[[fake:long]]        a plain (helper) request's answer bills every output token
+//	                     its max_output_tokens allows
 //	[[fake:cancel-usage-late]] the first GET after a cancel answers usage null
 //	                     (not final yet); later GETs report it
 //
@@ -92,6 +94,10 @@ type Options struct {
 	Now func() time.Time
 	// Azure serves the Azure OpenAI v1 API instead (see the package doc).
 	Azure bool
+	// IDPrefix starts every response id (default "resp_fake", then six
+	// digits), so two fakes in one test (OpenAI and Azure) never make the
+	// same id.
+	IDPrefix string
 }
 
 // Server is a fake Responses API. Create it with New or NewHandler.
@@ -102,6 +108,7 @@ type Server struct {
 	steps   int
 	azure   bool
 	prefix  string // "/v1" or "/openai/v1"
+	ids     string // response ids are ids + six digits
 
 	mu          sync.Mutex
 	apiKey      string
@@ -143,6 +150,9 @@ func NewHandler(o Options) *Server {
 	}
 	if s.steps <= 0 {
 		s.steps = 3
+	}
+	if s.ids = o.IDPrefix; s.ids == "" {
+		s.ids = "resp_fake"
 	}
 	if s.azure {
 		s.prefix = "/openai/v1"

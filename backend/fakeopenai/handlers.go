@@ -18,6 +18,7 @@ type createBody struct {
 	Metadata     map[string]string `json:"metadata"`
 	Tools        []json.RawMessage `json:"tools"`
 	MaxToolCalls *int64            `json:"max_tool_calls"`
+	MaxOutput    *int64            `json:"max_output_tokens"`
 	PreviousID   *string           `json:"previous_response_id"`
 	Reasoning    *struct {
 		Effort  *string `json:"effort"`
@@ -103,7 +104,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.seq++
 	resp := &response{
-		id:           fmt.Sprintf("resp_fake%06d", s.seq),
+		id:           fmt.Sprintf("%s%06d", s.ids, s.seq),
 		seq:          s.seq,
 		createdAt:    s.now(),
 		status:       "queued",

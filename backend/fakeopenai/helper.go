@@ -62,10 +62,14 @@ func (s *Server) answerNow(w http.ResponseWriter, raw json.RawMessage, body crea
 	s.mu.Lock()
 	s.seq++
 	resp := &response{
-		id: fmt.Sprintf("resp_fake%06d", s.seq), seq: s.seq, createdAt: s.now(), finishedAt: s.now(),
+		id: fmt.Sprintf("%s%06d", s.ids, s.seq), seq: s.seq, createdAt: s.now(), finishedAt: s.now(),
 		status: "completed", prompt: prompt, model: body.Model, instructions: body.Instructions,
 		background: body.Background, metadata: body.Metadata, previousID: body.PreviousID,
 		answer: text, inputTokens: int64((utf8.RuneCountInString(instructions)+utf8.RuneCountInString(prompt))/4 + 1),
+		marks: parseMarkers(prompt),
+	}
+	if body.MaxOutput != nil {
+		resp.maxOutput = *body.MaxOutput
 	}
 	if resp.notStored = hb.Store != nil && !*hb.Store; !resp.notStored {
 		s.responses[resp.id] = resp

@@ -16,7 +16,7 @@ type marks struct {
 	rateLimit, quota, badRequest     bool
 	get500, getDrop, gone            bool
 	hostile, unicode, slow           bool
-	still, cancelUsageLate           bool
+	still, cancelUsageLate, long     bool
 }
 
 func parseMarkers(prompt string) marks {
@@ -27,7 +27,7 @@ func parseMarkers(prompt string) marks {
 		rateLimit: has["ratelimit"], quota: has["quota"], badRequest: has["badrequest"],
 		get500: has["get500"], getDrop: has["getdrop"], gone: has["gone"],
 		hostile: has["hostile"], unicode: has["unicode"], slow: has["slow"],
-		still: has["still"], cancelUsageLate: has["cancel-usage-late"],
+		still: has["still"], cancelUsageLate: has["cancel-usage-late"], long: has["long"],
 	}
 }
 
@@ -56,6 +56,7 @@ type response struct {
 	previousID       *string // previous_response_id of a follow-up
 
 	answer      string // a plain (not background) request's answer, "" for research
+	maxOutput   int64  // its max_output_tokens (0: none)
 	inputTokens int64  // its input tokens
 	notStored   bool   // created with "store": false
 }
@@ -158,6 +159,9 @@ func (r *response) render() map[string]any {
 func (r *response) usage(partial bool) map[string]any {
 	if r.answer != "" {
 		output := int64(utf8.RuneCountInString(r.answer)/4 + 1)
+		if r.marks.long && r.maxOutput > 0 { // the answer used every output token allowed
+			output = r.maxOutput
+		}
 		return map[string]any{
 			"input_tokens": r.inputTokens, "input_tokens_details": map[string]any{"cached_tokens": 0},
 			"output_tokens": output, "output_tokens_details": map[string]any{"reasoning_tokens": 0},

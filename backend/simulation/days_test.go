@@ -35,12 +35,25 @@ func (w *world) settings(t *rapid.T) {
 		in.Theme = rapid.SampledFrom([]string{"system", "light", "dark"}).Draw(t, "theme")
 		in.CloseAction = rapid.SampledFrom([]string{"keep-tracking", "quit"}).Draw(t, "close_action")
 		in.Notifications = rapid.Bool().Draw(t, "notifications")
+		in.StartAtLogin = rapid.Bool().Draw(t, "start_at_login")
 	}
 	_, err := w.svc.SaveSettings(w.ctx, in)
 	t.Logf("save settings (budget $%g, model %s, interval %ds, running %d): %v",
 		in.MonthlyBudgetUSD, in.DefaultModel, in.PollIntervalSeconds, in.MaxRunning, err)
 	w.m.budget = w.svc.Config().MonthlyBudgetUSD
 	w.canRestart("saving settings")
+}
+
+// setBudget saves a monthly budget in Settings, the rest as shown.
+func (w *world) setBudget(usd float64) {
+	v := w.svc.Settings()
+	_, err := w.svc.SaveSettings(w.ctx, research.SettingsInput{PollIntervalSeconds: v.PollIntervalSeconds,
+		MaxRunning: v.MaxRunning, DefaultModel: v.DefaultModel, Notifications: v.Notifications,
+		MonthlyBudgetUSD: usd, Theme: v.Theme, CloseAction: v.CloseAction})
+	if err != nil {
+		w.t.Fatalf("saving a budget of $%g: %v", usd, err)
+	}
+	w.m.budget = w.svc.Config().MonthlyBudgetUSD
 }
 
 // drawBudget draws a monthly budget: none, a round figure, or just above
@@ -53,7 +66,7 @@ func (w *world) drawBudget(t *rapid.T) float64 {
 		return rapid.SampledFrom([]float64{2, 5, 12, 40, 100}).Draw(t, "budget")
 	}
 	tot := w.totals()
-	room := rapid.SampledFrom([]float64{0.002, 0.01, 0.5, 3}).Draw(t, "budget_room")
+	room := rapid.SampledFrom([]float64{0.003, 0.005, 0.01, 0.5, 3}).Draw(t, "budget_room")
 	return float64(int((tot.spent+tot.reserved+room)*1000)+1) / 1000
 }
 
@@ -65,13 +78,17 @@ func (w *world) key(t *rapid.T) {
 	switch what := rapid.SampledFrom([]string{"remove", "wrong", "revoke", "save"}).Draw(t, "key_change"); what {
 	case "remove":
 		_, err = w.svc.ClearKey(w.ctx, name)
+		w.saved[name] = ""
 	case "wrong":
-		_, err = w.svc.SetKey(w.ctx, name, "sk-sim-wrong-"+name+"-key-0000")
+		w.saved[name] = "sk-sim-wrong-" + name + "-key-0000"
+		_, err = w.svc.SetKey(w.ctx, name, w.saved[name])
 	case "revoke":
 		w.issueKey(name)
 	case "save":
-		_, err = w.svc.SetKey(w.ctx, name, w.fakes[name].key)
+		w.saved[name] = w.fakes[name].key
+		_, err = w.svc.SetKey(w.ctx, name, w.saved[name])
 	}
+	w.noteTrouble(name, w.saved[name] != w.fakes[name].key, false)
 	t.Logf("key of %s changed: %v", name, err)
 	if err != nil {
 		t.Fatalf("changing the %s key: %v", name, err)
@@ -90,6 +107,7 @@ func (w *world) outage(t *rapid.T) {
 	if err := w.fakes[name].ep.setMode(m); err != nil {
 		t.Fatalf("switching %s to %s: %v", name, m, err)
 	}
+	w.noteTrouble(name, false, m != upMode)
 	t.Logf("%s is %s", name, m)
 }
 
@@ -159,4 +177,35 @@ func (w *world) jump(t *rapid.T) {
 func (w *world) crash(t *rapid.T) {
 	w.restart()
 	t.Logf("process crashed; process %d started", w.procs)
+}
+
+// crashMidCall kills the process while a call to one provider is under
+// way: the provider did the work (a create made its run), the answer never
+// came back. The next process starts on what is on disk.
+func (w *world) crashMidCall(t *rapid.T) {
+	name := rapid.SampledFrom(w.names).Draw(t, "provider_mid_call")
+	ep := w.fakes[name].ep
+	if ep.getMode() != upMode {
+		t.SkipNow()
+	}
+	held, release := ep.hold()
+	done := make(chan error, 1)
+	svc := w.svc
+	go func() { done <- svc.Tick(w.ctx) }()
+	select {
+	case <-held:
+		_ = svc.Close() // the process dies with the call in flight
+		release()
+		<-done
+		w.svc = nil
+		w.open()
+		t.Logf("process crashed during a call to %s; process %d started", name, w.procs)
+	case err := <-done: // the pass made no call to that provider
+		release()
+		if err != nil {
+			w.broken(t, "pass", "a poller pass failed: %v", err)
+		}
+		w.restart()
+		t.Logf("process crashed (no call to %s was under way); process %d started", name, w.procs)
+	}
 }

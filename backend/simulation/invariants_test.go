@@ -22,9 +22,8 @@ import (
 const tol = 1e-6
 
 // checkHealthPerProvider switches on the check that each provider's
-// health reflects that provider only. TODO(issue 22): on once the service
-// keeps health per provider (worker/health.go).
-const checkHealthPerProvider = false
+// health reflects that provider only (health_test.go).
+const checkHealthPerProvider = true
 
 func (w *world) check(t *rapid.T) {
 	jobs := w.jobs()
@@ -42,6 +41,7 @@ func (w *world) check(t *rapid.T) {
 		}
 		if j.Status != sj.status {
 			t.Logf("  %s %s -> %s %s", sj.tag, sj.status, j.Status, oneLine(j.Error))
+			w.checkAge(t, j, sj)
 			sj.status = j.Status
 		}
 		if j.ProviderJobID != "" {
@@ -58,6 +58,18 @@ func (w *world) check(t *rapid.T) {
 		w.checkReport(t, j, sj)
 	}
 	w.checkMoney(t, jobs, rows)
+	w.checkHealth(t, jobs)
+}
+
+// checkAge: each attempt has its own clock. A queued attempt is given up
+// for age only once the maximum job age has passed since it was queued
+// (submitted or resubmitted), not since the job was made.
+func (w *world) checkAge(t *rapid.T, j job.Job, sj *simJob) {
+	age, limit := w.now().Sub(sj.queuedAt), w.svc.Config().MaxJobAge
+	if sj.status == job.Queued && j.Status == job.Failed && strings.HasPrefix(j.Error, "gave up") && age <= limit {
+		w.broken(t, "age", "%s was given up %s after its attempt %d was queued, before the maximum age of %s: %q",
+			sj.tag, age, j.Attempt, limit, j.Error)
+	}
 }
 
 // checkRuns ties new runs at the fakes to jobs and holds that no attempt

@@ -93,7 +93,12 @@ func (w *world) submitChecked(t *rapid.T, what string, r research.SubmitRequest,
 		return
 	}
 	j := res.Job
-	w.m.add(j, tag, capUSD)
+	for _, m := range transient {
+		if strings.Contains(r.Prompt, "[[fake:"+m+"]]") {
+			w.noteTrouble(j.Provider, false, true)
+		}
+	}
+	w.m.add(j, tag, capUSD).queuedAt = w.now()
 	w.m.order = append(w.m.order, j.ID)
 	t.Logf("%s %s: %s/%s %+v, cap $%g, estimate $%.4f-$%.4f%s", what, tag, j.Provider, j.Model, j.Options, capUSD,
 		d.Estimate.LowUSD, d.Estimate.HighUSD, strings.TrimPrefix(r.Prompt, strings.Fields(r.Prompt)[0]))
@@ -142,6 +147,7 @@ func (w *world) resubmit(t *rapid.T) {
 	t.Logf("resubmit %s (%s, was %s): %v", w.tag(j.ID), j.Provider, j.Status, err)
 	if err == nil {
 		w.m.jobs[j.ID].attempt = nj.Attempt
+		w.m.jobs[j.ID].queuedAt = w.now()
 		w.checkAdmission(t, "resubmit", before)
 	}
 }
@@ -200,18 +206,26 @@ func hasAction(j job.Job, a job.Action) bool {
 func (w *world) ask(t *rapid.T) {
 	j := w.pick(t, "ask about", func(j job.Job) bool { return hasAction(j, job.ActionOpen) })
 	n := rapid.SampledFrom([]int{1, 1, 4}).Draw(t, "questions_at_once")
+	long := "" // an answer as long as the call allows: it costs its whole estimate
+	if rapid.Bool().Draw(t, "long_answers") {
+		long = " [[fake:long]]"
+	}
 	before := w.totals()
+	ep := w.fakes["openai"].ep
+	lift := ep.gate(n) // the questions meet at OpenAI: all are past their budget check first
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = w.svc.Ask(w.ctx, research.AskRequest{ID: j.ID, Question: fmt.Sprintf("What is point %d?", i+1)})
+			defer ep.account() // a question refused before its call (after one, the gate is open)
+			_, errs[i] = w.svc.Ask(w.ctx, research.AskRequest{ID: j.ID, Question: fmt.Sprintf("What is point %d?%s", i+1, long)})
 		}()
 	}
 	wg.Wait()
-	t.Logf("ask %d about %s: %v", n, w.tag(j.ID), errs)
+	lift()
+	t.Logf("ask %d%s about %s: %v", n, long, w.tag(j.ID), errs)
 	w.checkAdmission(t, "ask", before)
 }
 

@@ -5,12 +5,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/fakehttp"
 	"github.com/deepr-desktop/deepr/backend/job"
-	"github.com/deepr-desktop/deepr/backend/research"
 )
 
 // model is what the simulated user knows: the jobs they made, the cap
@@ -34,6 +33,7 @@ type simJob struct {
 	attempt           int            // the attempt last seen
 	tracked           map[string]int // provider ids Deepr held for the job -> attempt
 	status            job.Status     // as last seen
+	queuedAt          time.Time      // when its attempt was queued (submit, resubmit)
 	deleted           bool
 	searchable        bool // its finished report was found by Search
 }
@@ -116,35 +116,4 @@ func (m *model) ownerOf(provider string, r fakehttp.Run, jobs map[string]job.Job
 		return sj, j.Attempt
 	}
 	return sj, sj.attempt
-}
-
-// runsOf lists the runs tied to a job's attempt.
-func (m *model) runsOf(sj *simJob, attempt int) []string {
-	var out []string
-	for id, r := range m.runs {
-		if r.job == sj && r.attempt == attempt {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// events records what the process tells its faces.
-type events struct {
-	mu     sync.Mutex
-	health research.Health
-	seen   int
-}
-
-func newEvents() *events { return &events{} }
-
-func (e *events) JobChanged(job.Job) {}
-func (e *events) JobDeleted(string)  {}
-func (e *events) HealthChanged(h research.Health) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if h.Seq >= e.health.Seq {
-		e.health = h
-	}
-	e.seen++
 }

@@ -17,18 +17,21 @@ func TestMain(m *testing.M) {
 
 // Defaults of make test's run: a fixed set of seeds (the base seed and
 // the next checks-1), each a day-to-week of use. -rapid.seed,
-// -rapid.checks and -rapid.steps override them (make sim-long).
+// -rapid.checks and -rapid.steps override them (make sim-long). No fail
+// file is written into the tree: a failure's seed replays it (the run is
+// deterministic), unless -rapid.nofailfile=false is given.
 const (
 	defaultSeed   = "20261227"
-	defaultChecks = "6"
-	defaultSteps  = "60"
+	defaultChecks = "10"
+	defaultSteps  = "150"
 )
 
 // TestDailyUse is the simulation of daily use (see the package doc).
 func TestDailyUse(t *testing.T) {
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for name, v := range map[string]string{"rapid.seed": defaultSeed, "rapid.checks": defaultChecks, "rapid.steps": defaultSteps} {
+	for name, v := range map[string]string{"rapid.seed": defaultSeed, "rapid.checks": defaultChecks,
+		"rapid.steps": defaultSteps, "rapid.nofailfile": "true"} {
 		if !set[name] && os.Getenv("RAPID_"+envName(name)) == "" {
 			if err := flag.Set(name, v); err != nil {
 				t.Fatal(err)
@@ -59,8 +62,8 @@ func (w *world) steps() map[string]func(*rapid.T) {
 	steps := map[string]func(*rapid.T){
 		"cancel": w.cancel, "resubmit": w.resubmit, "edit": w.edit, "follow_up": w.followUp,
 		"ask": w.ask, "clarify": w.clarify, "brief": w.brief, "delete": w.del, "dismiss": w.dismiss,
-		"adopt": w.adopt, "settings": w.settings, "key": w.key, "outage": w.outage, "jump": w.jump,
-		"crash": w.crash, "": w.check,
+		"adopt": w.adopt, "key": w.key, "outage": w.outage, "jump": w.jump,
+		"crash": w.crash, "crash_mid_call": w.crashMidCall, "": w.check,
 	}
 	for _, n := range []string{"a", "b", "c", "d"} {
 		steps["submit_"+n] = w.submit
@@ -68,6 +71,7 @@ func (w *world) steps() map[string]func(*rapid.T) {
 	}
 	for _, n := range []string{"a", "b"} {
 		steps["tick_"+n] = w.tick
+		steps["settings_"+n] = w.settings
 		steps["end_run_"+n] = w.endRun
 	}
 	return steps

@@ -37,18 +37,20 @@ type fake struct {
 // world is one simulated user's machine and providers: it outlives the
 // processes that run on it (crash and restart open the same folders).
 type world struct {
-	t      *rapid.T
-	ctx    context.Context
-	clk    atomic.Pointer[clock] // the clock of the process running now
-	root   string
-	env    map[string]string
-	fakes  map[string]*fake
-	names  []string // provider names, OpenAI first
-	svc    *research.Service
-	procs  int // processes started
-	events *events
-	db     *sql.DB // the oracle's own read-only look at the database
-	m      *model
+	t     *rapid.T
+	ctx   context.Context
+	clk   atomic.Pointer[clock] // the clock of the process running now
+	root  string
+	env   map[string]string
+	fakes map[string]*fake
+	names []string // provider names, OpenAI first
+	svc   *research.Service
+	procs int     // processes started
+	db    *sql.DB // the oracle's own read-only look at the database
+	m     *model
+
+	saved   map[string]string  // the key saved in Deepr for each provider ("" none)
+	trouble map[string]trouble // what went wrong with each provider in this process
 
 	rndMu sync.Mutex
 	rnd   *rand.Rand // the poller's jitter, seeded so a run replays
@@ -62,14 +64,15 @@ func newWorld(t *rapid.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, ctx: context.Background(), root: root, fakes: map[string]*fake{}, m: newModel()}
+	w := &world{t: t, ctx: context.Background(), root: root, fakes: map[string]*fake{}, m: newModel(),
+		saved: map[string]string{}, trouble: map[string]trouble{}}
 	w.clk.Store(newClock(start))
 	t.Cleanup(w.close)
 	now := func() time.Time { return w.now() }
 	steps := rapid.IntRange(2, 12).Draw(t, "steps_to_finish")
 	w.rnd = rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "jitter_seed"), 1))
 	oa := fakeopenai.NewHandler(fakeopenai.Options{StepsToFinish: steps, Now: now})
-	az := fakeopenai.NewHandler(fakeopenai.Options{StepsToFinish: steps, Now: now, Azure: true})
+	az := fakeopenai.NewHandler(fakeopenai.Options{StepsToFinish: steps, Now: now, Azure: true, IDPrefix: "resp_fakeazure"})
 	ge := fakegemini.NewHandler(fakegemini.Options{StepsToFinish: steps, Now: now})
 	px := fakeperplexity.NewHandler(fakeperplexity.Options{StepsToFinish: steps, Now: now})
 	w.add(&fake{name: "openai", ep: newEndpoint(oa.Handler()), runs: oa.Runs, end: oa.End, setKey: oa.SetAPIKey})
@@ -97,6 +100,9 @@ func newWorld(t *rapid.T) *world {
 	for _, n := range w.names {
 		w.issueKey(n)
 		w.saveKey(n)
+	}
+	if rapid.Bool().Draw(t, "budget_at_start") { // the user set a budget first
+		w.setBudget(rapid.SampledFrom([]float64{2, 5, 12, 40}).Draw(t, "budget"))
 	}
 	w.db, err = sql.Open("sqlite3", "file:"+w.svc.Dirs().Database()+"?mode=ro&_busy_timeout=5000")
 	if err != nil {
@@ -128,19 +134,19 @@ func (w *world) getenv(k string) (string, bool) {
 func (w *world) open() {
 	w.procs++
 	w.clk.Store(newClock(w.now()))
-	w.events = newEvents()
-	svc, err := w.openProcess(fmt.Sprintf("sim process %d", w.procs), w.events)
+	svc, err := w.openProcess(fmt.Sprintf("sim process %d", w.procs))
 	if err != nil {
 		w.t.Fatalf("invariant restart: process %d cannot start from what is on disk: %v", w.procs, err)
 	}
 	w.svc = svc
+	w.resetTrouble()
 }
 
-func (w *world) openProcess(holder string, ev *events) (*research.Service, error) {
+func (w *world) openProcess(holder string) (*research.Service, error) {
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	return engine.Open(engine.Options{Getenv: w.getenv, WorkDir: filepath.Join(w.root, "work"),
-		Holder: holder, Log: l, Clock: w.clk.Load(), Events: ev, Rand: w.jitter})
+		Holder: holder, Log: l, Clock: w.clk.Load(), Rand: w.jitter})
 }
 
 // restart ends the running process without a clean shutdown (the lease
@@ -156,7 +162,7 @@ func (w *world) restart() {
 // canRestart checks that a process can start from what is on disk now
 // (settings included), as a second process would, and closes it.
 func (w *world) canRestart(after string) {
-	svc, err := w.openProcess("restart probe", newEvents())
+	svc, err := w.openProcess("restart probe")
 	if err != nil {
 		w.broken(w.t, "restart", "after %s, Deepr can no longer start from what is on disk: %v", after, err)
 		return
@@ -193,4 +199,5 @@ func (w *world) saveKey(name string) {
 	if _, err := w.svc.SetKey(w.ctx, name, w.fakes[name].key); err != nil {
 		w.t.Fatalf("saving the %s key: %v", name, err)
 	}
+	w.saved[name] = w.fakes[name].key
 }
