@@ -228,7 +228,8 @@ func (w *Worker) mirror(ctx context.Context, j job.Job, rep store.Report) job.Jo
 // on the failed attempt, and a run that finished meanwhile is saved like
 // any other. A run at a provider that cannot stop it (Perplexity) is never
 // given up: it finishes and bills whatever Deepr does, so it is polled to
-// its end and its report kept. It reports whether it gave up.
+// its end and its report kept, and a run whose provider cannot be reached
+// is given up only once it answers. It reports whether it gave up.
 func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Job) bool {
 	since := j.CreatedAt
 	if j.SubmittedAt != nil {
@@ -255,6 +256,12 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 		fctx, fcancel := context.WithTimeout(ctx, callTimeout)
 		snap, err := p.Fetch(fctx, j.ProviderJobID)
 		fcancel()
+		if err != nil && provider.KindOf(err) != provider.KindNotFound {
+			// The provider cannot say what the run used now: give up once it
+			// can (the run may have finished, or billed), never at $0 unseen.
+			w.log.WithError(err).WithField("job", j.ID).Info("an expired job could not be checked after its cancel; it is given up once its provider answers")
+			return false
+		}
 		if o := decide(j, snap); err == nil && o.report { // it finished before the cancel: keep it
 			if err := w.finish(ctx, j, snap, o, w.clock.Now()); err != nil {
 				r.fail(err)

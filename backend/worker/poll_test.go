@@ -300,6 +300,28 @@ func TestMaxJobAge(t *testing.T) {
 			t.Errorf("report = %q, %v; want it saved", rep.Markdown, err)
 		}
 	})
+	t.Run("running, provider down", func(t *testing.T) {
+		e := setup(t)
+		j := e.mkJob(job.Running, nil)
+		e.clock.Advance(25 * time.Hour)
+		down := true
+		e.prov.setFetch(func(id string) (provider.Snapshot, error) {
+			if down {
+				return provider.Snapshot{}, &provider.Error{Kind: provider.KindTransient, Op: "fetch", HTTPStatus: 503, Message: "unavailable"}
+			}
+			return provider.Snapshot{ID: id, Status: "completed", Report: "# Tea", Usage: job.Usage{InputTokens: 1_000_000}}, nil
+		})
+		e.tick()
+		if got := e.get(j.ID); got.Status != job.Running {
+			t.Fatalf("an old run whose provider is down: %s, want still running until the provider says what it used", describe(got))
+		}
+		down = false
+		e.clock.Advance(time.Hour)
+		e.tick()
+		if got := e.get(j.ID); got.Status != job.Completed || got.CostUSD != 10 {
+			t.Fatalf("once the provider answers: %s cost %v, want completed costing 10", describe(got), got.CostUSD)
+		}
+	})
 	t.Run("running at a provider that cannot cancel", func(t *testing.T) {
 		e := setup(t)
 		e.w = New(e.st, map[string]Provider{"perplexity": noCancel{e.prov}}, e.cfg, Options{Clock: e.clock, Emitter: e.rec, Notifier: e.rec, Logger: e.logger})
