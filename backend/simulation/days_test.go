@@ -104,11 +104,15 @@ func (w *world) outage(t *rapid.T) {
 		modes = []string{upMode, downMode}
 	}
 	m := rapid.SampledFrom(modes).Draw(t, "outage_mode")
+	w.setMode(t, name, m)
+	w.noteTrouble(name, false, m != upMode)
+	t.Logf("%s is %s", name, m)
+}
+
+func (w *world) setMode(t *rapid.T, name, m string) {
 	if err := w.fakes[name].ep.setMode(m); err != nil {
 		t.Fatalf("switching %s to %s: %v", name, m, err)
 	}
-	w.noteTrouble(name, false, m != upMode)
-	t.Logf("%s is %s", name, m)
 }
 
 // endRun has a provider end one of its runs on its own (the research is
@@ -194,13 +198,27 @@ func (w *world) crashMidCall(t *rapid.T) {
 	go func() { done <- svc.Tick(w.ctx) }()
 	select {
 	case <-held:
-		_ = svc.Close() // the process dies with the call in flight
+		// The process dies with the call in flight: nothing it had left
+		// to do reaches a provider (its calls are refused) or the disk.
+		_ = svc.Close()
+		modes := map[string]string{name: upMode}
+		for _, n := range w.names {
+			if n != name {
+				modes[n] = w.fakes[n].ep.getMode()
+				w.setMode(t, n, downMode)
+			}
+		}
+		w.setMode(t, name, resetMode)
 		release()
 		<-done
+		for _, n := range w.names {
+			w.setMode(t, n, modes[n])
+		}
 		w.svc = nil
 		w.open()
 		t.Logf("process crashed during a call to %s; process %d started", name, w.procs)
 	case err := <-done: // the pass made no call to that provider
+		w.setMode(t, name, upMode)
 		release()
 		if err != nil {
 			w.broken(t, "pass", "a poller pass failed: %v", err)

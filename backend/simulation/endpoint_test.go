@@ -138,19 +138,14 @@ func (e *endpoint) account() {
 }
 
 // hold switches holdMode on and returns a channel that receives when a
-// request is held, and a function that cuts every held answer and goes
-// back to upMode.
+// request is held, and a function that cuts every held answer (set the
+// next mode first).
 func (e *endpoint) hold() (<-chan struct{}, func()) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.mode, e.held, e.free = holdMode, make(chan struct{}, 1), make(chan struct{})
 	free := e.free
-	return e.held, func() {
-		e.mu.Lock()
-		e.mode = upMode
-		e.mu.Unlock()
-		close(free)
-	}
+	return e.held, func() { close(free) }
 }
 
 func (e *endpoint) getMode() string {
