@@ -54,6 +54,9 @@ const (
 	Unconfirmed Status = "unconfirmed"
 )
 
+// MsgCancelled is the error text of a job the user cancelled.
+const MsgCancelled = "Cancelled by the user."
+
 // All lists every status, in lifecycle order.
 var All = []Status{Queued, Submitting, Running, Completed, Incomplete, Failed, Cancelled, Unconfirmed}
 

@@ -14,9 +14,6 @@ import (
 // the one fetch after it).
 const cancelTimeout = 30 * time.Second
 
-// msgCancelled is the error text of a job the user cancelled.
-const msgCancelled = "Cancelled by the user."
-
 // CancelResult is the job after a cancel and, when something did not go
 // as asked, a warning the user must hear: the provider could not be told,
 // or cannot stop a run at all (it will finish and bill).
@@ -65,7 +62,7 @@ func (s *Service) Cancel(ctx context.Context, id string) (CancelResult, error) {
 			return nil
 		case c.Status == job.Queued, c.Status == job.Running: // never sent, or nothing the provider could be asked about
 			c.Status = job.Cancelled
-			c.Error = msgCancelled
+			c.Error = job.MsgCancelled
 			c.FinishedAt = &now
 			return nil
 		}
@@ -130,7 +127,7 @@ func (s *Service) cancelHere(ctx context.Context, j job.Job) job.Job {
 			return errUnchanged
 		}
 		c.Status = job.Cancelled
-		c.Error = msgCancelled
+		c.Error = job.MsgCancelled
 		c.FinishedAt = &now
 		return nil
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/job"
-	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/research"
 	"github.com/deepr-desktop/deepr/backend/store"
@@ -81,31 +79,8 @@ type fleet struct {
 
 func newFleet(t *testing.T, env map[string]string, keyed ...string) *fleet {
 	t.Helper()
-	root := t.TempDir()
-	dirs := paths.Dirs{Data: filepath.Join(root, "data"), Config: filepath.Join(root, "config"), State: filepath.Join(root, "state")}
-	if err := dirs.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	vars := map[string]string{"DEEPR_DATA_DIR": dirs.Data, "DEEPR_CONFIG_DIR": dirs.Config}
-	for k, v := range env {
-		vars[k] = v
-	}
-	load := func() (config.Config, error) {
-		return config.Load(config.LoadOptions{
-			Getenv:           func(k string) (string, bool) { v, ok := vars[k]; return v, ok && v != "" },
-			DefaultDataDir:   dirs.Data,
-			DefaultConfigDir: dirs.Config,
-		})
-	}
-	cfg, err := load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(dirs.Database())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = fixedClock{}.Now
+	b := newBase(t, nil, env)
+	dirs, load, cfg, st := b.dirs, b.load, b.cfg, b.st
 	f := &fleet{t: t, ctx: context.Background(), st: st, rec: newRecorder(),
 		secrets: &fakeSecrets{m: map[string]string{}}, provs: map[string]*scripted{}}
 	var specs []research.ProviderSpec

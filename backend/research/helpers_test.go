@@ -152,18 +152,28 @@ var testModels = []research.ModelInfo{
 	{ID: "o4-mini-deep-research", Provider: "openai", Label: "o4-mini"},
 }
 
-// newUnit builds the service. env is the process environment the
-// configuration is loaded from (reloaded on every settings change); the
-// data and config folders and OPENAI_API_KEY are filled in unless given
-// (an empty OPENAI_API_KEY means no key).
-func newUnit(t *testing.T, env map[string]string) *unit {
+// base is what every unit-test service starts from: fresh data and config
+// folders, the configuration loaded from an injected environment (the
+// folders, then defaults, then env on top; reloaded on every settings
+// change) and the store on a fixed clock.
+type base struct {
+	dirs paths.Dirs
+	load func() (config.Config, error)
+	cfg  config.Config
+	st   *store.Store
+}
+
+func newBase(t *testing.T, defaults, env map[string]string) base {
 	t.Helper()
 	root := t.TempDir()
 	dirs := paths.Dirs{Data: filepath.Join(root, "data"), Config: filepath.Join(root, "config"), State: filepath.Join(root, "state")}
 	if err := dirs.Ensure(); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"DEEPR_DATA_DIR": dirs.Data, "DEEPR_CONFIG_DIR": dirs.Config, "OPENAI_API_KEY": testKey}
+	vars := map[string]string{"DEEPR_DATA_DIR": dirs.Data, "DEEPR_CONFIG_DIR": dirs.Config}
+	for k, v := range defaults {
+		vars[k] = v
+	}
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -183,6 +193,17 @@ func newUnit(t *testing.T, env map[string]string) *unit {
 		t.Fatal(err)
 	}
 	st.Now = fixedClock{}.Now
+	return base{dirs: dirs, load: load, cfg: cfg, st: st}
+}
+
+// newUnit builds the service. env is the process environment the
+// configuration is loaded from (reloaded on every settings change); the
+// data and config folders and OPENAI_API_KEY are filled in unless given
+// (an empty OPENAI_API_KEY means no key).
+func newUnit(t *testing.T, env map[string]string) *unit {
+	t.Helper()
+	b := newBase(t, map[string]string{"OPENAI_API_KEY": testKey}, env)
+	dirs, load, cfg, st := b.dirs, b.load, b.cfg, b.st
 	u := &unit{t: t, ctx: context.Background(), st: st, prov: newFakeProvider(),
 		secrets: &fakeSecrets{m: map[string]string{}}, rec: newRecorder(), dirs: dirs}
 	u.svc = research.New(research.Deps{

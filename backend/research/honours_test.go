@@ -7,14 +7,11 @@ package research_test
 import (
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/job"
-	"github.com/deepr-desktop/deepr/backend/paths"
 	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/research"
 	"github.com/deepr-desktop/deepr/backend/store"
@@ -34,33 +31,10 @@ var fourModels = map[string]string{
 
 func newFourUnit(t *testing.T, env map[string]string) *fourUnit {
 	t.Helper()
-	root := t.TempDir()
-	dirs := paths.Dirs{Data: filepath.Join(root, "data"), Config: filepath.Join(root, "config"), State: filepath.Join(root, "state")}
-	if err := dirs.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	vars := map[string]string{"DEEPR_DATA_DIR": dirs.Data, "DEEPR_CONFIG_DIR": dirs.Config, "OPENAI_API_KEY": testKey,
+	b := newBase(t, map[string]string{"OPENAI_API_KEY": testKey,
 		"GEMINI_API_KEY": testKey, "PERPLEXITY_API_KEY": testKey, "AZURE_OPENAI_API_KEY": testKey,
-		"AZURE_OPENAI_ENDPOINT": "https://example.openai.azure.com"}
-	for k, v := range env {
-		vars[k] = v
-	}
-	load := func() (config.Config, error) {
-		return config.Load(config.LoadOptions{
-			Getenv:           func(k string) (string, bool) { v, ok := vars[k]; return v, ok && v != "" },
-			DefaultDataDir:   dirs.Data,
-			DefaultConfigDir: dirs.Config,
-		})
-	}
-	cfg, err := load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(dirs.Database())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = fixedClock{}.Now
+		"AZURE_OPENAI_ENDPOINT": "https://example.openai.azure.com"}, env)
+	dirs, load, cfg, st := b.dirs, b.load, b.cfg, b.st
 	u := &fourUnit{unit{t: t, ctx: t.Context(), st: st, secrets: &fakeSecrets{m: map[string]string{}}, rec: newRecorder(), dirs: dirs}}
 	u.svc = research.New(research.Deps{Store: st, Dirs: dirs, Config: cfg, Reload: load, Secrets: u.secrets,
 		Providers: engine.Providers(), Holder: "honours test", Events: u.rec, Clock: fixedClock{}})

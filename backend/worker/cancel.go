@@ -33,9 +33,6 @@ const (
 	CancelSettle = time.Minute
 )
 
-// msgCancelled is the error text of a job the user cancelled.
-const msgCancelled = "Cancelled by the user."
-
 // usageKnown reports whether a snapshot says what the run used (tokens or
 // a cost; a count of web searches alone, read from the output, is not the
 // provider's usage).

@@ -71,10 +71,15 @@ func decide(j job.Job, s provider.Snapshot) outcome {
 		case j.CancelRequestedAt == nil:
 			return outcome{status: job.Cancelled, err: "Cancelled at " + name + ", not from this app. Resubmit it to run it again."}
 		case usageKnown(s):
-			return outcome{status: job.Cancelled, err: msgCancelled}
+			return outcome{status: job.Cancelled, err: job.MsgCancelled}
 		}
-		return outcome{status: job.Cancelled, usageLate: true, err: fmt.Sprintf(
-			"%s %s reported no usage for the run, so no cost is recorded for it here: %s's billing page shows what it charged.", msgCancelled, name, name)}
+		return outcome{status: job.Cancelled, usageLate: true, err: job.MsgCancelled + " " + noUsage(name)}
 	}
 	return outcome{status: job.Running, unknown: true}
+}
+
+// noUsage says that provider name reported no usage for a run that ended,
+// and where to see what it charged.
+func noUsage(name string) string {
+	return fmt.Sprintf("%s reported no usage for the run, so no cost is recorded for it here: %s's billing page shows what it charged.", name, name)
 }

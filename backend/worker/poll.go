@@ -71,7 +71,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 				c.Status = job.Failed
 				c.Error = fmt.Sprintf("%s no longer has this response (%s): it was deleted or expired before its result was saved. Resubmit the job to run it again.", name, c.ProviderJobID)
 				if c.CancelRequestedAt != nil { // the user cancelled it: nothing more can be learnt
-					c.Status, c.Error = job.Cancelled, msgCancelled
+					c.Status, c.Error = job.Cancelled, job.MsgCancelled
 				}
 				c.FinishedAt = &now
 				return nil
@@ -288,7 +288,7 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 		if known {
 			c.Usage, c.CostUSD = used, spent
 		} else if c.ProviderJobID != "" {
-			c.Error += fmt.Sprintf(" %s reported no usage for the run, so no cost is recorded for it here: %s's billing page shows what it charged.", name, name)
+			c.Error += " " + noUsage(name)
 		}
 		c.FinishedAt = &now
 		return nil

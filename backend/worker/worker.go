@@ -58,62 +58,6 @@ const (
 	callTimeout = 2 * time.Minute
 )
 
-// Provider is a deep-research backend as the worker uses it.
-// backend/provider/openai satisfies it. Errors should be *provider.Error so
-// the worker knows what it may safely do next; any other error is treated
-// as ambiguous on Submit and transient on Fetch.
-type Provider interface {
-	Name() string
-	// Submit creates a background job and returns its provider id. It must
-	// not retry a create that may have reached the provider.
-	Submit(ctx context.Context, r provider.Request) (string, error)
-	// Fetch returns the current state of a job.
-	Fetch(ctx context.Context, providerJobID string) (provider.Snapshot, error)
-	// Cancel asks the provider to stop a job (best effort).
-	Cancel(ctx context.Context, providerJobID string) error
-}
-
-// Emitter is told about every change the worker makes or sees. Its methods
-// are called one at a time, never while the worker holds its state lock, so
-// they may call Health; they must not call the Set methods.
-//
-// An Emitter that also has a method JobDeleted(id string) is told when the
-// change feed sees a job deleted by another process.
-type Emitter interface {
-	JobChanged(j job.Job)
-	HealthChanged(h Health)
-}
-
-// Notifier is told once each time a job reaches a final state or becomes
-// unconfirmed through this worker.
-type Notifier interface {
-	JobFinished(j job.Job)
-}
-
-// Clock is the worker's source of time. Tests use a fake.
-type Clock interface {
-	Now() time.Time
-	// NewTimer returns a timer that fires once, after d.
-	NewTimer(d time.Duration) Timer
-}
-
-// Timer is a one-shot timer of a Clock.
-type Timer interface {
-	C() <-chan time.Time
-	// Stop releases the timer; it reports whether it had not fired yet.
-	Stop() bool
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                 { return time.Now() }
-func (realClock) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
-
-type realTimer struct{ t *time.Timer }
-
-func (t realTimer) C() <-chan time.Time { return t.t.C }
-func (t realTimer) Stop() bool          { return t.t.Stop() }
-
 // Config is the poller's policy. Zero values take the defaults above.
 type Config struct {
 	Holder       string        // lease holder id, e.g. "app pid 123 on host"; "" = "pid N on HOST"
@@ -164,13 +108,6 @@ type Options struct {
 	// was lost, instead of every FeedInterval. When Watch fails, the feed
 	// looks every FeedInterval as without it.
 	Watch func() (FileWatch, error)
-}
-
-// FileWatch signals writes to the database's files (dbwatch.Watcher).
-type FileWatch interface {
-	// Changes receives a value after a write; values may coalesce.
-	Changes() <-chan struct{}
-	Close() error
 }
 
 // Worker polls the jobs of one database. Create it with New; its methods are
