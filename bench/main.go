@@ -35,7 +35,17 @@ func main() {
 	doc := flag.String("doc", "docs/benchmarks.md", "file whose generated section receives the table (empty: print only)")
 	skipGo := flag.Bool("skip-go", false, "skip the Go benchmarks (poll cycle, library)")
 	skipWindow := flag.Bool("skip-window", false, "skip the window measurements")
+	skipBig := flag.Bool("skip-big", false, "skip saving a big report")
+	bigMB := flag.Int("big-mb", 50, "size in MB of the report whose save is measured, per provider")
+	bigProfile := flag.String("big-profile", "", "folder to write each provider's allocation profile of the save into (go tool pprof)")
+	child := flag.String("save-child", "", "internal: run as the child process of the big-report figure")
 	flag.Parse()
+	if *child != "" {
+		if err := saveChild(*child); err != nil {
+			fail(err)
+		}
+		return
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -50,6 +60,13 @@ func main() {
 	}
 	if !*skipGo {
 		r, err := goRows(ctx, *reports)
+		if err != nil {
+			fail(err)
+		}
+		rows = append(rows, r...)
+	}
+	if !*skipBig {
+		r, err := bigReportRows(ctx, *cache, *bigMB, *bigProfile)
 		if err != nil {
 			fail(err)
 		}

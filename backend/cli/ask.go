@@ -40,7 +40,7 @@ func (r *runner) ask(ctx context.Context, args []string) error {
 		return r.printJSON(res)
 	}
 	fmt.Fprintln(r.env.Stdout, termSafe(res.Question.Answer, true))
-	fmt.Fprintf(r.env.Stderr, "(answered by %s from the saved report, $%.4f; saved with the report)\n", res.Question.Model, res.CostUSD)
+	fmt.Fprintf(r.env.Stderr, "(answered by %s from the saved report, $%.4f; saved with the report)\n", safe(res.Question.Model), res.CostUSD)
 	return nil
 }
 
@@ -53,6 +53,6 @@ func (r *runner) printQuestions(qs []research.Question) {
 	fmt.Fprintf(w, "\n## Questions about this report\n")
 	for _, q := range qs {
 		fmt.Fprintf(w, "\n### %s\n\n%s\n\n(%s, %s, $%.4f)\n", termSafe(strings.Join(strings.Fields(q.Question), " "), false),
-			termSafe(strings.TrimSpace(q.Answer), true), q.Model, q.CreatedAt.Local().Format("2006-01-02 15:04"), q.CostUSD)
+			termSafe(strings.TrimSpace(q.Answer), true), safe(q.Model), q.CreatedAt.Local().Format("2006-01-02 15:04"), q.CostUSD)
 	}
 }

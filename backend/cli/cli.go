@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -143,6 +144,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Stderr == nil {
 		env.Stderr = os.Stderr
 	}
+	stdout, stderr := &termWriter{w: env.Stdout}, &termWriter{w: env.Stderr}
+	defer stdout.flush()
+	defer stderr.flush()
+	env.Stdout, env.Stderr = stdout, stderr
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, Usage())
 		return exitUsage
@@ -172,12 +177,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "deepr: %s\n\nRun `deepr help` for usage.\n", ue.msg)
+		fmt.Fprintf(env.Stderr, "deepr: %s\n\nRun `deepr help` for usage.\n", safe(ue.msg))
 		return exitUsage
 	case errors.Is(err, errSilent):
 		return exitErr
 	default:
-		fmt.Fprintf(env.Stderr, "deepr: %s\n", termSafe(phrase(err), false))
+		fmt.Fprintf(env.Stderr, "deepr: %s\n", safe(phrase(err)))
 		return exitErr
 	}
 }
@@ -279,9 +284,16 @@ func (r *runner) idCommand(name string, args []string) (string, error) {
 	return id, r.open("")
 }
 
+// printJSON writes v as indented JSON, every character a terminal would
+// act on escaped (jsonSafe).
 func (r *runner) printJSON(v any) error {
-	enc := json.NewEncoder(r.env.Stdout)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := r.env.Stdout.Write(jsonSafe(b.Bytes()))
+	return err
 }

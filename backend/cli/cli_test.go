@@ -22,6 +22,11 @@ func TestTermSafe(t *testing.T) {
 		{"two\nlines\ttab", false, "two\uFFFDlines\uFFFDtab"},
 		{"two\r\nlines\ttab", true, "two\nlines\ttab"},
 		{"Müller 中文 😀", false, "Müller 中文 😀"},
+		{"zero\u200bwidth \ufefftag\U000E0041 soft\u00adhyphen", false, "zero\uFFFDwidth \uFFFDtag\uFFFD soft\uFFFDhyphen"},
+		{"isolate \u2066x\u2069 mark\u200f", false, "isolate \uFFFDx\uFFFD mark\uFFFD"},
+		{"del\x7f ls\u2028ps\u2029", true, "del\uFFFD ls\uFFFDps\uFFFD"},
+		{"family 👨\u200d👩\u200d👧 می\u200cخواهم", false, "family 👨\u200d👩\u200d👧 می\u200cخواهم"},
+		{"bad utf-8 \xff\xc2", false, "bad utf-8 \uFFFD\uFFFD"},
 	}
 	for _, c := range cases {
 		if got := termSafe(c.in, c.keepLines); got != c.want {

@@ -96,7 +96,7 @@ func (r *runner) costs(ctx context.Context, args []string) error {
 	if len(sp.Top) > 0 {
 		fmt.Fprintln(w, "\nMost expensive:")
 		for _, j := range sp.Top {
-			fmt.Fprintf(w, "  %s  %8s  %s\n", j.JobID, cost.FormatUSD(j.CostUSD), cut(j.Title, 60))
+			fmt.Fprintf(w, "  %s  %8s  %s\n", safe(j.JobID), cost.FormatUSD(j.CostUSD), cut(j.Title, 60))
 		}
 	}
 	if months, err := r.svc.SpendMonths(ctx); err == nil && len(months) > 1 {

@@ -85,16 +85,16 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 			return err
 		}
 	} else {
-		fmt.Fprintln(r.env.Stdout, res.Job.ID)
+		fmt.Fprintln(r.env.Stdout, safe(res.Job.ID))
 	}
 	for _, n := range res.Notes {
 		switch n.Code {
 		case research.NoteNoKey:
-			fmt.Fprintf(r.env.Stderr, "note: %s (set the key in the environment or save one with `deepr key set --provider %s`)\n", n.Message, res.Job.Provider)
+			fmt.Fprintf(r.env.Stderr, "note: %s (set the key in the environment or save one with `deepr key set --provider %s`)\n", safe(n.Message), safe(res.Job.Provider))
 		case research.NoteNoPoller:
 			fmt.Fprintln(r.env.Stderr, "note: no poller is running; open the Deepr app or run `deepr worker` to send it")
 		default:
-			fmt.Fprintln(r.env.Stderr, "note: "+n.Message)
+			fmt.Fprintln(r.env.Stderr, "note: "+safe(n.Message))
 		}
 	}
 	return nil
@@ -135,7 +135,7 @@ func (r *runner) list(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(r.env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tCREATED\tTITLE")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.Status, cut(j.Model, 30), j.CreatedAt.Local().Format("2006-01-02 15:04"), cut(j.Title(), 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(j.ID), safe(string(j.Status)), cut(j.Model, 30), j.CreatedAt.Local().Format("2006-01-02 15:04"), cut(j.Title(), 60))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -220,7 +220,7 @@ func (r *runner) wait(ctx context.Context, args []string) error {
 	case err != nil:
 		return err
 	}
-	fmt.Fprintln(r.env.Stdout, j.ID, j.Status)
+	r.printState(j)
 	if j.Status != job.Completed {
 		return errSilent
 	}

@@ -35,7 +35,7 @@ func (r *runner) export(ctx context.Context, args []string) error {
 			return r.printJSON(res)
 		}
 		if res.Dir != "" {
-			fmt.Fprintf(r.env.Stdout, "%d reports exported to %s\n", len(res.Reports), res.Dir)
+			fmt.Fprintf(r.env.Stdout, "%d reports exported to %s\n", len(res.Reports), safe(res.Dir))
 		}
 		return err
 	}
@@ -60,7 +60,7 @@ func (r *runner) export(ctx context.Context, args []string) error {
 	if *asJSON {
 		return r.printJSON(res)
 	}
-	fmt.Fprintf(r.env.Stdout, "%s (%s, %d bytes)\n", res.Path, res.Format, res.Bytes)
+	fmt.Fprintf(r.env.Stdout, "%s (%s, %d bytes)\n", safe(res.Path), res.Format, res.Bytes)
 	return nil
 }
 
@@ -87,8 +87,20 @@ func (r *runner) importDir(ctx context.Context, args []string) error {
 		return r.printJSON(res)
 	}
 	fmt.Fprintf(r.env.Stdout, "%d imported, %d already in the library, %d damaged\n", len(res.Imported), len(res.Skipped), len(res.Damaged))
+	renamed := 0
+	for _, e := range res.Imported {
+		if e.OriginID != "" {
+			renamed++
+		}
+		if e.Reason != "" {
+			fmt.Fprintf(r.env.Stderr, "note: %s (job %s): %s\n", safe(e.Folder), safe(e.JobID), safe(e.Reason))
+		}
+	}
+	if renamed > 0 {
+		fmt.Fprintf(r.env.Stderr, "note: %d imported reports had ids Deepr does not make and have new ones; `deepr status ID` shows the old id\n", renamed)
+	}
 	for _, d := range res.Damaged {
-		fmt.Fprintf(r.env.Stderr, "skipped %s: %s\n", termSafe(d.Folder, false), termSafe(d.Reason, false))
+		fmt.Fprintf(r.env.Stderr, "skipped %s: %s\n", safe(d.Folder), safe(d.Reason))
 	}
 	return nil
 }

@@ -18,9 +18,9 @@ func (r *runner) cancel(ctx context.Context, args []string) error {
 		return err
 	}
 	if res.Warning != "" {
-		fmt.Fprintf(r.env.Stderr, "warning: %s\n", termSafe(res.Warning, false))
+		fmt.Fprintf(r.env.Stderr, "warning: %s\n", safe(res.Warning))
 	}
-	fmt.Fprintln(r.env.Stdout, res.Job.ID, res.Job.Status)
+	r.printState(res.Job)
 	return nil
 }
 
@@ -33,7 +33,7 @@ func (r *runner) resubmit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(r.env.Stdout, j.ID, j.Status)
+	r.printState(j)
 	return nil
 }
 
@@ -46,7 +46,7 @@ func (r *runner) dismiss(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(r.env.Stdout, j.ID, j.Status)
+	r.printState(j)
 	return nil
 }
 
@@ -62,7 +62,7 @@ func (r *runner) delete(ctx context.Context, args []string) error {
 	if err := r.svc.Delete(ctx, j.ID); err != nil {
 		return err
 	}
-	fmt.Fprintln(r.env.Stdout, j.ID, "deleted")
+	fmt.Fprintln(r.env.Stdout, safe(j.ID), "deleted")
 	return nil
 }
 
@@ -75,8 +75,8 @@ func (r *runner) check(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(r.env.Stdout, res.Job.ID, res.Job.Status)
-	fmt.Fprintln(r.env.Stderr, res.Message)
+	r.printState(res.Job)
+	fmt.Fprintln(r.env.Stderr, safe(res.Message))
 	return nil
 }
 
@@ -95,6 +95,6 @@ func (r *runner) adopt(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(r.env.Stdout, j.ID, j.Status)
+	r.printState(j)
 	return nil
 }

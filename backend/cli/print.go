@@ -9,26 +9,6 @@ import (
 	"github.com/deepr-desktop/deepr/backend/research"
 )
 
-// termSafe makes untrusted text (prompts, provider messages, reports from
-// the web) safe to print on a terminal: control characters, escape
-// sequences and bidirectional overrides become visible placeholders; new
-// lines and tabs are kept only when keepLines is true.
-func termSafe(s string, keepLines bool) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case keepLines && (r == '\n' || r == '\t'):
-			return r
-		case r == '\r' && keepLines:
-			return -1
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return '\uFFFD'
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
-
 func cut(s string, n int) string {
 	s = termSafe(s, false)
 	r := []rune(s)
@@ -40,9 +20,9 @@ func cut(s string, n int) string {
 
 func (r *runner) describe(j job.Job) {
 	w := r.env.Stdout
-	fmt.Fprintf(w, "Job       %s (attempt %d)\n", j.ID, j.Attempt)
+	fmt.Fprintf(w, "Job       %s (attempt %d)\n", safe(j.ID), j.Attempt)
 	fmt.Fprintf(w, "Status    %s\n", termSafe(statusLine(j), false))
-	fmt.Fprintf(w, "Model     %s (%s)\n", cut(j.Model, 60), j.Provider)
+	fmt.Fprintf(w, "Model     %s (%s)\n", cut(j.Model, 60), cut(j.Provider, 30))
 	fmt.Fprintf(w, "Prompt    %s\n", cut(j.Title(), 100))
 	fmt.Fprintf(w, "Created   %s\n", j.CreatedAt.Local().Format(time.RFC1123))
 	if j.ProviderJobID != "" {
@@ -65,14 +45,23 @@ func (r *runner) describe(j job.Job) {
 			j.Usage.InputTokens, j.Usage.OutputTokens, j.Usage.WebSearchCalls, j.CostUSD)
 	}
 	if j.ReportPath != "" {
-		fmt.Fprintf(w, "Report    %s\n", j.ReportPath)
+		fmt.Fprintf(w, "Report    %s\n", safe(j.ReportPath))
+	}
+	if j.OriginID != "" {
+		fmt.Fprintf(w, "Imported  with the id %s (not one Deepr makes)\n", safe(j.OriginID))
 	}
 	if j.ParentID != "" {
-		fmt.Fprintf(w, "Follows   %s (%s)\n", j.ParentID, contextLine(j))
+		fmt.Fprintf(w, "Follows   %s (%s)\n", safe(j.ParentID), contextLine(j))
 	}
 	if len(j.Actions) > 0 {
 		fmt.Fprintf(w, "Next      %s\n", strings.Join(j.Actions, ", "))
 	}
+}
+
+// printState prints "ID STATUS", the answer of the commands that change a
+// job.
+func (r *runner) printState(j job.Job) {
+	fmt.Fprintln(r.env.Stdout, safe(j.ID), safe(string(j.Status)))
 }
 
 // statusLine is a short human line for a job's state. The provider's own
@@ -108,13 +97,13 @@ func (r *runner) describeThread(j job.Job, th research.Thread) {
 	w := r.env.Stdout
 	fmt.Fprintf(w, "Thread    %d jobs, $%.2f in all\n", len(th.Jobs), th.CostUSD)
 	if th.MissingParent != "" {
-		fmt.Fprintf(w, "          (follows up on %s, which was deleted)\n", th.MissingParent)
+		fmt.Fprintf(w, "          (follows up on %s, which was deleted)\n", safe(th.MissingParent))
 	}
 	for _, tj := range th.Jobs {
 		mark := " "
 		if tj.Job.ID == j.ID {
 			mark = "*"
 		}
-		fmt.Fprintf(w, "        %s %s%s  %-10s $%.2f  %s\n", mark, strings.Repeat("  ", tj.Depth), tj.Job.ID, tj.Job.Status, tj.CostUSD, cut(tj.Job.Title(), 60))
+		fmt.Fprintf(w, "        %s %s%s  %-10s $%.2f  %s\n", mark, strings.Repeat("  ", tj.Depth), safe(tj.Job.ID), safe(string(tj.Job.Status)), tj.CostUSD, cut(tj.Job.Title(), 60))
 	}
 }

@@ -103,7 +103,7 @@ func (r *runner) search(ctx context.Context, args []string) error {
 		return nil
 	}
 	for _, h := range res.Hits {
-		fmt.Fprintf(r.env.Stdout, "%s  %s  %s\n    %s\n", h.Job.ID, h.Job.CreatedAt.Local().Format("2006-01-02"),
+		fmt.Fprintf(r.env.Stdout, "%s  %s  %s\n    %s\n", safe(h.Job.ID), h.Job.CreatedAt.Local().Format("2006-01-02"),
 			cut(h.Job.Title(), 70), termSafe(h.Marked("[", "]"), false))
 	}
 	if res.HasMore {

@@ -248,7 +248,7 @@ func TestParseFormat(t *testing.T) {
 	if err := Export(io.Discard, "rtf", sampleReport()); err == nil {
 		t.Error("Export(rtf): no error")
 	}
-	if got := FileName(sampleReport().Job, PDF); got != "2025-05-01_heat-pumps-in-cold-climates_k3j9x0qa.pdf" {
+	if got := FileName(sampleReport().Job, PDF); got != "2025-05-01_heat-pumps-in-cold-climates_k3j9x0qa7z.pdf" {
 		t.Errorf("FileName = %q", got)
 	}
 }

@@ -53,6 +53,7 @@
 //	[[fake:hostile]]         report with script and javascript: payloads
 //	[[fake:unicode]]         report with é, 中文 and emoji before and inside cited spans
 //	[[fake:slow]]            needs 5 x StepsToFinish GETs
+//	[[fake:bytes-N]]         a completed report of about N bytes, cited about every 1.7 KB
 //
 // Failed GETs do not advance an interaction. Every method of Server is safe
 // for concurrent use.

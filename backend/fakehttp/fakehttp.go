@@ -108,9 +108,12 @@ func Join(pieces []Piece, inBytes bool) (string, []Span) {
 // Report is the sample research for a prompt's markers, as one or more
 // content parts: "hostile" gives script and javascript: payloads, "unicode"
 // gives é, 中文 and emoji before and inside cited spans over two parts,
-// anything else a plain three-source report on topic.
+// [[fake:bytes-N]] a report of about N bytes (Big), anything else a plain
+// three-source report on topic.
 func Report(topic string, marks map[string]bool) [][]Piece {
 	switch {
+	case Size(marks) > 0:
+		return Big(topic, Size(marks))
 	case marks["hostile"]:
 		return [][]Piece{{
 			{Text: "# Hostile report\n\n<script>window.__pwned=1</script>\n\n" +

@@ -49,6 +49,7 @@
 //	[[fake:unicode]]     report with é, 中文 and emoji before the cited spans, split over
 //	                     two output_text parts, with correct character offsets
 //	[[fake:slow]]        needs 5 x StepsToFinish GETs
+//	[[fake:bytes-N]]     a completed report of about N bytes, cited about every 1.7 KB
 //	[[fake:still]]       while in progress, every GET answers the same single step
 //	                     (nothing new for the poller to write)
 //	[[fake:long]]        a plain (helper) request's answer bills every output token

@@ -17,6 +17,7 @@ type marks struct {
 	get500, getDrop, gone            bool
 	hostile, unicode, slow           bool
 	still, cancelUsageLate, long     bool
+	size                             string // "bytes-N" of a [[fake:bytes-N]] marker, or ""
 }
 
 func parseMarkers(prompt string) marks {
@@ -28,7 +29,25 @@ func parseMarkers(prompt string) marks {
 		get500: has["get500"], getDrop: has["getdrop"], gone: has["gone"],
 		hostile: has["hostile"], unicode: has["unicode"], slow: has["slow"],
 		still: has["still"], cancelUsageLate: has["cancel-usage-late"], long: has["long"],
+		size: sizeMarker(has),
 	}
+}
+
+// report is the markers that choose the sample report.
+func (m marks) report() map[string]bool {
+	out := map[string]bool{"hostile": m.hostile, "unicode": m.unicode}
+	if m.size != "" {
+		out[m.size] = true
+	}
+	return out
+}
+
+// sizeMarker is the [[fake:bytes-N]] marker among has, without its brackets.
+func sizeMarker(has map[string]bool) string {
+	if n := fakehttp.Size(has); n > 0 {
+		return fmt.Sprintf("bytes-%d", n)
+	}
+	return ""
 }
 
 // response is one stored background response. Guarded by Server.mu.
@@ -233,7 +252,7 @@ func (r *response) output() []any {
 	switch {
 	case r.status == "completed" && !r.marks.empty:
 		var parts []any
-		for _, pieces := range fakehttp.Report(topic, map[string]bool{"hostile": r.marks.hostile, "unicode": r.marks.unicode}) {
+		for _, pieces := range fakehttp.Report(topic, r.marks.report()) {
 			parts = append(parts, part(pieces))
 		}
 		items = append(items, message(fmt.Sprintf("msg_%06d", r.seq), "completed", parts...))

@@ -42,6 +42,7 @@
 //	[[fake:hostile]]          report with script and javascript: payloads
 //	[[fake:unicode]]          report with é, 中文 and emoji before and inside cited text
 //	[[fake:slow]]             needs 5 x StepsToFinish GETs
+//	[[fake:bytes-N]]          a completed report of about N bytes, cited about every 1.7 KB
 //
 // Every method of Server is safe for concurrent use.
 package fakeperplexity

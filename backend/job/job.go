@@ -222,6 +222,12 @@ type Job struct {
 	ReportPath     string     `json:"report_path"`
 	Version        int64      `json:"version"`
 
+	// OriginID is the id the job had in the folder it was imported from,
+	// when that id was not one Deepr makes (ValidID) and the job was given
+	// a new one; "" otherwise. Provenance only: control characters are
+	// removed and it is cut short (see library.Import).
+	OriginID string `json:"origin_id,omitempty"`
+
 	// ParentID is the job this one follows up on ("Go deeper"), "" for
 	// new research.
 	ParentID string `json:"parent_id"`

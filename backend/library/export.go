@@ -96,12 +96,14 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 			return res, fmt.Errorf("exporting the library: %w", err)
 		}
 		folder := filepath.ToSlash(mirror.RelDir(j))
-		if other, ok := folders[folder]; ok {
+		if other, ok := folders[strings.ToLower(folder)]; ok {
 			clash = append(clash, fmt.Sprintf("jobs %s and %s share the folder %s", other, j.ID, folder))
 			continue
 		}
-		folders[folder] = j.ID
-		if _, err := mirror.Write(abs, j, rep); err != nil {
+		folders[strings.ToLower(folder)] = j.ID
+		out := j
+		out.ReportPath = "" // an export lays out folders afresh (RelDir), whatever the data folder's names
+		if _, err := mirror.Write(abs, out, rep); err != nil {
 			return res, fmt.Errorf("exporting the library: %w", err)
 		}
 		title := rep.Title

@@ -29,8 +29,14 @@ const importBatch = 500
 // Entry is one folder Import looked at.
 type Entry struct {
 	Folder string `json:"folder"`           // relative to the imported folder, '/' separators
-	JobID  string `json:"job_id,omitempty"` // when known
-	Reason string `json:"reason,omitempty"` // why it was skipped or is damaged
+	JobID  string `json:"job_id,omitempty"` // when known: the id the job has in the library
+	// OriginID is the id the folder's job had where it came from, when
+	// that id was not one Deepr makes (job.Job.OriginID: cleaned, cut
+	// short); JobID is the one it has here.
+	OriginID string `json:"origin_id,omitempty"`
+	// Reason says why the folder was skipped or is damaged; for an
+	// imported one, what changed on the way in ("" when nothing did).
+	Reason string `json:"reason,omitempty"`
 }
 
 // ImportResult says what happened to every report folder.
@@ -60,9 +66,15 @@ type metadata struct {
 // a report folder when it holds metadata.json or report.md (every
 // subfolder of reports/ is expected to be one). Jobs whose id (or provider
 // response id) is already in st are skipped; damaged folders are listed
-// with the reason and never stop the others. Imported jobs keep their id,
-// status, times, usage and cost, are searchable as soon as Import returns,
-// and have no report_path (no copy in this data folder yet). The error is
+// with the reason and never stop the others. Imported jobs keep their id
+// when it is one Deepr makes (job.ValidID) and get a new one otherwise,
+// the old kept as OriginID (a folder whose old id is already a job's
+// OriginID is skipped); a parent id follows its job's new id, and one that
+// is not canonical and is neither in the import nor in st is dropped (the
+// entry says so). Jobs keep their status, times, usage and cost, lose the
+// control characters of their text (cleanText), are searchable as soon as
+// Import returns, and have no report_path (no copy in this data folder
+// yet). The error is
 // for what stops the whole import: dir unreadable, no report folder in it
 // (ErrNoReports), the database failing, ctx ending.
 func Import(ctx context.Context, st *store.Store, dir string) (ImportResult, error) {
@@ -78,40 +90,93 @@ func Import(ctx context.Context, st *store.Store, dir string) (ImportResult, err
 	if len(folders) == 0 {
 		return res, fmt.Errorf("importing %s: %w: choose a folder written by `deepr export --all` or a Deepr reports folder (folders with metadata.json and report.md)", abs, ErrNoReports)
 	}
+	ids := &idMap{st: st, as: map[string]string{}}
+	var later batch // items whose parent may come in a later batch
 	for start := 0; start < len(folders); start += importBatch {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		var items []store.Finished
-		var names []string
+		var read batch
 		for _, rel := range folders[start:min(start+importBatch, len(folders))] {
 			f, err := readFolder(filepath.Join(abs, filepath.FromSlash(rel)))
 			if err != nil {
-				res.Damaged = append(res.Damaged, Entry{Folder: rel, JobID: f.Job.ID, Reason: err.Error()})
+				en := Entry{Folder: rel, Reason: err.Error()}
+				if id := f.Job.ID; job.ValidID(id) {
+					en.JobID = id
+				} else if id != "" {
+					en.OriginID = originOf(id)
+				}
+				res.Damaged = append(res.Damaged, en)
 				continue
 			}
-			items = append(items, f)
-			names = append(names, rel)
+			read.add(f, rel, "")
 		}
-		errs, err := st.InsertFinished(ctx, items)
+		already, wait, err := ids.plan(ctx, read.items)
 		if err != nil {
 			return res, fmt.Errorf("importing %s: %w", abs, err)
 		}
-		for i, e := range errs {
-			en := Entry{Folder: names[i], JobID: items[i].Job.ID}
+		var now batch
+		for i, f := range read.items {
 			switch {
-			case e == nil:
-				res.Imported = append(res.Imported, en)
-			case errors.Is(e, store.ErrExists):
-				en.Reason = e.Error()
-				res.Skipped = append(res.Skipped, en)
+			case already[i] != "":
+				res.Skipped = append(res.Skipped, Entry{Folder: read.names[i], JobID: f.Job.ID, OriginID: f.Job.OriginID, Reason: already[i]})
+			case wait[i]:
+				later.add(f, read.names[i], "")
 			default:
-				en.Reason = e.Error()
-				res.Damaged = append(res.Damaged, en)
+				now.add(f, read.names[i], "")
 			}
 		}
+		if err := now.insert(ctx, st, &res); err != nil {
+			return res, fmt.Errorf("importing %s: %w", abs, err)
+		}
+	}
+	for i := range later.items {
+		if later.notes[i], err = ids.settle(ctx, &later.items[i]); err != nil {
+			return res, fmt.Errorf("importing %s: %w", abs, err)
+		}
+	}
+	if err := later.insert(ctx, st, &res); err != nil {
+		return res, fmt.Errorf("importing %s: %w", abs, err)
 	}
 	return res, nil
+}
+
+// batch is report folders read, to be written together.
+type batch struct {
+	items []store.Finished
+	names []string // their folders
+	notes []string // what changed on the way in
+}
+
+func (b *batch) add(f store.Finished, name, note string) {
+	b.items, b.names, b.notes = append(b.items, f), append(b.names, name), append(b.notes, note)
+}
+
+// insert writes the batch and puts each folder in res: imported, skipped
+// (already in the library) or damaged.
+func (b *batch) insert(ctx context.Context, st *store.Store, res *ImportResult) error {
+	if len(b.items) == 0 {
+		return nil
+	}
+	errs, err := st.InsertFinished(ctx, b.items)
+	if err != nil {
+		return err
+	}
+	for i, e := range errs {
+		en := Entry{Folder: b.names[i], JobID: b.items[i].Job.ID, OriginID: b.items[i].Job.OriginID}
+		switch {
+		case e == nil:
+			en.Reason = b.notes[i]
+			res.Imported = append(res.Imported, en)
+		case errors.Is(e, store.ErrExists):
+			en.Reason = e.Error()
+			res.Skipped = append(res.Skipped, en)
+		default:
+			en.Reason = e.Error()
+			res.Damaged = append(res.Damaged, en)
+		}
+	}
+	return nil
 }
 
 // reportFolders lists the report folders of dir, relative, sorted.
@@ -217,9 +282,9 @@ func checkJob(j job.Job) error {
 	case j.Status == "":
 		return missing("status")
 	case !j.Status.Valid():
-		return fmt.Errorf("%s has an unknown status %q", mirror.MetadataFile, j.Status)
+		return fmt.Errorf("%s has an unknown status %s", mirror.MetadataFile, shownID(string(j.Status)))
 	case j.Status != job.Completed && j.Status != job.Incomplete:
-		return fmt.Errorf("job %s is %s: only completed or incomplete reports can be imported", j.ID, j.Status)
+		return fmt.Errorf("job %s is %s: only completed or incomplete reports can be imported", shownID(j.ID), j.Status)
 	case strings.TrimSpace(j.Prompt) == "":
 		return missing("prompt")
 	case j.CreatedAt.IsZero():
@@ -249,54 +314,4 @@ func readSmall(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s cannot be read: %v", name, err)
 	}
 	return b, nil
-}
-
-// reportBody recovers the report text from a report.md written before
-// metadata.json carried it: the header the mirror puts before it ("# title",
-// "- Job: ..." lines, "---") and the "## Sources" list it appended (only
-// numbered entries after it) are removed. A report.md without that header
-// (written by hand or by another tool) is taken whole.
-func reportBody(md string) string {
-	if !strings.HasPrefix(md, "# ") {
-		return md
-	}
-	i := strings.Index(md, "\n\n---\n\n")
-	if i < 0 || !isMirrorHeader(md[:i]) {
-		return md
-	}
-	md = md[i+len("\n\n---\n\n"):]
-	if k := strings.LastIndex(md, "\n## Sources\n\n"); k >= 0 && onlyNumbered(md[k+len("\n## Sources\n\n"):]) {
-		md = md[:k]
-	}
-	return strings.TrimSuffix(md, "\n")
-}
-
-// onlyNumbered reports whether every non-empty line of s is a numbered
-// list entry ("3. ...").
-func onlyNumbered(s string) bool {
-	for _, l := range strings.Split(s, "\n") {
-		if l == "" {
-			continue
-		}
-		n, _, ok := strings.Cut(l, ". ")
-		if !ok || n == "" || strings.Trim(n, "0123456789") != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// isMirrorHeader reports whether h is "# title" followed by a blank line
-// and "- Key: value" lines, as mirror writes.
-func isMirrorHeader(h string) bool {
-	lines := strings.Split(h, "\n")
-	if len(lines) < 3 || lines[1] != "" {
-		return false
-	}
-	for _, l := range lines[2:] {
-		if k, _, ok := strings.Cut(l, ": "); !ok || !strings.HasPrefix(k, "- ") {
-			return false
-		}
-	}
-	return true
 }

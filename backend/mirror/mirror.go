@@ -12,15 +12,21 @@
 package mirror
 
 import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -39,20 +45,34 @@ const (
 const maxSlug = 48
 
 // RelDir is the report folder of j relative to the data folder:
-// reports/YYYY-MM-DD_<slug>_<first 8 of id>, the date being CreatedAt in
-// UTC and the slug the job title's ASCII words (accents dropped), lowercase,
-// joined by '-', at most 48 characters, "research" when none is left. The
-// result never contains "..", and no part of it contains a path separator.
+// reports/YYYY-MM-DD_<slug>_<id>, the date being CreatedAt in UTC and the
+// slug the job title's ASCII words (accents dropped), lowercase, joined by
+// '-', at most 48 characters, "research" when none is left. <id> is the
+// whole job id when it is canonical (job.ValidID: lowercase letters, digits
+// and '-'), so two jobs never share a folder, also on file systems that do
+// not tell case apart; an id from an older import that is not canonical
+// becomes its lowercase letters and digits (at most 8) and 8 hex digits of
+// its SHA-256, which tells "Report-A" and "report-a" apart. The result never
+// contains "..", and no part of it contains a path separator.
 func RelDir(j job.Job) string {
-	id := asciiWord(strings.ToLower(j.ID))
-	if len(id) > 8 {
-		id = id[:8]
-	}
-	if id == "" {
-		id = "job"
-	}
-	name := j.CreatedAt.UTC().Format("2006-01-02") + "_" + slug(j.Title()) + "_" + id
+	name := j.CreatedAt.UTC().Format("2006-01-02") + "_" + slug(j.Title()) + "_" + folderID(j.ID)
 	return filepath.Join("reports", name)
+}
+
+// folderID is the id part of a folder name (see RelDir).
+func folderID(id string) string {
+	if job.ValidID(id) {
+		return id
+	}
+	w := asciiWord(strings.ToLower(id))
+	if len(w) > 8 {
+		w = w[:8]
+	}
+	if w == "" {
+		w = "job"
+	}
+	sum := sha256.Sum256([]byte(id))
+	return w + "-" + hex.EncodeToString(sum[:4])
 }
 
 // slug turns a title into lowercase ASCII words joined by '-', at most 48
@@ -107,34 +127,30 @@ func asciiWord(s string) string {
 	}, s)
 }
 
-// Write writes report.md and metadata.json for j into
-// <dataDir>/RelDir(j), each atomically (temporary file in the same folder,
-// fsync, rename), so a reader never sees a partial file. Folders are
+// Write writes report.md and metadata.json for j into Dir(dataDir, j),
+// each atomically (temporary file in the same folder, fsync, rename), so a reader never sees a partial file. Folders are
 // created with mode 0700, files with 0600. It returns the absolute folder,
 // which metadata.json already names as report_path; the caller records it
 // in the database after Write succeeded.
 func Write(dataDir string, j job.Job, rep store.Report) (string, error) {
-	if dataDir == "" {
-		return "", errors.New("writing the report copy: no data folder given")
-	}
-	abs, err := filepath.Abs(dataDir)
+	abs, err := absData(dataDir)
 	if err != nil {
-		return "", fmt.Errorf("writing the report copy of job %s: %w", j.ID, err)
+		return "", err
 	}
-	dir := filepath.Join(abs, RelDir(j))
+	return writeIn(Dir(abs, j), j, rep)
+}
+
+// writeIn writes j's report copy into dir (see Write).
+func writeIn(dir string, j job.Job, rep store.Report) (string, error) {
 	j.ReportPath = dir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("writing the report copy of job %s: %w (check that %s is writable)", j.ID, err, abs)
-	}
-	meta, err := metadata(j, rep)
-	if err != nil {
-		return "", fmt.Errorf("writing the report copy of job %s: %w", j.ID, err)
+		return "", fmt.Errorf("writing the report copy of job %s: %w (check that %s is writable)", j.ID, err, filepath.Dir(dir))
 	}
 	for _, f := range []struct {
-		name string
-		data []byte
-	}{{ReportFile, markdown(j, rep)}, {MetadataFile, meta}} {
-		if err := writeAtomic(dir, f.name, f.data); err != nil {
+		name  string
+		write func(io.Writer, job.Job, store.Report) error
+	}{{ReportFile, writeMarkdown}, {MetadataFile, writeMetadata}} {
+		if err := writeAtomic(dir, f.name, func(w io.Writer) error { return f.write(w, j, rep) }); err != nil {
 			return "", fmt.Errorf("writing the report copy of job %s: %w (check free space and permissions of %s)", j.ID, err, dir)
 		}
 	}
@@ -142,9 +158,10 @@ func Write(dataDir string, j job.Job, rep store.Report) (string, error) {
 	return dir, nil
 }
 
-// writeAtomic replaces dir/name with data: a temporary file in dir is
-// written, synced and renamed over the target.
-func writeAtomic(dir, name string, data []byte) (err error) {
+// writeAtomic replaces dir/name with what write writes: a temporary file
+// in dir is written (through a buffer, so a big report is never held
+// whole), synced and renamed over the target.
+func writeAtomic(dir, name string, write func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
 	if err != nil {
 		return err
@@ -159,7 +176,11 @@ func writeAtomic(dir, name string, data []byte) (err error) {
 	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
 		return err
 	}
-	if _, err = f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
@@ -192,27 +213,30 @@ func title(j job.Job, rep store.Report) string {
 	return t
 }
 
-// markdown is report.md: a short header, the report, then its sources.
-func markdown(j job.Job, rep store.Report) []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", title(j, rep))
-	fmt.Fprintf(&b, "- Job: %s (%s)\n", j.ID, j.Status)
+// writeMarkdown writes report.md: a short header, the report, then its
+// sources. Errors of w are sticky (a bufio.Writer): the caller's Flush
+// returns them.
+func writeMarkdown(w io.Writer, j job.Job, rep store.Report) error {
+	fmt.Fprintf(w, "# %s\n\n", title(j, rep))
+	fmt.Fprintf(w, "- Job: %s (%s)\n", j.ID, j.Status)
 	if j.Model != "" {
-		fmt.Fprintf(&b, "- Model: %s\n", j.Model)
+		fmt.Fprintf(w, "- Model: %s\n", j.Model)
 	}
-	fmt.Fprintf(&b, "- Created: %s\n", stamp(j.CreatedAt))
+	fmt.Fprintf(w, "- Created: %s\n", stamp(j.CreatedAt))
 	if j.FinishedAt != nil {
-		fmt.Fprintf(&b, "- Finished: %s\n", stamp(*j.FinishedAt))
+		fmt.Fprintf(w, "- Finished: %s\n", stamp(*j.FinishedAt))
 	}
-	b.WriteString("\n---\n\n")
-	b.WriteString(render.Markdown(rep.Markdown, rep.Citations))
+	io.WriteString(w, "\n---\n\n")
+	if err := render.WriteMarkdown(w, rep.Markdown, rep.Citations); err != nil {
+		return err
+	}
 	if len(rep.Questions) > 0 {
-		b.WriteString("\n\n## Questions about this report\n")
+		io.WriteString(w, "\n\n## Questions about this report\n")
 		for _, q := range rep.Questions {
-			fmt.Fprintf(&b, "\n### %s\n\n%s\n\n_%s, %s_\n", strings.Join(strings.Fields(q.Question), " "), strings.TrimSpace(q.Answer), q.Model, stamp(q.CreatedAt))
+			fmt.Fprintf(w, "\n### %s\n\n%s\n\n_%s, %s_\n", strings.Join(strings.Fields(q.Question), " "), strings.TrimSpace(q.Answer), q.Model, stamp(q.CreatedAt))
 		}
 	}
-	return []byte(b.String())
+	return nil
 }
 
 // SourcesMarkdown is the "Sources" section for a report's citations, as
@@ -228,6 +252,59 @@ func SourcesMarkdown(cs []job.Citation) string {
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// writeMetadata writes metadata.json (see metadata) with the report text
+// escaped a piece at a time, straight into w, instead of whole in memory.
+func writeMetadata(w io.Writer, j job.Job, rep store.Report) error {
+	text := rep.Markdown
+	rep.Markdown = ""
+	b, err := metadata(j, rep)
+	if err != nil {
+		return err
+	}
+	// The field at the top level (indented once), its value "": the
+	// report goes between the quotes.
+	const field = "\n  \"report_markdown\": \""
+	i := bytes.Index(b, []byte(field))
+	if i < 0 {
+		return errors.New("metadata.json has no report_markdown field")
+	}
+	i += len(field)
+	if _, err := w.Write(b[:i]); err != nil {
+		return err
+	}
+	if err := writeJSONText(w, text); err != nil {
+		return err
+	}
+	_, err = w.Write(b[i:])
+	return err
+}
+
+// writeJSONText writes s as encoding/json spells a string, without the
+// quotes, a piece at a time. Pieces are cut before a byte that starts a
+// character, so each character (or invalid byte) is spelled as in the
+// whole string.
+func writeJSONText(w io.Writer, s string) error {
+	const piece = 32 << 10
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf) // escapes HTML as json.Marshal does
+	for len(s) > 0 {
+		n := min(piece, len(s))
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n++
+		}
+		buf.Reset()
+		if err := enc.Encode(s[:n]); err != nil {
+			return err
+		}
+		q := buf.Bytes() // "...", then a newline
+		if _, err := w.Write(q[1 : len(q)-2]); err != nil {
+			return err
+		}
+		s = s[n:]
+	}
+	return nil
+}
 
 // metadata is metadata.json: the job object plus title and citations.
 func metadata(j job.Job, rep store.Report) ([]byte, error) {

@@ -50,11 +50,13 @@ func TestRelDir(t *testing.T) {
 		j    job.Job
 		want string
 	}{
-		{job.Job{ID: "abcdef1234", Prompt: "Tea history\nmore", CreatedAt: created}, "2026-01-01_tea-history_abcdef12"},
+		{job.Job{ID: "abcdef1234", Prompt: "Tea history\nmore", CreatedAt: created}, "2026-01-01_tea-history_abcdef1234"},
 		{job.Job{ID: "ab", Prompt: "", CreatedAt: created}, "2026-01-01_research_ab"},
-		{job.Job{ID: "../../x", Prompt: "../../etc", CreatedAt: created}, "2026-01-01_etc_x"},
-		{job.Job{ID: "..", Prompt: "..", CreatedAt: created}, "2026-01-01_research_job"},
-		{job.Job{ID: "ABC/def", Prompt: "x", CreatedAt: created}, "2026-01-01_x_abcdef"},
+		{job.Job{ID: "0f8fad5b-d9cb-469f-a165-70867728950e", Prompt: "x", CreatedAt: created}, "2026-01-01_x_0f8fad5b-d9cb-469f-a165-70867728950e"},
+		// ids an older import let in: letters and digits, then a hash of the whole id
+		{job.Job{ID: "../../x", Prompt: "../../etc", CreatedAt: created}, "2026-01-01_etc_x-9cdf6a50"},
+		{job.Job{ID: "..", Prompt: "..", CreatedAt: created}, "2026-01-01_research_job-5ec1f7e7"},
+		{job.Job{ID: "ABC/def", Prompt: "x", CreatedAt: created}, "2026-01-01_x_abcdef-4b764cce"},
 	}
 	for _, tt := range tests {
 		got := RelDir(tt.j)

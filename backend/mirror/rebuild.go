@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
-	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
@@ -92,14 +92,21 @@ func rebuild(ctx context.Context, st *store.Store, dataDir string, onlyMissing b
 	if err != nil {
 		return res, fmt.Errorf("rebuilding the report copies: %w", err)
 	}
+	uses := map[string]int{} // folders recorded, without case: two jobs must not share one
+	for _, j := range jobs {
+		if j.ReportPath != "" {
+			uses[strings.ToLower(j.ReportPath)]++
+		}
+	}
 	var errs []error
 	for _, j := range jobs {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		dir := filepath.Join(abs, RelDir(j))
+		dir := Dir(abs, j)
 		state := check(dir)
-		if onlyMissing && state == folderOK && j.ReportPath == dir {
+		shared := j.ReportPath != "" && uses[strings.ToLower(j.ReportPath)] > 1
+		if onlyMissing && state == folderOK && j.ReportPath == dir && !shared {
 			res.Reports++
 			continue // complete and recorded: nothing to read or write
 		}
@@ -119,24 +126,18 @@ func rebuild(ctx context.Context, st *store.Store, dataDir string, onlyMissing b
 		case folderDamaged:
 			res.Damaged++
 		}
-		if state != folderOK || !onlyMissing {
-			if _, err := Write(abs, j, rep); err != nil {
-				errs = append(errs, err)
-				res.Failed++
-				continue
-			}
-			res.Written++
+		saved, err := Save(ctx, st, abs, j, rep)
+		if err != nil {
+			errs = append(errs, err)
+			res.Failed++
+			continue
 		}
-		if j.ReportPath != dir {
-			_, err := st.Update(ctx, j.ID, func(c *job.Job) error { c.ReportPath = dir; return nil })
-			switch {
-			case errors.Is(err, store.ErrNotFound): // deleted meanwhile
-			case err != nil:
-				errs = append(errs, fmt.Errorf("recording the report folder of job %s: %w", j.ID, err))
-				res.Failed++
-			default:
-				res.Moved++
+		res.Written++
+		if j.ReportPath != saved.ReportPath {
+			if shared {
+				uses[strings.ToLower(j.ReportPath)]--
 			}
+			res.Moved++
 		}
 	}
 	return res, errors.Join(errs...)

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/deepr-desktop/deepr/backend/job"
 )
@@ -32,10 +31,12 @@ var (
 	linkRe = regexp.MustCompile(`^\[[^\[\]]*\]\(\s*<?([^\s<>]+?)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)$`)
 )
 
-// prepared is a report ready to be spelled out: the text with marker
-// placeholders, what each placeholder stands for, and the Sources list.
+// prepared is a report ready to be spelled out: its text, the markers
+// placed in it (edits, in text order), what each marker stands for, and
+// the Sources list.
 type prepared struct {
-	text    string
+	body    string // the text the markers are placed in (see placeMarkers)
+	edits   []edit
 	markers []marker
 	sources []job.Citation
 }
@@ -52,7 +53,7 @@ func prepare(markdown string, citations []job.Citation) prepared {
 	if len(sources) > 0 {
 		body, own = splitOwnSources(markdown)
 	}
-	text, markers := insertMarkers(body, cites)
+	body, edits, markers := placeMarkers(body, cites)
 	if len(own) > 0 {
 		next := 0
 		seen := map[string]bool{}
@@ -71,7 +72,7 @@ func prepare(markdown string, citations []job.Citation) prepared {
 			sources = append(sources, job.Citation{Index: next, URL: o.url, Title: o.title, Start: -1, End: -1})
 		}
 	}
-	return prepared{text: text, markers: markers, sources: sources}
+	return prepared{body: body, edits: edits, markers: markers, sources: sources}
 }
 
 // spell replaces every marker placeholder of text with f(marker); stray
@@ -155,127 +156,6 @@ func numbered(cs []job.Citation) []job.Citation {
 		out[i] = c
 	}
 	return out
-}
-
-// insertMarkers places a placeholder for each citation with valid offsets,
-// working from the last offset to the first so earlier offsets stay valid.
-// It returns the new text and the markers its placeholders refer to.
-func insertMarkers(markdown string, cites []job.Citation) (string, []marker) {
-	rs := []rune(markdown)
-	for i, r := range rs {
-		if r == markOpen || r == markClose {
-			rs[i] = unicode.ReplacementChar
-		}
-	}
-	type span struct {
-		start, end int
-		c          job.Citation
-	}
-	var spans []span
-	dup := map[[2]int]map[string]bool{}
-	for _, c := range cites {
-		if c.Start < 0 || c.End < c.Start || c.End > len(rs) {
-			continue
-		}
-		k := [2]int{c.Start, c.End}
-		if dup[k][c.URL] {
-			continue // the same source cited twice for one span
-		}
-		if dup[k] == nil {
-			dup[k] = map[string]bool{}
-		}
-		dup[k][c.URL] = true
-		spans = append(spans, span{c.Start, c.End, c})
-	}
-	// Last first; for one span, the higher number first, so that after all
-	// insertions the markers read [1][2].
-	sort.SliceStable(spans, func(i, j int) bool {
-		a, b := spans[i], spans[j]
-		if a.start != b.start {
-			return a.start > b.start
-		}
-		if a.end != b.end {
-			return a.end > b.end
-		}
-		return a.c.Index > b.c.Index
-	})
-
-	// Edits are collected in original coordinates and applied at the end.
-	type edit struct {
-		at, end int // rs[at:end] is replaced (at == end: an insertion)
-		text    []rune
-		seq     int
-	}
-	var edits []edit
-	var markers []marker
-	// outside moves p out of an earlier replacement that covers it.
-	outside := func(p int) int {
-		for _, e := range edits {
-			if e.at < p && p < e.end {
-				return e.at
-			}
-		}
-		return p
-	}
-	for _, s := range spans {
-		tok := []rune(string(markOpen) + strconv.Itoa(len(markers)) + string(markClose))
-		markers = append(markers, marker{num: s.c.Index, url: s.c.URL})
-
-		// Trim the span's surrounding whitespace: a marker never starts a
-		// line (which could change the block it belongs to).
-		ts, te := outside(s.start), outside(s.end)
-		for ts < te && unicode.IsSpace(rs[ts]) {
-			ts++
-		}
-		for te > ts && unicode.IsSpace(rs[te-1]) {
-			te--
-		}
-		// The span may be replaced only if no earlier edit touches it.
-		clean := outside(s.end) == s.end
-		floor := 0
-		for _, e := range edits {
-			if (e.at < te && e.end > ts) || (e.at > ts && e.at < te) {
-				clean = false
-			}
-			if e.end <= ts {
-				floor = max(floor, e.end)
-			}
-		}
-		if clean && isLinkTo(string(rs[ts:te]), s.c.URL) {
-			// Replace the link, and the blanks before it on the same line.
-			for ts > floor && (rs[ts-1] == ' ' || rs[ts-1] == '\t') {
-				ts--
-			}
-			edits = append(edits, edit{ts, te, tok, len(edits)})
-			continue
-		}
-		if te == ts { // an empty span: keep the marker off a line start
-			for te > floor && unicode.IsSpace(rs[te-1]) {
-				te--
-			}
-			te = outside(te)
-		}
-		edits = append(edits, edit{te, te, tok, len(edits)})
-	}
-
-	// Apply in text order; at one position the edit made last goes first,
-	// so the markers of one span read [1][2].
-	sort.SliceStable(edits, func(i, j int) bool {
-		if edits[i].at != edits[j].at {
-			return edits[i].at < edits[j].at
-		}
-		return edits[i].seq > edits[j].seq
-	})
-	out := make([]rune, 0, len(rs)+len(edits)*6)
-	cur := 0
-	for _, e := range edits {
-		at := max(e.at, cur)
-		out = append(out, rs[cur:at]...)
-		out = append(out, e.text...)
-		cur = max(cur, at, e.end)
-	}
-	out = append(out, rs[cur:]...)
-	return string(out), markers
 }
 
 // isLinkTo reports whether s is an inline markdown link, optionally wrapped

@@ -47,11 +47,12 @@ import (
 // the input.
 func HTML(markdown string, citations []job.Citation) string {
 	p := prepare(markdown, citations)
+	text := p.text()
 	var buf bytes.Buffer
-	if err := md().Convert([]byte(p.text), &buf); err != nil {
+	if err := md().Convert([]byte(text), &buf); err != nil {
 		// goldmark only fails when the writer fails; a bytes.Buffer does not.
 		buf.Reset()
-		buf.WriteString("<pre>" + html.EscapeString(p.text) + "</pre>")
+		buf.WriteString("<pre>" + html.EscapeString(text) + "</pre>")
 	}
 	out := spell(buf.String(), p.markers, markerHTML) + sourcesHTML(p.sources)
 	return policy().Sanitize(out)

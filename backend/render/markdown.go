@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -20,17 +21,48 @@ import (
 // are escaped, so a hostile one stays text.
 func Markdown(markdown string, citations []job.Citation) string {
 	p := prepare(markdown, citations)
-	out := strings.TrimRight(spell(p.text, p.markers, markerMarkdown), " \t\r\n")
+	var n counter
+	_ = p.writeMarkdown(&n)
+	var b strings.Builder
+	b.Grow(int(n))
+	_ = p.writeMarkdown(&b)
+	return b.String()
+}
+
+// WriteMarkdown writes what Markdown returns to w, without holding it in
+// memory whole (report.md of a report of any size).
+func WriteMarkdown(w io.Writer, markdown string, citations []job.Citation) error {
+	return prepare(markdown, citations).writeMarkdown(w)
+}
+
+func (p prepared) writeMarkdown(w io.Writer) error {
+	wrote, err := p.spellTo(w, func(k int) string { return markerMarkdown(p.markers[k]) }, true)
+	if err != nil {
+		return err
+	}
 	list := sourcesMarkdown(p.sources)
 	switch {
-	case out == "" && list == "":
-		return ""
-	case out == "":
-		return list
-	case list == "":
-		return out + "\n"
+	case list == "" && wrote:
+		_, err = io.WriteString(w, "\n")
+	case list != "" && wrote:
+		_, err = io.WriteString(w, "\n\n"+list)
+	case list != "":
+		_, err = io.WriteString(w, list)
 	}
-	return out + "\n\n" + list
+	return err
+}
+
+// counter is a writer that counts what it is given.
+type counter int
+
+func (c *counter) Write(b []byte) (int, error) {
+	*c += counter(len(b))
+	return len(b), nil
+}
+
+func (c *counter) WriteString(s string) (int, error) {
+	*c += counter(len(s))
+	return len(s), nil
 }
 
 // markerMarkdown spells one citation marker.
@@ -91,7 +123,10 @@ func linkURL(u string) string {
 // (exports write their own from NumberedSources).
 func CitedMarkdown(markdown string, citations []job.Citation) string {
 	p := prepare(markdown, citations)
-	return strings.TrimRight(spell(p.text, p.markers, markerMarkdown), " \t\r\n") + "\n"
+	var b strings.Builder
+	_, _ = p.spellTo(&b, func(k int) string { return markerMarkdown(p.markers[k]) }, true)
+	b.WriteString("\n")
+	return b.String()
 }
 
 // NumberedSources is the Sources list that Markdown, HTML and CitedMarkdown

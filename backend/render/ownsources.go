@@ -35,22 +35,35 @@ var (
 // (the heading, its entries and what follows them) and that list's
 // entries. When the text does not end with such a list it comes back
 // whole, with no entries. The text returned is always a prefix of
-// markdown, so citation offsets into it stay valid.
+// markdown, so citation offsets into it stay valid. Lines are read from
+// the end, only as far as the list goes.
 func splitOwnSources(markdown string) (string, []ownSource) {
-	lines := strings.Split(markdown, "\n")
 	var items []ownSource // last entry first
 	var cont []string     // continuation lines of the entry above, last first
-	for i := len(lines) - 1; i >= 0; i-- {
-		l := strings.TrimRight(lines[i], " \t\r")
+	for end := len(markdown); end >= 0; {
+		start := strings.LastIndexByte(markdown[:end], '\n') + 1
+		line := markdown[start:end]
+		prev := func() (string, bool) { // the line before this one
+			if start == 0 {
+				return "", false
+			}
+			return markdown[strings.LastIndexByte(markdown[:start-1], '\n')+1 : start-1], true
+		}
+		end = start - 1
+		l := strings.TrimRight(line, " \t\r")
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
-		if h, ok := sourcesHeadingAt(lines, i); ok {
+		if h, ok := sourcesHeadingAt(l, prev); ok {
 			if len(items) == 0 || len(cont) > 0 {
 				return markdown, nil
 			}
-			body := strings.TrimRight(strings.Join(lines[:h], "\n"), " \t\r\n")
+			body := strings.TrimRight(markdown[:start], " \t\r\n")
+			if h == 1 {
+				p, _ := prev()
+				body = strings.TrimRight(markdown[:start-1-len(p)], " \t\r\n")
+			}
 			for a, b := 0, len(items)-1; a < b; a, b = a+1, b-1 {
 				items[a], items[b] = items[b], items[a]
 			}
@@ -74,15 +87,16 @@ func splitOwnSources(markdown string) (string, []ownSource) {
 	return markdown, nil
 }
 
-// sourcesHeadingAt reports whether line i is (the underline of) a heading
-// naming a list of sources, and the index of the heading's first line.
-func sourcesHeadingAt(lines []string, i int) (int, bool) {
-	l := strings.TrimRight(lines[i], " \t\r")
+// sourcesHeadingAt reports whether line l (without its trailing blanks)
+// is, or is the underline of, a heading naming a list of sources, and how
+// many lines before l the heading starts (0 or 1); prev gives the line
+// before l.
+func sourcesHeadingAt(l string, prev func() (string, bool)) (int, bool) {
 	if sourcesHeading.MatchString(l) {
-		return i, true
+		return 0, true
 	}
-	if i > 0 && setextLine.MatchString(l) && sourcesHeading.MatchString(strings.TrimRight(lines[i-1], " \t\r")) {
-		return i - 1, true
+	if p, ok := prev(); ok && setextLine.MatchString(l) && sourcesHeading.MatchString(strings.TrimRight(p, " \t\r")) {
+		return 1, true
 	}
 	return 0, false
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/mirror"
 	"github.com/deepr-desktop/deepr/backend/webhook"
 )
 
@@ -79,8 +80,15 @@ func (s *Service) Doctor(ctx context.Context, notifications string) DoctorReport
 	if counts == "" {
 		counts = " no jobs yet"
 	}
-	add(true, "database", s.dirs.Database()+":"+counts)
+	// Opening reads an up-to-date database without writing it: check
+	// that writing works too.
+	if err := s.st.CheckWrite(ctx); err != nil {
+		add(false, "database", err.Error())
+	} else {
+		add(true, "database", s.dirs.Database()+":"+counts)
+	}
 
+	r.Checks = append(r.Checks, s.folderCheck(ctx))
 	r.Checks = append(r.Checks, s.keyChecks(ctx)...)
 
 	l, err := s.Lease(ctx)
@@ -150,4 +158,21 @@ func (s *Service) keyChecks(ctx context.Context) []Check {
 		}
 	}
 	return out
+}
+
+// folderCheck is the doctor's line on the report folders: every saved
+// report must have its own complete folder in the data folder.
+func (s *Service) folderCheck(ctx context.Context) Check {
+	c, err := mirror.Count(ctx, s.st)
+	switch {
+	case err != nil:
+		return Check{"report folders", false, err.Error()}
+	case c.Bad > 0:
+		return Check{"report folders", false, fmt.Sprintf("%d of %d saved reports have no complete folder in %s (not written yet, gone or emptied): "+
+			"the app or `deepr worker` writes them when it runs, or run `deepr mirror rebuild` now; if a write failed, free space in the data folder first", c.Bad, c.Reports, filepath.Join(s.dirs.Data, "reports"))}
+	case c.Reports == 0:
+		return Check{"report folders", true, "no saved reports yet"}
+	default:
+		return Check{"report folders", true, fmt.Sprintf("%d saved reports, each with its folder in %s", c.Reports, filepath.Join(s.dirs.Data, "reports"))}
+	}
 }

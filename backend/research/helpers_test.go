@@ -203,9 +203,15 @@ func newBase(t *testing.T, defaults, env map[string]string) base {
 func newUnit(t *testing.T, env map[string]string) *unit {
 	t.Helper()
 	b := newBase(t, map[string]string{"OPENAI_API_KEY": testKey}, env)
+	return startUnit(t, b, &fakeSecrets{m: map[string]string{}})
+}
+
+// startUnit builds the service of a unit test over b's folders and store.
+func startUnit(t *testing.T, b base, sec *fakeSecrets) *unit {
+	t.Helper()
 	dirs, load, cfg, st := b.dirs, b.load, b.cfg, b.st
 	u := &unit{t: t, ctx: context.Background(), st: st, prov: newFakeProvider(),
-		secrets: &fakeSecrets{m: map[string]string{}}, rec: newRecorder(), dirs: dirs}
+		secrets: sec, rec: newRecorder(), dirs: dirs}
 	u.svc = research.New(research.Deps{
 		Store: st, Dirs: dirs, Config: cfg, Reload: load, Secrets: u.secrets,
 		Providers: []research.ProviderSpec{{

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/mirror"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
@@ -290,23 +289,20 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 		}
 		return err
 	}
-	s.removeFolder(j.ReportPath)
+	s.removeFolder(ctx, j)
 	if s.events != nil {
 		s.events.JobDeleted(j.ID)
 	}
 	return nil
 }
 
-// removeFolder deletes a report folder, but only inside the data folder.
-func (s *Service) removeFolder(dir string) {
-	if dir == "" || s.dirs.Data == "" {
+// removeFolder deletes a deleted job's report folder: only inside the
+// data folder, and never one that holds or is recorded for another job.
+func (s *Service) removeFolder(ctx context.Context, j job.Job) {
+	if s.dirs.Data == "" {
 		return
 	}
-	rel, err := filepath.Rel(s.dirs.Data, dir)
-	if err != nil || strings.HasPrefix(rel, "..") || rel == "." || filepath.IsAbs(rel) {
-		return
-	}
-	if err := os.RemoveAll(dir); err != nil {
+	if err := mirror.Remove(ctx, s.st, s.dirs.Data, j); err != nil {
 		s.log.WithError(err).Warn("could not remove the report folder")
 	}
 }

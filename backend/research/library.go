@@ -10,6 +10,7 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/export"
 	"github.com/deepr-desktop/deepr/backend/library"
+	"github.com/deepr-desktop/deepr/backend/mirror"
 )
 
 // ExportFormats lists the formats of ExportReport.
@@ -110,7 +111,8 @@ const maxImportEvents = 500
 // machine's mirror) into the library: duplicates are skipped, damaged
 // folders listed with the reason, and every imported report is searchable
 // at once (and told to the faces). Imported reports get their own folder in
-// this data folder's mirror.
+// this data folder's mirror, and so do those an interrupted earlier import
+// left without one.
 func (s *Service) ImportLibrary(ctx context.Context, dir string) (ImportResult, error) {
 	if strings.TrimSpace(dir) == "" {
 		return ImportResult{}, invalid("dir", "no folder given")
@@ -122,10 +124,13 @@ func (s *Service) ImportLibrary(ctx context.Context, dir string) (ImportResult, 
 	if err != nil {
 		return res, err
 	}
+	// Every report the database has without a good folder gets one now:
+	// this import's, and those an earlier import left when it was stopped
+	// (its re-run skips them as already imported).
+	if h, err := mirror.Heal(ctx, s.st, s.dirs.Data, 0); err != nil || h.Err != nil {
+		s.log.WithError(errors.Join(err, h.Err)).Warn("could not write every imported report's folder; the poller tries again")
+	}
 	if len(res.Imported) > 0 {
-		if _, err := s.RebuildMirror(ctx, false); err != nil {
-			s.log.WithError(err).Warn("could not write the imported reports' folders")
-		}
 		for i, e := range res.Imported {
 			if i == maxImportEvents { // past this a face reloads its lists instead
 				break

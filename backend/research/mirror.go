@@ -2,6 +2,7 @@ package research
 
 import (
 	"context"
+	"errors"
 
 	"github.com/deepr-desktop/deepr/backend/mirror"
 )
@@ -11,8 +12,17 @@ type RebuildResult = mirror.RebuildResult
 
 // RebuildMirror rewrites the report folders (report.md + metadata.json)
 // from the database: only missing or damaged ones, or all when all is set.
+// Folders the database says are due (a write failed, the job changed
+// since) are written first.
 func (s *Service) RebuildMirror(ctx context.Context, all bool) (RebuildResult, error) {
-	return mirror.Rebuild(ctx, s.st, s.dirs.Data, !all)
+	h, err := mirror.Heal(ctx, s.st, s.dirs.Data, 0)
+	if err != nil {
+		return RebuildResult{}, err
+	}
+	res, err := mirror.Rebuild(ctx, s.st, s.dirs.Data, !all)
+	res.Written += h.Written
+	res.Failed += h.Failed
+	return res, errors.Join(h.Err, err)
 }
 
 // leaseGained runs when this process takes the poller lease: report folders
@@ -45,7 +55,8 @@ func (s *Service) leaseGained(ctx context.Context) {
 }
 
 // rewriteMirror writes a job's report folder again from the database (after
-// a question about it was saved). A failure is logged: the database has it.
+// a question about it was saved). A failure is logged: the database has it,
+// and the job's folder stays due until the poller writes it (mirror.Heal).
 func (s *Service) rewriteMirror(ctx context.Context, id string) {
 	j, err := s.st.GetJob(ctx, id)
 	if err != nil {
@@ -55,7 +66,7 @@ func (s *Service) rewriteMirror(ctx context.Context, id string) {
 	if err != nil {
 		return
 	}
-	if _, err := mirror.Write(s.dirs.Data, j, rep); err != nil {
-		s.log.WithError(err).WithField("job", id).Warn("the question is saved in the database but the report folder could not be rewritten")
+	if _, err := mirror.Save(ctx, s.st, s.dirs.Data, j, rep); err != nil {
+		s.log.WithError(err).WithField("job", id).Warn("the question is saved in the database but the report folder could not be rewritten; the poller tries again")
 	}
 }

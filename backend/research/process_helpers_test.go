@@ -34,6 +34,9 @@ import (
 // answers from memory.
 func TestMain(m *testing.M) {
 	keyring.MockInit()
+	if src := os.Getenv(importChildEnv); src != "" {
+		os.Exit(importChild(src)) // TestImportKilledAndRunAgain's child process
+	}
 	os.Exit(m.Run())
 }
 

@@ -31,6 +31,17 @@ type Health struct {
 	// SettingsNotice is set while saved settings are set aside (each uses
 	// its default; SettingsView lists them): "" when all are in force.
 	SettingsNotice string `json:"settings_notice"`
+
+	// DiskNotice is set while saved reports have no folder in the data
+	// folder yet (a full disk, say): why, and when the poller tries
+	// again. "" when every folder is written.
+	DiskNotice string `json:"disk_notice"`
+
+	// DatabaseNotice is set when the database file was deleted or
+	// replaced while this process had it open (the poller stopped: why,
+	// and what to do), or after runs kept from such a file were taken
+	// over (recovery.go). "" otherwise.
+	DatabaseNotice string `json:"database_notice"`
 }
 
 // Health values beyond the poller's own (worker.Provider*, worker.Poller*).
@@ -51,9 +62,11 @@ func (s *Service) Health() Health {
 		NextCheck:   w.NextCheck,
 		LastCheck:   w.LastCheck,
 		Webhooks:    s.hooks.health(s.Config().UseWebhooks),
+		DiskNotice:  w.Disk,
 	}
 	h.Providers, h.Provider, h.Message, h.Summary = s.providerHealth(w)
 	h.SettingsNotice = settingsNotice(s.Config())
+	h.DatabaseNotice = s.databaseNotice(w)
 	return h
 }
 
@@ -122,6 +135,7 @@ func (s *Service) Run(ctx context.Context) error {
 	err := s.worker.Run(ctx)
 	cancel()
 	<-supervised
+	s.lostNotice(err)
 	return err
 }
 
@@ -146,7 +160,9 @@ type WaitRequest struct {
 
 // Wait runs the poller in this process (it polls only when no other
 // process does) and blocks until the job ends or becomes unconfirmed, or
-// ctx ends; then it returns the job as it is, with ctx's error if any.
+// ctx ends; then it returns the job as it is, with ctx's error if any. It
+// also returns, with the poller's error, when the database file was
+// deleted or replaced (store.ErrReplaced).
 func (s *Service) Wait(ctx context.Context, r WaitRequest) (job.Job, error) {
 	j, err := s.get(ctx, r.ID)
 	if err != nil {
@@ -164,11 +180,17 @@ func (s *Service) Wait(ctx context.Context, r WaitRequest) (job.Job, error) {
 	s.worker.Wake(j.ID)
 	var last int64 = -1
 	for {
-		j, err = s.st.GetJob(context.WithoutCancel(ctx), j.ID)
+		if err := s.worker.CheckFile(ctx); err != nil { // the database file was lost (recovery.go)
+			return j, err
+		}
+		got, err := s.st.GetJob(context.WithoutCancel(ctx), j.ID)
 		if err != nil {
+			if lerr := s.worker.CheckFile(ctx); lerr != nil {
+				return j, lerr
+			}
 			return job.Job{}, err
 		}
-		j = s.withActions(ctx, j)
+		j = s.withActions(ctx, got)
 		if j.Version != last {
 			last = j.Version
 			if r.Progress != nil {

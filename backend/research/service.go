@@ -102,6 +102,7 @@ type Service struct {
 	keys      map[string]keyState // provider -> where its key comes from
 
 	interval time.Duration // the poll interval in force (setPollInterval)
+	dbNote   string        // what the last take-over of recovery files did (recovery.go)
 
 	hooks hookState // the webhook listener, supervised in webhooks.go
 
@@ -162,7 +163,7 @@ func New(d Deps) *Service {
 		Parent:       s.parentOf,
 		Names:        workerNames(d.Providers),
 	}, worker.Options{Clock: d.Clock, Rand: d.Rand, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
-		OnLeaseGained: s.leaseGained, Watch: func() (worker.FileWatch, error) { return dbwatch.New(d.Store.Path()) }})
+		OnLeaseGained: s.onLeaseGained, Watch: func() (worker.FileWatch, error) { return dbwatch.New(d.Store.Path()) }})
 	s.worker.SetBudget(cfg.MonthlyBudgetUSD)
 	return s
 }

@@ -59,6 +59,7 @@ func (w *world) check(t *rapid.T) {
 	}
 	w.checkMoney(t, jobs, rows)
 	w.checkHealth(t, jobs)
+	w.checkFolders(t, jobs)
 }
 
 // checkAge: each attempt has its own clock. A queued attempt is given up

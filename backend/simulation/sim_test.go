@@ -63,7 +63,7 @@ func (w *world) steps() map[string]func(*rapid.T) {
 		"cancel": w.cancel, "resubmit": w.resubmit, "edit": w.edit, "follow_up": w.followUp,
 		"ask": w.ask, "clarify": w.clarify, "brief": w.brief, "delete": w.del, "dismiss": w.dismiss,
 		"adopt": w.adopt, "key": w.key, "outage": w.outage, "jump": w.jump,
-		"crash": w.crash, "crash_mid_call": w.crashMidCall, "": w.check,
+		"crash": w.crash, "crash_mid_call": w.crashMidCall, "disk": w.disk, "": w.check,
 	}
 	for _, n := range []string{"a", "b", "c", "d"} {
 		steps["submit_"+n] = w.submit

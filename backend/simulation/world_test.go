@@ -37,17 +37,18 @@ type fake struct {
 // world is one simulated user's machine and providers: it outlives the
 // processes that run on it (crash and restart open the same folders).
 type world struct {
-	t     *rapid.T
-	ctx   context.Context
-	clk   atomic.Pointer[clock] // the clock of the process running now
-	root  string
-	env   map[string]string
-	fakes map[string]*fake
-	names []string // provider names, OpenAI first
-	svc   *research.Service
-	procs int     // processes started
-	db    *sql.DB // the oracle's own read-only look at the database
-	m     *model
+	t         *rapid.T
+	ctx       context.Context
+	clk       atomic.Pointer[clock] // the clock of the process running now
+	root      string
+	env       map[string]string
+	fakes     map[string]*fake
+	names     []string // provider names, OpenAI first
+	svc       *research.Service
+	procs     int     // processes started
+	unplugged bool    // the disk under the report folders is gone (disk_test.go)
+	db        *sql.DB // the oracle's own read-only look at the database
+	m         *model
 
 	saved   map[string]string  // the key saved in Deepr for each provider ("" none)
 	trouble map[string]trouble // what went wrong with each provider in this process

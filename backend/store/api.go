@@ -10,6 +10,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,8 @@ type Store struct {
 	commits atomic.Uint64 // write transactions committed (Commits)
 
 	leaseConn *sql.Conn // the lease's own connection (leaseWrite), under wmu; nil until first used
+
+	file os.FileInfo // the database file opened (identity.go: Replaced)
 }
 
 // Commits is the number of write transactions this Store has committed

@@ -34,7 +34,8 @@ const bulkBatch = 500
 //
 // It returns one error per item, in order: nil when the job was added, an
 // error wrapping ErrExists when a job with its id (or its provider response
-// id) is already there, another error when the item was refused. A
+// id, or its OriginID) is already there, another error when the item was
+// refused (an id that is not canonical, job.ValidID, among them). A
 // non-nil second result stopped the call (the context ended, the database
 // failed): the transaction it happened in was rolled back, and the entries
 // of that batch and every later one are nil but were not written.
@@ -84,6 +85,8 @@ func (s *Store) insertFinishedTx(ctx context.Context, tx *sql.Tx, f Finished, no
 	switch {
 	case strings.TrimSpace(j.ID) == "":
 		return errors.New("the job has no id")
+	case !job.ValidID(j.ID):
+		return checkNewID(j.ID)
 	case j.Status != job.Completed && j.Status != job.Incomplete:
 		return fmt.Errorf("job %s is %q: only completed or incomplete jobs carry a report to add", j.ID, j.Status)
 	case f.Report.JobID != "" && f.Report.JobID != j.ID:
@@ -122,6 +125,11 @@ func (s *Store) insertFinishedTx(ctx context.Context, tx *sql.Tx, f Finished, no
 		var other string
 		_ = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE provider_job_id = ?`, j.ProviderJobID).Scan(&other)
 		return undo(fmt.Errorf("job %s: %w as job %s (the same provider response %s)", j.ID, ErrExists, other, j.ProviderJobID))
+	}
+	if isUniqueViolation(err, "jobs.origin_id") {
+		var other string
+		_ = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE origin_id = ?`, j.OriginID).Scan(&other)
+		return undo(fmt.Errorf("job %s: %w as job %s (imported before from the id %q)", j.ID, ErrExists, other, j.OriginID))
 	}
 	if err != nil {
 		return undo(fmt.Errorf("job %s: %w", j.ID, err))

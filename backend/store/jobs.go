@@ -41,7 +41,8 @@ func isUniqueViolation(err error, column string) bool {
 		strings.Contains(se.Error(), column)
 }
 
-// CreateJob inserts j. Empty ID: a new short random id is assigned. Status
+// CreateJob inserts j. Empty ID: a new short random id is assigned; a
+// given one must be canonical (job.ValidID). Status
 // defaults to queued, Attempt to 1, Version to 1, CreatedAt (when zero) and
 // UpdatedAt to Now(), NextPollAt to Now() and QueuedAt to CreatedAt if zero.
 // Returns the stored job.
@@ -75,6 +76,11 @@ func (s *Store) createJob(ctx context.Context, j job.Job, then func(tx *sql.Tx, 
 		j.QueuedAt = j.CreatedAt
 	}
 	given := j.ID != ""
+	if given {
+		if err := checkNewID(j.ID); err != nil {
+			return job.Job{}, fmt.Errorf("creating a job: %w", err)
+		}
+	}
 	for try := 0; ; try++ {
 		if !given {
 			id, err := newID()

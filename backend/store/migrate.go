@@ -54,21 +54,33 @@ func migrations() ([]migration, error) {
 // migrate applies every pending migration, each in its own immediate
 // transaction together with the new PRAGMA user_version, so a crash leaves
 // the schema at a whole version and two processes opening a fresh file at
-// once apply each step exactly once.
+// once apply each step exactly once. The version is read first without a
+// transaction: a database that is up to date is not written, so opening
+// it never waits for another process's write lock.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
 	latest := len(ms)
+	var have int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	if have > latest {
+		return newerSchema(have, latest)
+	}
 	for _, m := range ms {
+		if m.version <= have {
+			continue
+		}
 		err := s.write(ctx, func(tx *sql.Tx) error {
 			var have int
 			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
 				return fmt.Errorf("reading the schema version: %w", err)
 			}
 			if have > latest {
-				return fmt.Errorf("the database has schema version %d but this Deepr knows only up to %d: it was written by a newer Deepr, update Deepr", have, latest)
+				return newerSchema(have, latest)
 			}
 			if have >= m.version {
 				return nil
@@ -86,4 +98,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// newerSchema is the error for a database written by a newer Deepr.
+func newerSchema(have, latest int) error {
+	return fmt.Errorf("the database has schema version %d but this Deepr knows only up to %d: it was written by a newer Deepr, update Deepr", have, latest)
 }

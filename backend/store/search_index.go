@@ -54,8 +54,16 @@ const reindexBatch = 200
 
 // reindexStale rebuilds every search row listed in search_stale, a batch
 // per transaction, so an interrupted run resumes at the next Open. It
-// returns how many rows it rebuilt.
+// returns how many rows it rebuilt. When no row is stale (the usual case)
+// it only reads, so opening the database never waits for a writer.
 func (s *Store) reindexStale(ctx context.Context) (int, error) {
+	var pending bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_stale)`).Scan(&pending); err != nil {
+		return 0, fmt.Errorf("rebuilding the search index: %w", err)
+	}
+	if !pending {
+		return 0, nil
+	}
 	total := 0
 	for {
 		n := 0

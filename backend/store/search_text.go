@@ -189,11 +189,71 @@ var plainParser = sync.OnceValue(func() goldmark.Markdown {
 
 // PlainText is report markdown as plain text: the words a reader sees,
 // one block per line, without markdown syntax, link targets or HTML tags.
-// Code keeps its text; table cells are separated by spaces.
+// Code keeps its text; table cells are separated by spaces. A big report
+// is parsed a piece at a time (plainPieces), so its syntax tree is never
+// held whole.
 func PlainText(md string) string {
-	src := []byte(md)
-	doc := plainParser().Parser().Parse(text.NewReader(src))
+	return plainText(md, plainPiece)
+}
+
+// plainPiece is about the size of the pieces a report is parsed in: the
+// parser's tree takes about fifteen times the text it holds.
+const plainPiece = 256 << 10
+
+func plainText(md string, piece int) string {
 	var b strings.Builder
+	b.Grow(len(md))
+	for _, p := range plainPieces(md, piece) {
+		writePlain(&b, []byte(p))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// plainPieces cuts md into pieces of at least size bytes that parse, one
+// after the other, into the blocks the whole text parses into: each cut
+// is at the start of a line that follows a blank line and starts, in its
+// first column, with '#' or an ASCII letter, so every block before it is
+// closed there (a list or quote cannot go on past a blank line and an
+// unindented line, a paragraph past a blank line) and the line starts a
+// new one. Text that may hold a block that goes on past such a line (a
+// fenced code block, an HTML block) or a link reference definition (used
+// anywhere in the text) is not cut.
+func plainPieces(md string, size int) []string {
+	if len(md) <= size || strings.Contains(md, "```") || strings.Contains(md, "~~~") || strings.Contains(md, "]:") {
+		return []string{md}
+	}
+	for i := 0; i < len(md); {
+		j := strings.IndexByte(md[i:], '\n') + 1
+		if j == 0 {
+			j = len(md) - i
+		}
+		if t := strings.TrimLeft(md[i:i+j], " \t"); strings.HasPrefix(t, "<") {
+			return []string{md}
+		}
+		i += j
+	}
+	var out []string
+	start, blank := 0, false
+	for i := 0; i < len(md); {
+		j := strings.IndexByte(md[i:], '\n') + 1
+		if j == 0 {
+			j = len(md) - i
+		}
+		line := md[i : i+j]
+		c := line[0]
+		if blank && i-start >= size && (c == '#' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			out = append(out, md[start:i])
+			start = i
+		}
+		blank = strings.TrimLeft(line, " \t\r\n") == ""
+		i += j
+	}
+	return append(out, md[start:])
+}
+
+// writePlain appends the plain text of markdown src to b.
+func writePlain(b *strings.Builder, src []byte) {
+	doc := plainParser().Parser().Parse(text.NewReader(src))
 	nl := func() {
 		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
 			b.WriteByte('\n')
@@ -247,5 +307,4 @@ func PlainText(md string) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(b.String())
 }

@@ -18,7 +18,8 @@ import (
 // Open opens (creating if needed) the database at path, in WAL mode with a
 // busy timeout and foreign keys on, and applies pending migrations. A
 // missing folder is created with mode 0700 and a new database file with
-// mode 0600 (reports are private).
+// mode 0600 (reports are private). A database already at the latest schema
+// is only read, so Open never waits for another process that is writing.
 func Open(path string) (*Store, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, errors.New("opening the database: no path given")
@@ -47,6 +48,10 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening the database %s: %w (is it a SQLite file? move it away to start fresh)", abs, err)
 	}
+	if err := s.rememberFile(); err != nil { // identity.go: which file SQLite opened
+		db.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("preparing the database %s: %w", abs, err)
@@ -61,7 +66,8 @@ func Open(path string) (*Store, error) {
 // dsn is the go-sqlite3 data source name for an absolute path: a file: URI
 // (so '?' or '#' in the path cannot be mistaken for parameters) with WAL,
 // a 5 s busy timeout, foreign keys, BEGIN IMMEDIATE for every transaction
-// (read-modify-write transactions then never deadlock across processes)
+// (read-modify-write transactions then never deadlock across processes;
+// reads run outside transactions, so they never take the write lock)
 // and full fsync on commit (a paid report must survive a power cut; the
 // lease's own connection is the one exception, see leaseWrite).
 func dsn(abs string) string {
@@ -101,10 +107,29 @@ func (s *Store) now() time.Time {
 // write runs fn in one immediate transaction: it commits when fn returns
 // nil and rolls back otherwise. Writers of this process queue on a mutex
 // instead of spinning in SQLite's busy handler; other processes wait in it.
+// A write to a database file that was deleted or replaced at its path
+// would reach nobody: it is refused with Replaced's error.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.Replaced(); err != nil {
+		return err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	return s.commit(ctx, s.db, fn)
+}
+
+// CheckWrite takes the write lock and lets it go, writing nothing: it says
+// whether this process can write the database now, which Open no longer
+// proves (an up-to-date database is only read). It waits for another
+// process's write for the busy timeout, or until ctx ends.
+func (s *Store) CheckWrite(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("the database %s cannot be written now: %w (another program may be writing it: try again; or check the file's permissions)", s.path, err)
+	}
+	return tx.Rollback()
 }
 
 // beginner is what a transaction starts on: the pool, or one connection.

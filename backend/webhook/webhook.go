@@ -26,12 +26,15 @@ import (
 // Path is where OpenAI posts events.
 const Path = "/webhooks/openai"
 
-// Limits of the receiver.
+// Limits of the receiver. OpenAI's events are a few hundred bytes.
 const (
-	MaxBody   = 1 << 20         // bytes
+	MaxBody   = 64 << 10        // bytes
 	Tolerance = 5 * time.Minute // allowed clock difference, both directions
 	seenLimit = 10000           // remembered webhook-ids
 )
+
+// tooLarge answers a body over MaxBody.
+var tooLarge = fmt.Sprintf("body too large: a webhook event is at most %d bytes", MaxBody)
 
 // Lookup finds the local job for a provider response id.
 type Lookup func(ctx context.Context, providerJobID string) (jobID string, ok bool, err error)
@@ -50,6 +53,9 @@ type Options struct {
 type Receiver struct {
 	o   Options
 	svc webhooks.WebhookService
+
+	bufs    sync.Pool // *[MaxBody + 1]byte, one per body being read
+	rejects rejectLog
 
 	mu    sync.Mutex
 	seen  map[string]struct{}
@@ -73,42 +79,55 @@ func NewReceiver(o Options) (*Receiver, error) {
 	return &Receiver{
 		o:    o,
 		svc:  webhooks.NewWebhookService(option.WithWebhookSecret(o.Secret)),
+		bufs: sync.Pool{New: func() any { return new([MaxBody + 1]byte) }},
 		seen: make(map[string]struct{}),
 	}, nil
 }
 
-// ServeHTTP verifies one delivery and wakes the poller for its job.
+// ServeHTTP verifies one delivery and wakes the poller for its job. The
+// headers are checked before any of the body is read, and at most MaxBody
+// bytes of it are read (into a recycled buffer), so a request without a
+// fresh, well-formed signature costs no body read.
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != Path {
-		http.NotFound(w, r)
+		refuse(w, http.StatusNotFound, "404 page not found")
 		return
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		refuse(w, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err := checkHeaders(r.Header, rc.o.Now()); err != nil {
+		rc.rejected(r, err)
+		refuse(w, http.StatusBadRequest, "invalid webhook: "+err.Error())
+		return
+	}
+	if r.ContentLength > MaxBody {
+		rc.rejected(r, fmt.Errorf("body of %d bytes announced, at most %d allowed", r.ContentLength, MaxBody))
+		refuse(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return
+	}
+	buf := rc.bufs.Get().(*[MaxBody + 1]byte)
+	defer rc.bufs.Put(buf)
+	n, err := readBody(r.Body, buf[:])
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
+		rc.rejected(r, fmt.Errorf("reading the body: %w", err))
+		if errors.Is(err, errTooLarge) {
+			refuse(w, http.StatusRequestEntityTooLarge, tooLarge)
+		} else {
+			refuse(w, http.StatusBadRequest, "cannot read body")
 		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
+	body := buf[:n]
 	id := r.Header.Get("webhook-id")
-	if id == "" {
-		http.Error(w, "missing webhook-id", http.StatusBadRequest)
-		return
-	}
 	ev, err := rc.svc.UnwrapWithToleranceAndTime(body, r.Header, Tolerance, rc.o.Now())
 	if err == nil && (!json.Valid(body) || ev.Type == "") {
 		err = errors.New("the body is not a webhook event")
 	}
 	if err != nil {
-		rc.o.Log.WithField("webhook_id", id).WithError(err).Warn("webhook rejected")
+		rc.rejected(r, err)
 		http.Error(w, "invalid webhook: "+err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -194,39 +213,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// Serve listens on addr and serves h until ctx ends. It returns once the
-// listener is closed; a failure to listen is returned at once.
-func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("webhooks: cannot listen on %s: %w (is another Deepr running, or change DEEPR_WEBHOOK_LISTEN)", addr, err)
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
-	if ready != nil {
-		ready(ln.Addr())
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-errc
-		return nil
-	case err := <-errc:
-		if errors.Is(err, http.ErrServerClosed) {
-			return nil
-		}
-		return err
-	}
 }

@@ -89,6 +89,7 @@ func TestSignatureVectors(t *testing.T) {
 		{"future timestamp", headers("msg_1", fixedNow.Add(6*time.Minute), sign(rawKey, "msg_1", fixedNow.Add(6*time.Minute), completed)), completed, 400, false},
 		{"within window", headers("msg_1", fixedNow.Add(-4*time.Minute), sign(rawKey, "msg_1", fixedNow.Add(-4*time.Minute), completed)), completed, 200, true},
 		{"several signatures, one valid", headers("msg_1", fixedNow, sign(otherKey, "msg_1", fixedNow, completed)+" "+sign(rawKey, "msg_1", fixedNow, completed)), completed, 200, true},
+		{"signature without the v1 prefix (as the SDK accepts)", headers("msg_1", fixedNow, strings.TrimPrefix(sign(rawKey, "msg_1", fixedNow, completed), "v1,")), completed, 200, true},
 		{"several signatures, none valid", headers("msg_1", fixedNow, sign(otherKey, "msg_1", fixedNow, completed)+" v1,AAAA"), completed, 400, false},
 		{"signature for another id", headers("msg_2", fixedNow, sign(rawKey, "msg_1", fixedNow, completed)), completed, 400, false},
 		{"missing signature", map[string]string{"webhook-id": "msg_1", "webhook-timestamp": strconv.FormatInt(fixedNow.Unix(), 10)}, completed, 400, false},

@@ -90,6 +90,9 @@ func (w *Worker) nextCheck(ctx context.Context, p Provider, j job.Job, s provide
 // recorded at once. ctx bounds the provider call. It returns the job as
 // stored afterwards; a job that is not running is returned unchanged.
 func (w *Worker) Refresh(ctx context.Context, id string) (job.Job, error) {
+	if err := w.CheckFile(ctx); err != nil { // the database file is lost (replaced.go)
+		return job.Job{}, err
+	}
 	j, err := w.st.GetJob(ctx, id)
 	if err != nil || j.Status != job.Running {
 		return j, err

@@ -44,6 +44,9 @@ func (w *Worker) wakeElector() {
 // the lease afterwards. On a change of leadership it updates the health and
 // wakes the scheduler (which runs the takeover recovery).
 func (w *Worker) elect(ctx context.Context) (bool, error) {
+	if err := w.CheckFile(ctx); err != nil { // never renew a lease in another file
+		return false, err
+	}
 	now := w.clock.Now()
 	stale := 3 * w.cfg.Heartbeat
 	if !w.isLeading() {
@@ -84,6 +87,10 @@ func (w *Worker) elect(ctx context.Context) (bool, error) {
 // logs it, tells the subscribers (Listen) and wakes the scheduler.
 func (w *Worker) setLeading(leading bool, holder string) {
 	w.mu.Lock()
+	if w.lost.err != nil { // the database file is lost: the worker stays stopped (replaced.go)
+		w.mu.Unlock()
+		return
+	}
 	was := w.leading
 	w.leading = leading
 	if leading {
@@ -120,9 +127,13 @@ func (w *Worker) setLeading(leading bool, holder string) {
 func (w *Worker) stop(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	w.retryLate(rctx, true)
-	if err := w.st.ReleaseLease(rctx, w.cfg.Holder); err != nil {
-		w.log.WithError(err).Warn("could not release the poller lease; another process takes over once it is stale")
+	if w.Err() != nil { // the file is lost: write nothing (replaced.go)
+		w.recordLate()
+	} else {
+		w.retryLate(rctx, true)
+		if err := w.st.ReleaseLease(rctx, w.cfg.Holder); err != nil {
+			w.log.WithError(err).Warn("could not release the poller lease; another process takes over once it is stale")
+		}
 	}
 	w.mu.Lock()
 	if w.leading {

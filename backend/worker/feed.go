@@ -88,6 +88,9 @@ func (w *Worker) feedLoop(ctx context.Context, feed *store.Feed) {
 // elector on standby, and when the commit touched jobs, it emits what
 // changed and wakes the scheduler.
 func (w *Worker) feedStep(ctx context.Context, feed *store.Feed) {
+	if w.CheckFile(ctx) != nil { // the file was deleted or replaced (replaced.go)
+		return
+	}
 	c, err := feed.Changed(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -173,6 +176,8 @@ func (w *Worker) look(ctx context.Context) (int, error) {
 			errs = append(errs, err)
 		}
 	}
+	w.track(news...)
+	w.untrack(gone...)
 	if w.emit != nil {
 		w.emitMu.Lock()
 		for _, j := range news {

@@ -29,6 +29,14 @@ type Health struct {
 	LeaseHolder string           `json:"lease_holder"`
 	NextCheck   *time.Time       `json:"next_check"` // when this process next looks for due jobs; nil: not scheduled (idle, standby or stopped)
 	LastCheck   *time.Time       `json:"last_check"` // when this process last checked a job with its provider
+	// Disk says why saved reports have no folder in the data folder yet
+	// (a full disk, say) and when the poller tries again; "" when all
+	// are written.
+	Disk string `json:"disk"`
+	// Error says why the poller stopped by itself and what to do: its
+	// database file was deleted or replaced (store.ErrReplaced). "" while
+	// it has not.
+	Error string `json:"error"`
 }
 
 // ProviderHealth is the state of one provider, as the last call to it
@@ -123,6 +131,7 @@ func (w *Worker) healthLocked() Health {
 		}
 	}
 	h.Message = strings.Join(worst, " ")
+	h.Disk = w.healing.msg
 	return h
 }
 
@@ -159,7 +168,7 @@ func sameHealth(a, b Health) bool {
 	}
 	return a.Provider == b.Provider && a.Message == b.Message && a.Poller == b.Poller &&
 		a.LeaseHolder == b.LeaseHolder && eqT(a.NextCheck, b.NextCheck) && eqT(a.LastCheck, b.LastCheck) &&
-		slices.EqualFunc(a.Providers, b.Providers, eqP)
+		slices.EqualFunc(a.Providers, b.Providers, eqP) && a.Error == b.Error && a.Disk == b.Disk
 }
 
 // emitHealth sends the health to the Emitter if it changed since last

@@ -48,6 +48,7 @@ func (w *Worker) recover(ctx context.Context) ([]job.Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing running jobs: %w", err)
 	}
+	w.track(running...)
 	w.mu.Lock()
 	w.recovered = true
 	w.mu.Unlock()
@@ -167,6 +168,9 @@ dispatch:
 		}
 	}
 	wg.Wait()
+	if w.isLeading() {
+		w.heal(ctx)
+	}
 
 	w.mu.Lock()
 	if checked {
@@ -324,6 +328,10 @@ func (w *Worker) prepareSubmit(ctx context.Context, r *round, p Provider, j job.
 // unsend puts a job back in the queue when its create call was never made.
 func (w *Worker) unsend(j job.Job) {
 	defer w.setInflight(j.ID, false)
+	if w.Err() != nil { // the file is lost: nothing to put back (replaced.go)
+		w.unsent(j.ID)
+		return
+	}
 	err := w.save(context.Background(), j.ID, true, func(c *job.Job) error {
 		if c.Status != job.Submitting || c.Attempt != j.Attempt {
 			return errSkip

@@ -179,6 +179,9 @@ func (w *Worker) finish(ctx context.Context, j job.Job, s provider.Snapshot, o o
 		Raw:       s.Raw,
 		CreatedAt: now,
 	}
+	if err := w.Err(); err != nil { // the file is lost (replaced.go): the run is in the recovery file
+		return err
+	}
 	stored, err := w.st.Finish(ctx, j.ID, rep, fn)
 	if skippable(err) {
 		w.log.WithField("job", j.ID).Debug("job changed meanwhile; the provider's result is not saved")
@@ -188,6 +191,7 @@ func (w *Worker) finish(ctx context.Context, j job.Job, s provider.Snapshot, o o
 		return fmt.Errorf("saving the report of job %s (it stays running and is checked again): %w", j.ID, err)
 	}
 	w.noteVersion(stored)
+	rep.Raw = nil // the folder has no use for it: let a big answer go
 	if w.cfg.DataDir != "" {
 		stored = w.mirror(ctx, stored, rep)
 	}
@@ -196,30 +200,16 @@ func (w *Worker) finish(ctx context.Context, j job.Job, s provider.Snapshot, o o
 	return nil
 }
 
-// mirror writes the report's copy on disk and then records its folder as
-// the job's report_path. It returns the job as stored last.
+// mirror writes the report's copy on disk and records its folder as the
+// job's report_path (mirror.Save). It returns the job as stored last. A
+// failure leaves the folder due: the end of the pass tries again (heal).
 func (w *Worker) mirror(ctx context.Context, j job.Job, rep store.Report) job.Job {
-	log := w.log.WithField("job", j.ID)
-	dir, err := mirror.Write(w.cfg.DataDir, j, rep)
+	saved, err := mirror.Save(ctx, w.st, w.cfg.DataDir, j, rep)
 	if err != nil {
-		log.WithError(err).Error("the report is saved in the database but its copy on disk could not be written")
-		return j
+		w.log.WithError(err).WithField("job", j.ID).Error("the report is saved in the database but its copy on disk could not be written; the poller tries again")
 	}
-	if j.ReportPath == dir {
-		return j
-	}
-	updated, err := w.st.Update(ctx, j.ID, func(c *job.Job) error {
-		c.ReportPath = dir
-		return nil
-	})
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			log.WithError(err).Error("the report copy was written but its folder could not be recorded")
-		}
-		return j
-	}
-	w.noteVersion(updated)
-	return updated
+	w.noteVersion(saved)
+	return saved
 }
 
 // giveUpIfOld fails a running job older than MaxJobAge, after asking the
@@ -306,6 +296,9 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 // emitted, and notified if it reached a final state or unconfirmed;
 // otherwise its version is only noted.
 func (w *Worker) save(ctx context.Context, id string, emit bool, fn func(*job.Job) error) error {
+	if err := w.Err(); err != nil { // the file is lost: write nothing (replaced.go)
+		return fmt.Errorf("saving job %s: %w", id, err)
+	}
 	var before job.Status
 	stored, err := w.st.Update(ctx, id, func(c *job.Job) error {
 		before = c.Status

@@ -60,6 +60,9 @@ func (w *Worker) schedule(ctx context.Context) {
 // holder; as the holder it runs the takeover recovery once, then a pass,
 // and records the next wake as the health's NextCheck.
 func (w *Worker) step(ctx context.Context) error {
+	if err := w.CheckFile(ctx); err != nil { // replaced.go
+		return err
+	}
 	lateErr := w.retryLate(ctx, false)
 	if !w.isLeading() {
 		err := w.forwardWakes(ctx)
@@ -143,6 +146,9 @@ func (w *Worker) nextWake(ctx context.Context) (*time.Time, error) {
 	w.planned = live
 	if len(w.woken) > 0 {
 		consider(now)
+	}
+	if t := w.healWakeLocked(); t != nil {
+		consider(*t)
 	}
 	w.mu.Unlock()
 	if next != nil && next.Before(now) {

@@ -97,6 +97,10 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 			w.mu.Lock()
 			w.late[j.ID] = l
 			w.mu.Unlock()
+			if w.Err() != nil { // the database file is lost: the id goes into the recovery file (replaced.go)
+				log.WithField("provider_job_id", id).Error("the job was created at the provider after the database file was lost; its id is kept in the recovery file")
+				return
+			}
 			log.WithError(serr).WithField("provider_job_id", id).Error("the job was created at the provider but its id could not be saved; trying again")
 			r.fail(serr)
 			return

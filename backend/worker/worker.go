@@ -20,6 +20,10 @@
 // pass writes a job only when something about it changed: a poll that
 // learns nothing new keeps the job's next check in memory instead of
 // bumping its row. Health.NextCheck is the scheduler's real next wake.
+//
+// Each loop also looks (one stat) whether the database file is still the
+// one opened; when it was deleted or replaced, the worker stops for good
+// and keeps the runs in progress in a recovery file (replaced.go).
 package worker
 
 import (
@@ -148,6 +152,8 @@ type Worker struct {
 	running      bool                      // Run is active
 	health       Health                    // the poller's part (Providers are in provHealth)
 	provHealth   map[string]ProviderHealth // provider -> its own state
+	healing      healState                 // report folders still to write (heal.go)
+	lost         lostState                 // the database file lost under the worker (replaced.go)
 	listeners    map[*Subscription]struct{}
 	lastEmitted  Health
 	seq          uint64 // sequence number of the last health event
@@ -229,18 +235,29 @@ var ErrAlreadyRunning = errors.New("the poller is already running in this proces
 // Run polls until ctx is done, then waits for the provider calls it
 // started, resigns the lease and returns nil. Errors of a pass are logged
 // and the loop goes on; Run returns an error only when it cannot start
-// (ErrAlreadyRunning, or the database gives no connection for the feed).
+// (ErrAlreadyRunning, or the database gives no connection for the feed)
+// or when its database file was deleted or replaced (store.ErrReplaced,
+// replaced.go): it then stopped for good, and a later Run returns the
+// same error at once.
 func (w *Worker) Run(ctx context.Context) error {
 	w.mu.Lock()
 	if w.running {
 		w.mu.Unlock()
 		return ErrAlreadyRunning
 	}
+	if err := w.lost.err; err != nil {
+		w.mu.Unlock()
+		return err
+	}
 	w.running = true
+	ctx, halt := context.WithCancelCause(ctx)
+	w.lost.halt = halt
 	w.mu.Unlock()
 	defer func() {
+		halt(nil)
 		w.mu.Lock()
 		w.running = false
+		w.lost.halt = nil
 		w.mu.Unlock()
 	}()
 
@@ -265,14 +282,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	stop()
 	wg.Wait()
 	w.stop(ctx)
-	return nil
+	return w.Err()
 }
 
 // Tick runs exactly one round by hand, for tests and one-shot use: one
 // election step (take or renew the lease), one look at the database for
 // other processes' changes, and, when this process holds the lease, one
 // pass over every due job. It waits for every provider call it started.
-// It must not be called while Run is active.
+// It must not be called while Run is active. Once the database file was
+// deleted or replaced, it does nothing and returns that error (see Run).
 func (w *Worker) Tick(ctx context.Context) error {
 	if _, err := w.elect(ctx); err != nil {
 		return err
@@ -313,6 +331,7 @@ func (w *Worker) noteVersion(j job.Job) {
 // changed emits a job the worker just stored.
 func (w *Worker) changed(j job.Job) {
 	w.noteVersion(j)
+	w.track(j)
 	if w.emit == nil {
 		return
 	}

@@ -3,6 +3,7 @@ package gemini
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -105,8 +106,8 @@ type wireStep struct {
 }
 
 type wireContent struct {
-	Type        string `json:"type"`
-	Text        string `json:"text"`
+	Type        string        `json:"type"`
+	Text        provider.Text `json:"text"`
 	Annotations []struct {
 		Type  string `json:"type"`
 		URL   string `json:"url"`
@@ -118,13 +119,14 @@ type wireContent struct {
 
 // parseSnapshot maps a raw Interaction to a Snapshot: the report is the
 // last model_output step's text, citations carry character offsets into
-// it, progress is counted from the steps and usage from the totals.
+// it, progress is counted from the steps and usage from the totals. The
+// snapshot's Raw is raw itself (not a copy: the caller hands it over).
 func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	var w wireInteraction
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return provider.Snapshot{}, fmt.Errorf("decoding the interaction: %w", err)
 	}
-	s := provider.Snapshot{ID: w.ID, Model: w.Agent, Raw: append([]byte(nil), raw...)}
+	s := provider.Snapshot{ID: w.ID, Model: w.Agent, Raw: raw}
 	s.Status, s.IncompleteReason = mapStatus(w.Status)
 	if msg := stopMessage(s.IncompleteReason); msg != "" {
 		s.ErrorCode, s.ErrorMessage = s.IncompleteReason, msg
@@ -191,33 +193,39 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 // part are clamped or dropped. Citations are ordered by start; Index
 // numbers URLs by first appearance.
 func reportOf(parts []wireContent) (string, []job.Citation) {
-	var b strings.Builder
+	var texts []string
 	var cites []job.Citation
 	offset := 0
 	for _, p := range parts {
 		if p.Type != "text" {
 			continue
 		}
+		text := string(p.Text)
+		first := len(cites)
+		var bytes []int // each kept annotation's start and end, in bytes
 		for _, a := range p.Annotations {
-			if a.Type != "url_citation" || a.URL == "" || a.Start < 0 || a.Start > len(p.Text) || a.End < a.Start {
+			if a.Type != "url_citation" || a.URL == "" || a.Start < 0 || a.Start > len(text) || a.End < a.Start {
 				continue
 			}
-			start := runeIndex(p.Text, a.Start, false)
-			end := runeIndex(p.Text, min(a.End, len(p.Text)), true)
-			cites = append(cites, job.Citation{URL: a.URL, Title: a.Title, Start: offset + start, End: offset + end})
+			bytes = append(bytes, runeStart(text, a.Start, false), runeStart(text, min(a.End, len(text)), true))
+			cites = append(cites, job.Citation{URL: a.URL, Title: a.Title})
 		}
-		b.WriteString(p.Text)
-		offset += utf8.RuneCountInString(p.Text)
+		runes := runeCounts(text, bytes)
+		for i := range cites[first:] {
+			cites[first+i].Start, cites[first+i].End = offset+runes[2*i], offset+runes[2*i+1]
+		}
+		texts = append(texts, text)
+		offset += utf8.RuneCountInString(text)
 	}
 	provider.NumberCitations(cites)
-	return b.String(), cites
+	return strings.Join(texts, ""), cites // one part: itself, not a copy
 }
 
-// runeIndex converts byte offset b (0 <= b <= len(s)) into s to a rune
-// index. An offset inside a multi-byte character counts that character as
+// runeStart moves byte offset b (0 <= b <= len(s)) into s to the start of
+// a character: one inside a multi-byte character counts that character as
 // before it (roundUp false, for a start) or as included (roundUp true, for
 // an end).
-func runeIndex(s string, b int, roundUp bool) int {
+func runeStart(s string, b int, roundUp bool) int {
 	for b > 0 && b < len(s) && !utf8.RuneStart(s[b]) {
 		if roundUp {
 			b++
@@ -225,5 +233,23 @@ func runeIndex(s string, b int, roundUp bool) int {
 			b--
 		}
 	}
-	return utf8.RuneCountInString(s[:b])
+	return b
+}
+
+// runeCounts converts byte offsets into s (each at the start of a
+// character, or len(s)) to rune indexes, in one pass over s.
+func runeCounts(s string, offsets []int) []int {
+	out := make([]int, len(offsets))
+	order := make([]int, len(offsets))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return offsets[order[a]] < offsets[order[b]] })
+	b, r := 0, 0
+	for _, i := range order {
+		r += utf8.RuneCountInString(s[b:offsets[i]])
+		b = offsets[i]
+		out[i] = r
+	}
+	return out
 }

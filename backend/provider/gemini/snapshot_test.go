@@ -94,14 +94,14 @@ func TestRuneIndexInsideACharacter(t *testing.T) {
 		roundUp bool
 		want    int
 	}{{0, false, 0}, {1, false, 1}, {2, false, 1}, {2, true, 2}, {3, true, 2}, {4, false, 2}, {5, true, 3}} {
-		if got := runeIndex(s, tt.b, tt.roundUp); got != tt.want {
-			t.Errorf("runeIndex(%q, %d, %v) = %d, want %d", s, tt.b, tt.roundUp, got, tt.want)
+		if got := runeCounts(s, []int{runeStart(s, tt.b, tt.roundUp)})[0]; got != tt.want {
+			t.Errorf("rune index of byte %d of %q (round up: %v) = %d, want %d", tt.b, s, tt.roundUp, got, tt.want)
 		}
 	}
 	// A span whose offsets fall inside characters, or past the end, is
 	// widened or clamped, never a panic; a span before 0 is dropped.
 	text := "中文 report"
-	_, cites := reportOf([]wireContent{{Type: "text", Text: text, Annotations: []struct {
+	_, cites := reportOf([]wireContent{{Type: "text", Text: provider.Text(text), Annotations: []struct {
 		Type  string `json:"type"`
 		URL   string `json:"url"`
 		Title string `json:"title"`

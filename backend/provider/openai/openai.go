@@ -241,11 +241,14 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	resp, err := p.responses.Get(ctx, id, responses.ResponseGetParams{})
-	if err != nil {
+	// The body is taken as it came: the SDK's own decoding would hold a
+	// report several times over (its fields, their raw JSON, the raw
+	// string), and parseSnapshot reads what it needs.
+	var body []byte
+	if _, err := p.responses.Get(ctx, id, responses.ResponseGetParams{}, option.WithResponseBodyInto(&body)); err != nil {
 		return provider.Snapshot{}, p.fail("get", err)
 	}
-	snap, err := parseSnapshot([]byte(resp.RawJSON()))
+	snap, err := parseSnapshot(body)
 	if err != nil {
 		return provider.Snapshot{}, &provider.Error{Kind: provider.KindTransient, Op: "get", Err: err,
 			Message: p.svc.Name + "'s answer could not be read (" + err.Error() + "); it will be fetched again"}

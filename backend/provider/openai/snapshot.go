@@ -50,9 +50,9 @@ type wireItem struct {
 }
 
 type wirePart struct {
-	Type        string `json:"type"`
-	Text        string `json:"text"`
-	Refusal     string `json:"refusal"`
+	Type        string        `json:"type"`
+	Text        provider.Text `json:"text"`
+	Refusal     string        `json:"refusal"`
 	Annotations []struct {
 		Type       string `json:"type"`
 		StartIndex int    `json:"start_index"`
@@ -64,7 +64,8 @@ type wirePart struct {
 
 // parseSnapshot maps a raw Response object to a Snapshot: the report is
 // the last message item's text, citations carry character offsets into it,
-// progress and usage are counted from the output items.
+// progress and usage are counted from the output items. The snapshot's Raw
+// is raw itself (not a copy: the caller hands it over).
 func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	var w wireResponse
 	if err := json.Unmarshal(raw, &w); err != nil {
@@ -75,7 +76,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 		Status: w.Status,
 		JobID:  w.Metadata["deepr_job_id"],
 		Model:  w.Model,
-		Raw:    append([]byte(nil), raw...),
+		Raw:    raw,
 	}
 	if w.Error != nil {
 		s.ErrorCode, s.ErrorMessage = w.Error.Code, w.Error.Message
@@ -134,14 +135,14 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 // are clamped or dropped. Citations are ordered by start; Index numbers
 // URLs by first appearance.
 func reportOf(parts []wirePart) (string, []job.Citation) {
-	var b strings.Builder
+	var texts []string
 	var cites []job.Citation
 	offset := 0
 	for _, p := range parts {
 		if p.Type != "output_text" {
 			continue
 		}
-		n := utf8.RuneCountInString(p.Text)
+		n := utf8.RuneCountInString(string(p.Text))
 		for _, a := range p.Annotations {
 			if a.Type != "url_citation" || a.URL == "" {
 				continue
@@ -152,16 +153,19 @@ func reportOf(parts []wirePart) (string, []job.Citation) {
 			}
 			cites = append(cites, job.Citation{URL: a.URL, Title: a.Title, Start: offset + start, End: offset + end})
 		}
-		b.WriteString(p.Text)
+		texts = append(texts, string(p.Text))
 		offset += n
 	}
-	if b.Len() == 0 {
+	report := strings.Join(texts, "") // one part: itself, not a copy
+	if report == "" {
+		texts = texts[:0]
 		for _, p := range parts {
 			if p.Type == "refusal" {
-				b.WriteString(p.Refusal)
+				texts = append(texts, p.Refusal)
 			}
 		}
+		report = strings.Join(texts, "")
 	}
 	provider.NumberCitations(cites)
-	return b.String(), cites
+	return report, cites
 }

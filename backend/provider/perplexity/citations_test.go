@@ -44,6 +44,7 @@ func TestExtractCitations(t *testing.T) {
 		{"marker at the very start", "[1] begins", " begins", []span{{"", "https://a.example"}}},
 		{"after a sentence and a space", "First one. Second one. [2] Third.",
 			"First one. Second one. Third.", []span{{"Second one.", "https://b.example"}}},
+		{"invalid UTF-8, blanks at the end", "x\xffy \t[1] z \t", "x\ufffdy z \t", []span{{"x\ufffdy", "https://a.example"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,7 +38,7 @@ type wireRequest struct {
 		Choices []struct {
 			FinishReason string `json:"finish_reason"`
 			Message      struct {
-				Content string `json:"content"`
+				Content provider.Text `json:"content"`
 			} `json:"message"`
 		} `json:"choices"`
 		Citations     []string `json:"citations"`
@@ -62,12 +62,13 @@ type wireRequest struct {
 // parseSnapshot maps a raw async request object to a Snapshot: the report
 // is the completion's content without its <think> block and [n] markers,
 // which become citations; usage and the reported cost come from usage.
+// The snapshot's Raw is raw itself (not a copy: the caller hands it over).
 func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	var w wireRequest
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return provider.Snapshot{}, fmt.Errorf("decoding the request: %w", err)
 	}
-	s := provider.Snapshot{ID: w.ID, Status: mapStatus(w.Status), Model: w.Model, Raw: append([]byte(nil), raw...)}
+	s := provider.Snapshot{ID: w.ID, Status: mapStatus(w.Status), Model: w.Model, Raw: raw}
 	if w.ErrorMessage != nil {
 		s.ErrorMessage = *w.ErrorMessage
 	}
@@ -79,7 +80,7 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 		s.Model = resp.Model
 	}
 	if len(resp.Choices) > 0 {
-		s.Report, s.Citations = extractCitations(stripThink(resp.Choices[0].Message.Content), sourcesOf(resp.Citations, resp.SearchResults))
+		s.Report, s.Citations = extractCitations(stripThink(string(resp.Choices[0].Message.Content)), sourcesOf(resp.Citations, resp.SearchResults))
 	}
 	if u := resp.Usage; u != nil {
 		s.Usage = job.Usage{

@@ -104,6 +104,8 @@ export function makeHealth(over: Partial<Health> = {}): Health {
     last_check: null,
     webhooks: makeWebhooks(),
     settings_notice: '',
+    disk_notice: '',
+    database_notice: '',
     ...over,
   };
 }

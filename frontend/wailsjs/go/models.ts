@@ -166,6 +166,7 @@ export namespace job {
 	    poll_errors: number;
 	    report_path: string;
 	    version: number;
+	    origin_id?: string;
 	    parent_id: string;
 	    parent_context: string;
 	    max_cost_usd: number;
@@ -203,6 +204,7 @@ export namespace job {
 	        this.poll_errors = source["poll_errors"];
 	        this.report_path = source["report_path"];
 	        this.version = source["version"];
+	        this.origin_id = source["origin_id"];
 	        this.parent_id = source["parent_id"];
 	        this.parent_context = source["parent_context"];
 	        this.max_cost_usd = source["max_cost_usd"];
@@ -241,6 +243,7 @@ export namespace library {
 	export class Entry {
 	    folder: string;
 	    job_id?: string;
+	    origin_id?: string;
 	    reason?: string;
 	
 	    static createFrom(source: any = {}) {
@@ -251,6 +254,7 @@ export namespace library {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.folder = source["folder"];
 	        this.job_id = source["job_id"];
+	        this.origin_id = source["origin_id"];
 	        this.reason = source["reason"];
 	    }
 	}
@@ -654,6 +658,8 @@ export namespace research {
 	    summary: string;
 	    providers: ProviderHealth[];
 	    settings_notice: string;
+	    disk_notice: string;
+	    database_notice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Health(source);
@@ -672,6 +678,8 @@ export namespace research {
 	        this.summary = source["summary"];
 	        this.providers = this.convertValues(source["providers"], ProviderHealth);
 	        this.settings_notice = source["settings_notice"];
+	        this.disk_notice = source["disk_notice"];
+	        this.database_notice = source["database_notice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

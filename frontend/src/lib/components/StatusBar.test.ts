@@ -61,9 +61,25 @@ describe('StatusBar', () => {
     expect(screen.getByTestId('settings-notice').textContent).toContain(notice);
   });
 
+  it("shows Go's notice while saved reports have no folder on disk", () => {
+    const notice = '2 saved report(s) have no copy in the data folder yet: no space left on device. Free some space or fix the folder; Deepr tries again at 14:05 (the reports are safe in the database).';
+    render(StatusBar, { health: { health: makeHealth({ disk_notice: notice }), error: '' } });
+    expect(screen.getByTestId('disk-notice').textContent).toContain(notice);
+  });
+
+  it("shows Go's notice when the database file was deleted under the poller", () => {
+    const notice = 'The database file /home/a/.local/share/deepr/deepr.db was deleted or moved while Deepr had it open; start Deepr again.';
+    render(StatusBar, { health: { health: makeHealth({ poller: 'stopped', database_notice: notice }), error: '' } });
+    const el = screen.getByTestId('database-notice');
+    expect(el.textContent).toContain(notice);
+    expect(el.querySelector('.dot.bad')).not.toBeNull();
+  });
+
   it('shows no settings notice when there is none', () => {
     render(StatusBar, { health: { health: makeHealth(), error: '' } });
     expect(screen.queryByTestId('settings-notice')).toBeNull();
+    expect(screen.queryByTestId('disk-notice')).toBeNull();
+    expect(screen.queryByTestId('database-notice')).toBeNull();
   });
 
   it('shows the summary Go sends when all is well', () => {
