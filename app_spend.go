@@ -29,6 +29,13 @@ func (a *App) ClearProviderKey(provider string) (research.SettingsView, error) {
 	})
 }
 
+// SetProviderEndpoint saves the endpoint a provider needs (Azure's); "" removes it.
+func (a *App) SetProviderEndpoint(provider, endpoint string) (research.SettingsView, error) {
+	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
+		return s.SetEndpoint(ctx, provider, endpoint)
+	})
+}
+
 // TestProviderKey checks a provider's key with the provider.
 func (a *App) TestProviderKey(provider string) (research.KeyTest, error) {
 	return call(a, func(s *research.Service, ctx context.Context) (research.KeyTest, error) {

@@ -76,9 +76,9 @@ func TestCLIPerplexity(t *testing.T) {
 	p := fakeperplexity.New(fakeperplexity.Options{APIKey: perplexityKey, StepsToFinish: 2})
 	defer p.Close()
 	c := newCLIEnv(t, oa, "PERPLEXITY_API_KEY="+perplexityKey, "PERPLEXITY_BASE_URL="+p.URL())
-	// A create that answered 500 is sent again with the same idempotency
-	// key: one paid run, not an unconfirmed job.
-	j := c.runToReport(t, "[[fake:create500]] heat pumps in Norway", "--provider", "perplexity")
+	// On the async Sonar API, a create that answered 500 is sent again
+	// with the same idempotency key: one paid run, not an unconfirmed job.
+	j := c.runToReport(t, "[[fake:create500]] heat pumps in Norway", "--provider", "perplexity", "--model", "sonar-deep-research")
 	if p.Creates() != 1 || strings.Contains(j.Report, "<think>") {
 		t.Errorf("perplexity: %d creates (want 1), think block kept: %v", p.Creates(), strings.Contains(j.Report, "<think>"))
 	}

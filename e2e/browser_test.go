@@ -159,10 +159,10 @@ func TestBrowserResearchFlow(t *testing.T) {
 
 	// Add the key in Settings; it must never come back to JavaScript.
 	s.click("nav-settings")
-	s.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="api-key-input"]`)),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid="api-key-input"]`), e2eKey))
-	s.click("save-key-button")
-	s.waitJS(10*time.Second, "key saved", `(document.querySelector('[data-testid="key-status"]')?.textContent || '').includes('7f3a9c'.slice(-4))`)
+	s.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="api-key-input-openai"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="api-key-input-openai"]`), e2eKey))
+	s.click("save-key-button-openai")
+	s.waitJS(10*time.Second, "key saved", `(document.querySelector('[data-testid="key-status-openai"]')?.textContent || '').includes('7f3a9c'.slice(-4))`)
 	settings := eval[string](s, `window.go.main.App.GetSettings().then(JSON.stringify)`)
 	page := eval[string](s, `document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)`)
 	if strings.Contains(settings, e2eKey) || strings.Contains(page, e2eKey) {

@@ -133,9 +133,11 @@ func (r *runner) list(ctx context.Context, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(r.env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tMODEL\tCREATED\tTITLE")
+	fmt.Fprintln(tw, "ID\tSTATUS\tPROVIDER\tMODEL\tCREATED\tTITLE")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(j.ID), safe(string(j.Status)), cut(j.Model, 30), j.CreatedAt.Local().Format("2006-01-02 15:04"), cut(j.Title(), 60))
+		prov, model := names(j)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", safe(j.ID), safe(string(j.Status)), cut(prov, 20), cut(model, 40),
+			j.CreatedAt.Local().Format("2006-01-02 15:04"), cut(j.Title(), 60))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -18,11 +18,35 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// names are a job's provider and model by their display names (the
+// service fills them; a job without them shows its ids).
+func names(j job.Job) (prov, model string) {
+	prov, model = j.ProviderDisplay, j.ModelDisplay
+	if prov == "" {
+		prov = j.Provider
+	}
+	if model == "" {
+		model = j.Model
+	}
+	return prov, model
+}
+
+// modelLine is "o3 deep research on OpenAI (o3-deep-research)": the model
+// and provider by name, and the model's id when its name does not show it.
+func modelLine(j job.Job) string {
+	prov, model := names(j)
+	line := model + " on " + prov
+	if !strings.Contains(model, j.Model) {
+		line += " (" + j.Model + ")"
+	}
+	return line
+}
+
 func (r *runner) describe(j job.Job) {
 	w := r.env.Stdout
 	fmt.Fprintf(w, "Job       %s (attempt %d)\n", safe(j.ID), j.Attempt)
 	fmt.Fprintf(w, "Status    %s\n", termSafe(statusLine(j), false))
-	fmt.Fprintf(w, "Model     %s (%s)\n", cut(j.Model, 60), cut(j.Provider, 30))
+	fmt.Fprintf(w, "Model     %s\n", cut(modelLine(j), 120))
 	fmt.Fprintf(w, "Prompt    %s\n", cut(j.Title(), 100))
 	fmt.Fprintf(w, "Created   %s\n", j.CreatedAt.Local().Format(time.RFC1123))
 	if j.ProviderJobID != "" {

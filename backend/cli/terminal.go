@@ -12,6 +12,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -94,11 +95,14 @@ func appendU(b []byte, r rune) []byte {
 // error a printer did not clean). A UTF-8 sequence cut by the end of a
 // Write is held until the next one, or until flush.
 type termWriter struct {
+	mu   sync.Mutex // the poller's log lines and a command's output come from several goroutines
 	w    io.Writer
 	tail []byte
 }
 
 func (t *termWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	b := p
 	if len(t.tail) > 0 {
 		b = append(t.tail, p...)
@@ -121,6 +125,8 @@ func (t *termWriter) Write(p []byte) (int, error) {
 
 // flush writes what Write held back.
 func (t *termWriter) flush() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if len(t.tail) > 0 {
 		_, _ = io.WriteString(t.w, termSafe(string(t.tail), true))
 		t.tail = nil

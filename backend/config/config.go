@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/cost"
 )
 
@@ -33,14 +34,18 @@ type Config struct {
 	PerplexityBaseURL string // PERPLEXITY_BASE_URL, default DefaultPerplexityBaseURL
 	AzureAPIKey       string // AZURE_OPENAI_API_KEY; secret
 	AzureEndpoint     string // AZURE_OPENAI_ENDPOINT, "" = Azure not configured
-	AzureDeployment   string // AZURE_OPENAI_DEPLOYMENT, default DefaultAzureDeployment
+	AzureDeployment   string // AZURE_OPENAI_DEPLOYMENT, default the catalogue's default Azure model
 
-	Model           string        // DEEPR_MODEL, default "o3-deep-research"
+	Model           string        // DEEPR_MODEL, default the catalogue's default model
 	HelperModel     string        // DEEPR_HELPER_MODEL, default DefaultHelperModel
 	PollInterval    time.Duration // DEEPR_POLL_INTERVAL, whole seconds 1..3600, default 30s
 	PollConcurrency int           // DEEPR_POLL_CONCURRENCY, 1..32, default 4
 	MaxRunning      int           // DEEPR_MAX_RUNNING, 1..50, default 3
 	MaxJobAge       time.Duration // DEEPR_MAX_JOB_AGE, 10m..720h, default 24h
+
+	// The helper model's provider (see helper.go).
+	HelperProvider        string // DEEPR_HELPER_PROVIDER, default HelperAuto
+	AzureHelperDeployment string // DEEPR_AZURE_HELPER_DEPLOYMENT
 
 	DataDir   string // DEEPR_DATA_DIR, default LoadOptions.DefaultDataDir
 	ConfigDir string // DEEPR_CONFIG_DIR, default LoadOptions.DefaultConfigDir
@@ -57,8 +62,9 @@ type Config struct {
 	WebhookSecret           string        // OPENAI_WEBHOOK_SECRET; secret
 	WebhookFallbackInterval time.Duration // DEEPR_WEBHOOK_FALLBACK_INTERVAL, whole seconds 1..86400, default 300s
 
-	MonthlyBudgetUSD float64        // DEEPR_MONTHLY_BUDGET, dollars; 0 = no limit
-	PriceOverrides   cost.Overrides // DEEPR_PRICES, JSON; empty = the built-in prices (see PriceTable)
+	MonthlyBudgetUSD float64           // DEEPR_MONTHLY_BUDGET, dollars; 0 = no limit
+	PriceOverrides   cost.Overrides    // DEEPR_PRICES, JSON; empty = the built-in prices (see PriceTable)
+	ModelOverrides   catalog.Overrides // DEEPR_MODELS, JSON; empty = the built-in catalogue (see Catalog)
 
 	// Source tells, for every variable name, which layer its value came
 	// from: "env", ".env", "config .env", "settings" or "default".
@@ -69,8 +75,12 @@ type Config struct {
 	SettingsProblems []Problem
 }
 
-// DefaultHelperModel is the helper model when DEEPR_HELPER_MODEL is unset.
-const DefaultHelperModel = "gpt-4.1-mini"
+// DefaultHelperModel is the helper model when DEEPR_HELPER_MODEL is unset:
+// the model catalogue's OpenAI helper model.
+func DefaultHelperModel() string {
+	m, _ := catalog.Builtin().Helper("openai")
+	return m.ID
+}
 
 // helperModelName is what a helper model name may look like; whether a
 // price is known for it is checked when it is used (a model may be priced
@@ -115,7 +125,7 @@ type spec struct {
 
 // specs is the whole list of settings, in the order they are documented.
 func specs() []spec {
-	return append(append(append(coreSpecs(), spendSpecs()...), providerSpecs()...), uiSpecs()...)
+	return append(append(append(append(coreSpecs(), spendSpecs()...), providerSpecs()...), helperSpecs()...), uiSpecs()...)
 }
 
 // coreSpecs are the settings of OpenAI and of Deepr itself.
@@ -143,17 +153,17 @@ func coreSpecs() []spec {
 			"The OpenAI project to bill.", false},
 			func(c *Config, v string, _ LoadOptions) error { c.OpenAIProjectID = v; return nil },
 			func(c Config) string { return c.OpenAIProjectID }},
-		{Variable{"DEEPR_MODEL", "o3-deep-research", "a model one of the providers offers (see Providers), like o3-deep-research",
-			"The model new research jobs use unless one is chosen at submission; it also picks their provider.", false},
+		{Variable{"DEEPR_MODEL", catalog.Builtin().DefaultModel().ID, "a model one of the providers offers (see Providers), like " + catalog.Builtin().DefaultModel().ID,
+			"The model new research jobs use unless one is chosen at submission; it also picks their provider. Unset: the model catalogue's default (a retired default's replacement).", false},
 			// Which models exist depends on other settings (the Azure
 			// deployment): Load checks it last, with LoadOptions.CheckModel.
 			func(c *Config, v string, _ LoadOptions) error { c.Model = v; return nil },
 			func(c Config) string { return c.Model }},
-		{Variable{"DEEPR_HELPER_MODEL", DefaultHelperModel, "an OpenAI model name with a known price, like gpt-4.1-mini",
-			"The cheap model (OpenAI, no background mode) that asks clarifying questions, writes research briefs and answers questions about a saved report.", false},
+		{Variable{"DEEPR_HELPER_MODEL", DefaultHelperModel(), "an OpenAI model name with a known price, like " + DefaultHelperModel(),
+			"The cheap model on OpenAI (no background mode) that asks clarifying questions, writes research briefs and answers questions about a saved report, when DEEPR_HELPER_PROVIDER picks OpenAI.", false},
 			func(c *Config, v string, _ LoadOptions) error {
 				if !helperModelName.MatchString(v) {
-					return errors.New("use an OpenAI model name: letters, digits, '.', '-', '_' or ':', like gpt-4.1-mini")
+					return errors.New("use an OpenAI model name: letters, digits, '.', '-', '_' or ':', like " + DefaultHelperModel())
 				}
 				c.HelperModel = v
 				return nil

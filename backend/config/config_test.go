@@ -116,6 +116,7 @@ func TestLoadDefaults(t *testing.T) {
 		Notifications: true, Theme: "system", WebhookListen: "127.0.0.1:8787", WebhookFallbackInterval: 300 * time.Second,
 		GeminiBaseURL: "https://generativelanguage.googleapis.com", PerplexityBaseURL: "https://api.perplexity.ai",
 		AzureDeployment: "o3-deep-research", CloseAction: CloseKeepTracking,
+		HelperProvider: HelperAuto, AzureHelperDeployment: "gpt-4.1-mini",
 	}
 	src := c.Source
 	c.Source = nil

@@ -133,6 +133,9 @@ func Load(o LoadOptions) (Config, error) {
 			break
 		}
 	}
+	if c.Source["DEEPR_MODEL"] == SourceDefault { // the catalogue in force may have moved its default
+		c.Model = c.Catalog().DefaultModel().ID
+	}
 	if p, err := checkModel(&c, o); err != nil {
 		errs = append(errs, err)
 	} else if p != nil {
@@ -157,9 +160,9 @@ func checkModel(c *Config, o LoadOptions) (*Problem, error) {
 	switch src := c.Source[s.Name]; src {
 	case SourceSettings:
 		p := &Problem{Setting: s.Name, Value: c.Model, Reason: err.Error()}
-		c.Model, c.Source[s.Name] = s.Default, SourceDefault
+		c.Model, c.Source[s.Name] = c.Catalog().DefaultModel().ID, SourceDefault
 		if err := o.CheckModel(*c, c.Model); err != nil {
-			return p, fmt.Errorf("the default of %s (%q) is not valid: %v", s.Name, s.Default, err)
+			return p, fmt.Errorf("the default of %s (%q) is not valid: %v", s.Name, c.Model, err)
 		}
 		return p, nil
 	case SourceDefault:

@@ -5,14 +5,22 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/deepr-desktop/deepr/backend/catalog"
 )
 
 // Defaults of the provider variables that have one.
 const (
 	DefaultGeminiBaseURL     = "https://generativelanguage.googleapis.com"
 	DefaultPerplexityBaseURL = "https://api.perplexity.ai"
-	DefaultAzureDeployment   = "o3-deep-research"
 )
+
+// defaultAzureDeployment is the default of AZURE_OPENAI_DEPLOYMENT: the
+// model catalogue's default Azure model, the usual name of its deployment.
+func defaultAzureDeployment() string {
+	m, _ := catalog.Builtin().Default("azure")
+	return m.ID
+}
 
 // providerSpecs are the settings of the providers other than OpenAI:
 // Gemini, Perplexity and Azure OpenAI, in the order they are documented.
@@ -56,11 +64,11 @@ func providerSpecs() []spec {
 				return nil
 			},
 			func(c Config) string { return c.AzureEndpoint }},
-		{Variable{"AZURE_OPENAI_DEPLOYMENT", DefaultAzureDeployment, "a deployment name: 2 to 64 letters, digits, '-', '_' or '.'",
-			"The Azure deployment (of o3-deep-research) new Azure jobs use unless --model names another.", false},
+		{Variable{"AZURE_OPENAI_DEPLOYMENT", defaultAzureDeployment(), "a deployment name: 2 to 64 letters, digits, '-', '_' or '.'",
+			"The Azure deployment (of a deep-research model) new Azure jobs use unless --model names another.", false},
 			func(c *Config, v string, _ LoadOptions) error {
 				if !deploymentRe.MatchString(v) {
-					return errors.New("use a deployment name of 2 to 64 letters, digits, '-', '_' or '.', like o3-deep-research")
+					return errors.New("use a deployment name of 2 to 64 letters, digits, '-', '_' or '.', like " + defaultAzureDeployment())
 				}
 				c.AzureDeployment = v
 				return nil

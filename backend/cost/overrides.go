@@ -1,13 +1,11 @@
 package cost
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
+
+	"github.com/deepr-desktop/deepr/backend/catalog"
 )
 
 // PricesSetting is the name of the setting that overrides the price table.
@@ -40,26 +38,14 @@ func ParseOverrides(s string) (Overrides, error) {
 	if s == "" {
 		return Overrides{}, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.DisallowUnknownFields()
-	var raw map[string]Override
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf(`it is not a JSON object of "provider/model" to prices (%v); write it like {"openai/o3-deep-research": {"input_per_mtok": 10, "cached_input_per_mtok": 2.5, "output_per_mtok": 40, "web_search_per_1k": 10}}`, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("it has text after the JSON object; write one object")
-	}
-	if raw == nil {
-		return nil, errors.New(`it is null; write a JSON object like {"openai/o3-deep-research": {"output_per_mtok": 40}}, or leave it empty`)
+	raw, names, err := catalog.ParseKeyed[Override](s, "prices",
+		`{"openai/o3-deep-research": {"input_per_mtok": 10, "cached_input_per_mtok": 2.5, "output_per_mtok": 40, "web_search_per_1k": 10}}`)
+	if err != nil {
+		return nil, err
 	}
 	out := make(Overrides, len(raw))
 	base := Defaults()
 	var errs []error
-	names := make([]string, 0, len(raw))
-	for k := range raw {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	for _, name := range names {
 		provider, model, ok := strings.Cut(name, "/")
 		if !ok || strings.TrimSpace(provider) == "" || strings.TrimSpace(model) == "" {
@@ -129,15 +115,4 @@ func (t Table) Apply(o Overrides) Table {
 
 // String writes the overrides back as compact JSON with sorted keys, the
 // form a settings file keeps ("" when there are none).
-func (o Overrides) String() string {
-	if len(o) == 0 {
-		return ""
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(map[string]Override(o)); err != nil {
-		return ""
-	}
-	return strings.TrimSpace(buf.String())
-}
+func (o Overrides) String() string { return catalog.WriteKeyed(o) }

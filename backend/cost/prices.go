@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/job"
 )
 
@@ -94,50 +95,24 @@ func Key(provider, model string) string {
 // datedSuffix matches a snapshot date at the end of a model id.
 var datedSuffix = regexp.MustCompile(`-[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 
-// Defaults returns today's published prices, a new Table on every call.
-// Sources are listed in docs/costs.md.
+// Defaults returns the built-in prices, a new Table on every call: every
+// model of the model catalogue (backend/catalog), the helper model
+// included. Sources are listed in docs/costs.md.
 func Defaults() Table {
 	t := Table{}
-	for _, p := range defaultPrices() {
-		t[Key(p.Provider, p.Model)] = p
+	for _, m := range catalog.Builtin().All() {
+		t[Key(m.Provider, m.ID)] = pricesOf(m)
 	}
 	return t
 }
 
-// defaultPrices is the built-in price list, one entry per provider and
-// model. Add a provider's models here (and their sources to docs/costs.md);
-// profiles() in profiles.go may add a token profile for them.
-func defaultPrices() []Prices {
-	const openAIWebSearch = 10.00 // $10 per 1,000 calls for o-series models
-	const openAIContainer = 0.03  // per code-interpreter container
-	return []Prices{
-		// OpenAI (provider "openai").
-		{Provider: "openai", Model: "o3-deep-research", InputPerMTok: 10.00, CachedInputPerMTok: 2.50, OutputPerMTok: 40.00,
-			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
-		{Provider: "openai", Model: "o4-mini-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 0.50, OutputPerMTok: 8.00,
-			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
-		// The default helper model (DEEPR_HELPER_MODEL): clarifying
-		// questions, research briefs and questions about a saved report.
-		{Provider: "openai", Model: "gpt-4.1-mini", InputPerMTok: 0.40, CachedInputPerMTok: 0.10, OutputPerMTok: 1.60},
-
-		// Azure OpenAI (provider "azure"): a job's model is its deployment;
-		// the default deployments carry the OpenAI list prices.
-		{Provider: "azure", Model: "o3-deep-research", InputPerMTok: 10.00, CachedInputPerMTok: 2.50, OutputPerMTok: 40.00,
-			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
-		{Provider: "azure", Model: "o4-mini-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 0.50, OutputPerMTok: 8.00,
-			WebSearchPer1K: openAIWebSearch, CodeContainerUSD: openAIContainer},
-
-		// Gemini Deep Research agents (provider "gemini"): billed as Gemini 3
-		// Pro (prompts up to 200K tokens) plus $14 per 1,000 grounding queries.
-		{Provider: "gemini", Model: "deep-research-preview-04-2026", InputPerMTok: 2.00, CachedInputPerMTok: 0.20, OutputPerMTok: 12.00, WebSearchPer1K: 14.00},
-		{Provider: "gemini", Model: "deep-research-max-preview-04-2026", InputPerMTok: 2.00, CachedInputPerMTok: 0.20, OutputPerMTok: 12.00, WebSearchPer1K: 14.00},
-		{Provider: "gemini", Model: "deep-research-pro-preview-12-2025", InputPerMTok: 2.00, CachedInputPerMTok: 0.20, OutputPerMTok: 12.00, WebSearchPer1K: 14.00},
-
-		// Perplexity (provider "perplexity"): $2 input, $8 output per 1M, $5
-		// per 1,000 searches. Perplexity reports each run's cost itself, and
-		// that figure is stored; this is the estimate's basis.
-		{Provider: "perplexity", Model: "sonar-deep-research", InputPerMTok: 2.00, CachedInputPerMTok: 2.00, OutputPerMTok: 8.00, WebSearchPer1K: 5.00},
-	}
+// pricesOf is a catalogue model's prices as the price table keeps them.
+// Perplexity's separate reasoning price is not one of them: its runs report
+// their own cost, and the estimate counts reasoning at the output price.
+func pricesOf(m catalog.Model) Prices {
+	return Prices{Provider: m.Provider, Model: m.ID,
+		InputPerMTok: m.Prices.InputPerMTok, CachedInputPerMTok: m.Prices.CachedInputPerMTok, OutputPerMTok: m.Prices.OutputPerMTok,
+		WebSearchPer1K: m.Prices.WebSearchPer1K, CodeContainerUSD: m.Prices.CodeContainerUSD}
 }
 
 // Lookup returns the prices of a provider's model (a dated snapshot finds

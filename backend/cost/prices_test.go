@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/job"
 )
 
@@ -95,6 +96,29 @@ func TestValidate(t *testing.T) {
 			t.Errorf("Validate(%+v) = %v, want nil", c.p, err)
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("Validate(%+v) = %v, want an error containing %q", c.p, err, c.want)
+		}
+	}
+}
+
+// TestDefaultsComeFromTheCatalogue: every model of the catalogue (helper
+// included) is priced as the catalogue says, and nothing else is.
+func TestDefaultsComeFromTheCatalogue(t *testing.T) {
+	d := Defaults()
+	all := catalog.Builtin().All()
+	if len(d) != len(all) {
+		t.Errorf("Defaults has %d models, the catalogue %d", len(d), len(all))
+	}
+	for _, m := range all {
+		p, ok := d.Lookup(m.Provider, m.ID)
+		want := Prices{Provider: m.Provider, Model: m.ID, InputPerMTok: m.Prices.InputPerMTok, CachedInputPerMTok: m.Prices.CachedInputPerMTok,
+			OutputPerMTok: m.Prices.OutputPerMTok, WebSearchPer1K: m.Prices.WebSearchPer1K, CodeContainerUSD: m.Prices.CodeContainerUSD}
+		if !ok || p != want {
+			t.Errorf("Lookup(%s) = %+v, %v; want %+v", m.Key(), p, ok, want)
+		}
+		if m.Kind == catalog.Research {
+			if got, want := profileOf(Key(m.Provider, m.ID)), profileFrom(catalog.Builtin().ProfileOf(m)); got != want {
+				t.Errorf("profile of %s = %+v, want the catalogue's %q: %+v", m.Key(), got, m.Profile, want)
+			}
 		}
 	}
 }

@@ -7,11 +7,18 @@
 //
 // Routes (relative to URL(), which a client uses as GEMINI_BASE_URL):
 //
-//	POST   /v1beta/interactions              create (agent, input, background: true, store: true)
+//	POST   /v1beta/interactions              create (agent, input, background: true, store: true, labels)
 //	GET    /v1beta/interactions/{id}         poll it (the whole timeline, from the user_input step)
 //	POST   /v1beta/interactions/{id}/cancel  cancel a running one (400 FAILED_PRECONDITION when finished)
 //	DELETE /v1beta/interactions/{id}         forget it
 //	GET    /v1beta/models                    list models (what a key check reads)
+//	POST   /v1beta/models/{m}:generateContent the helper model's plain call (see generate.go)
+//
+// A create naming the agent Gemini shut down on 2026-10-23
+// (deep-research-pro-preview-12-2025) is refused as the live API refuses
+// it: 404 NOT_FOUND, nothing created. The labels a create sends are
+// echoed by every answer about the interaction; InteractionsFor finds the
+// interactions labelled with a job id.
 //
 // When Options.APIKey is set, a request whose x-goog-api-key differs gets
 // Google's 400 INVALID_ARGUMENT with reason API_KEY_INVALID (403
@@ -97,6 +104,7 @@ type Server struct {
 	headers     []http.Header
 	gets        map[string]int
 	rateLimited map[string]bool
+	generates   []json.RawMessage // generateContent bodies (generate.go)
 }
 
 // New starts a fake server on a loopback port. Call Close to stop it.
@@ -123,6 +131,7 @@ func NewHandler(o Options) *Server {
 	mux.HandleFunc("POST /v1beta/interactions/{id}/cancel", s.cancel)
 	mux.HandleFunc("DELETE /v1beta/interactions/{id}", s.delete)
 	mux.HandleFunc("GET /v1beta/models", s.models)
+	mux.HandleFunc("POST /v1beta/models/{call}", s.generate) // {model}:generateContent, the helper model
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Method not found: %s %s", r.Method, r.URL.Path))
 	})

@@ -9,14 +9,18 @@ import (
 	"github.com/deepr-desktop/deepr/backend/fakehttp"
 )
 
-// knownAgent reports whether a is a Deep Research agent id.
+// knownAgent reports whether a is a Deep Research agent id the API runs.
 func knownAgent(a string) bool {
 	switch a {
-	case "deep-research-preview-04-2026", "deep-research-max-preview-04-2026", "deep-research-pro-preview-12-2025":
+	case "deep-research-preview-04-2026", "deep-research-max-preview-04-2026":
 		return true
 	}
 	return false
 }
+
+// retiredAgent is the agent Gemini shut down on 2026-10-23, with no
+// redirect: a create naming it is refused with 404 NOT_FOUND.
+const retiredAgent = "deep-research-pro-preview-12-2025"
 
 // createBody is the part of a create request the fake looks at.
 type createBody struct {
@@ -24,6 +28,8 @@ type createBody struct {
 	Input      json.RawMessage `json:"input"`
 	Background *bool           `json:"background"`
 	Store      *bool           `json:"store"`
+	// Labels are echoed by every GET of the interaction.
+	Labels map[string]string `json:"labels"`
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +46,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 
 	input := inputText(body.Input)
 	switch {
+	case body.Agent == retiredAgent:
+		writeError(w, http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Agent %s is not found or is no longer available.", body.Agent))
+		return
 	case !knownAgent(body.Agent):
 		writeError(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf("Agent %q is not supported.", body.Agent))
 		return
@@ -84,7 +93,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.seq++
 	it := &interaction{id: fmt.Sprintf("v1_fakeinteraction%06d", s.seq), seq: s.seq, agent: body.Agent,
-		input: input, marks: m, steps: steps, status: "queued", created: s.now(), updated: s.now()}
+		input: input, labels: body.Labels, marks: m, steps: steps, status: "queued", created: s.now(), updated: s.now()}
 	s.items[it.id] = it
 	s.creates++
 	out := it.render(false)

@@ -12,6 +12,7 @@ import (
 type interaction struct {
 	id, agent, input string
 	seq              int
+	labels           map[string]string // as sent on create, echoed by GET
 	marks            map[string]bool
 	status           string
 	created, updated time.Time
@@ -82,6 +83,9 @@ func (it *interaction) render(full bool) map[string]any {
 		"created": it.created.UTC().Format(time.RFC3339),
 		"updated": it.updated.UTC().Format(time.RFC3339),
 		"steps":   steps,
+	}
+	if len(it.labels) > 0 {
+		o["labels"] = it.labels
 	}
 	if it.terminal() && (full || it.status != "cancelled") { // a cancelled run is billed for what it used
 		o["usage"] = it.usage()

@@ -19,7 +19,7 @@ func (s *Server) SetAPIKey(k string) {
 // creation order, with what each bills: the usage its answer reports now
 // (a running interaction bills nothing yet), tool-use tokens as input and
 // thought tokens as output, one web search per google_search grounding.
-// Gemini keeps no tag of the client's: Run.Tag is "".
+// Run.Tag is the deepr_job_id label, "" when the create sent none.
 func (s *Server) Runs() []fakehttp.Run {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -29,8 +29,22 @@ func (s *Server) Runs() []fakehttp.Run {
 		if !ok {
 			continue
 		}
-		out = append(out, fakehttp.Run{ID: it.id, Prompt: it.input, Status: it.status,
+		out = append(out, fakehttp.Run{ID: it.id, Tag: it.labels["deepr_job_id"], Prompt: it.input, Status: it.status,
 			Ended: it.terminal(), Billed: billOf(it.render(true))})
+	}
+	return out
+}
+
+// InteractionsFor returns the ids of the interactions whose deepr_job_id
+// label is jobID, in creation order (deleted ones left out).
+func (s *Server) InteractionsFor(jobID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for i := 1; i <= s.seq; i++ {
+		if it, ok := s.items[fmt.Sprintf("v1_fakeinteraction%06d", i)]; ok && it.labels["deepr_job_id"] == jobID {
+			out = append(out, it.id)
+		}
 	}
 	return out
 }

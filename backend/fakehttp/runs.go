@@ -6,8 +6,8 @@ package fakehttp
 type Run struct {
 	ID string // the provider's id
 	// Tag ties the run to a Deepr job where the create said so:
-	// metadata.deepr_job_id (OpenAI), the idempotency key (Perplexity);
-	// "" when the provider keeps none (Gemini).
+	// metadata.deepr_job_id (OpenAI), labels.deepr_job_id (Gemini), the
+	// idempotency key (Perplexity); "" when the create carried none.
 	Tag    string
 	Prompt string // the input text, earlier research sent as context included
 	Helper bool   // a plain request answered at once (the helper model), not research

@@ -10,6 +10,7 @@
 //	POST   /v1/responses/{id}/cancel  cancel it (idempotent)
 //	DELETE /v1/responses/{id}         forget it
 //	GET    /v1/models                 list the two deep-research models
+//	GET    /v1/models/{id}            one model, with its shutdown_date (models.go)
 //
 // When Options.APIKey (or SetAPIKey) is set, every request without
 // "Authorization: Bearer <key>" gets 401 invalid_api_key; that check comes
@@ -41,6 +42,7 @@
 //	                     rate_limit_exceeded with Retry-After: 1; later ones succeed
 //	[[fake:quota]]       create answers 429 insufficient_quota (always)
 //	[[fake:badrequest]]  create answers 400 invalid_request_error with a message
+//	[[fake:model-gone]]  create answers 404 model_not_found (as for Options.GoneModels)
 //	[[fake:get500]]      odd-numbered GETs (1st, 3rd, ...) answer 500; even ones work
 //	[[fake:getdrop]]     the first GET drops the connection in the middle of its answer
 //	[[fake:gone]]        GETs after the first in_progress GET answer 404
@@ -78,8 +80,10 @@ package fakeopenai
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"time"
 )
@@ -99,6 +103,12 @@ type Options struct {
 	// digits), so two fakes in one test (OpenAI and Azure) never make the
 	// same id.
 	IDPrefix string
+	// ShutdownDates are the models' shutdown_date (YYYY-MM-DD) that GET
+	// /v1/models/{id} answers (null for a model not listed); GoneModels
+	// are models it no longer has: creates for them answer 404
+	// model_not_found (see models.go).
+	ShutdownDates map[string]string
+	GoneModels    []string
 }
 
 // Server is a fake Responses API. Create it with New or NewHandler.
@@ -123,6 +133,9 @@ type Server struct {
 	order       []*response // every response created, plain ones included, in order
 
 	helperCreates int
+	shutdown      map[string]string // model id -> shutdown_date
+	gone          []string          // models that answer model_not_found
+	modelGets     map[string]int    // model id -> GET /v1/models/{id}
 }
 
 // New starts a fake server listening on a loopback port. Call Close to stop it.
@@ -145,7 +158,11 @@ func NewHandler(o Options) *Server {
 		createsFor:  map[string]int{},
 		gets:        map[string]int{},
 		rateLimited: map[string]bool{},
+		shutdown:    map[string]string{},
+		gone:        slices.Clone(o.GoneModels),
+		modelGets:   map[string]int{},
 	}
+	maps.Copy(s.shutdown, o.ShutdownDates)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -164,6 +181,7 @@ func NewHandler(o Options) *Server {
 	mux.HandleFunc("POST "+s.prefix+"/responses/{id}/cancel", s.cancel)
 	mux.HandleFunc("DELETE "+s.prefix+"/responses/{id}", s.delete)
 	mux.HandleFunc("GET "+s.prefix+"/models", s.models)
+	mux.HandleFunc("GET "+s.prefix+"/models/{id}", s.model)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "invalid_request_error", "", "",
 			fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path))

@@ -68,6 +68,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 
 	switch {
+	case s.modelGone(body.Model, m):
+		writeModelNotFound(w, body.Model)
+		return
 	case m.quota:
 		writeError(w, http.StatusTooManyRequests, "insufficient_quota", "", "insufficient_quota",
 			"You exceeded your current quota, please check your plan and billing details.")

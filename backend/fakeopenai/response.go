@@ -17,6 +17,7 @@ type marks struct {
 	get500, getDrop, gone            bool
 	hostile, unicode, slow           bool
 	still, cancelUsageLate, long     bool
+	modelGone                        bool
 	size                             string // "bytes-N" of a [[fake:bytes-N]] marker, or ""
 }
 
@@ -29,7 +30,7 @@ func parseMarkers(prompt string) marks {
 		get500: has["get500"], getDrop: has["getdrop"], gone: has["gone"],
 		hostile: has["hostile"], unicode: has["unicode"], slow: has["slow"],
 		still: has["still"], cancelUsageLate: has["cancel-usage-late"], long: has["long"],
-		size: sizeMarker(has),
+		size: sizeMarker(has), modelGone: has["model-gone"],
 	}
 }
 

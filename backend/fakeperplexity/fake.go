@@ -1,23 +1,36 @@
-// Package fakeperplexity is an in-process fake of Perplexity's async Sonar
-// Deep Research API, for tests and demos. It speaks the real wire format:
-// async request objects with upper-case statuses, a chat completion whose
-// content starts with a <think> block and cites sources with [n] markers,
-// citations and search_results lists, and usage with its cost in USD.
+// Package fakeperplexity is an in-process fake of Perplexity's two
+// deep-research APIs, for tests and demos, in their real wire formats:
+//
+//   - the Agent API in background mode: response objects with lower-case
+//     statuses (queued, in_progress, completed, failed, cancelled,
+//     requires_action), a search_results output item and a message whose
+//     output_text parts carry url_citation annotations with CHARACTER
+//     offsets, and usage with its cost in USD (usage.cost.total_cost);
+//   - the async Sonar API: async request objects with upper-case statuses,
+//     a chat completion whose content starts with a <think> block and cites
+//     sources with [n] markers, citations and search_results lists, and
+//     usage with its cost in USD.
 //
 // Routes (relative to URL(), which a client uses as PERPLEXITY_BASE_URL):
 //
+//	POST /v1/agent (alias /v1/responses) create a response ({preset | model, input, background: true, previous_response_id})
+//	GET  /v1/responses/{id} (alias /v1/agent/{id}) poll it
 //	POST /async/chat/completions        create ({"request": {model, messages}, "idempotency_key"})
 //	GET  /async/chat/completions/{id}   poll it
-//	GET  /async/chat/completions        list requests (what a key check reads)
+//	GET  /async/chat/completions        list requests
 //
-// There is no cancel endpoint, as at Perplexity. A create repeating an
+// RetireAsync makes every async route answer 404 or 410, as when
+// Perplexity retires that API. The Agent API takes no idempotency key: a
+// create fault hits the first create of a prompt. There is no cancel
+// endpoint, as at Perplexity. A create repeating an
 // idempotency_key already seen answers the request made the first time and
 // creates nothing. When Options.APIKey is set, a request without
 // "Authorization: Bearer <key>" gets 401 before anything else.
 //
-// Lifecycle: a create answers status CREATED. Each successful GET advances
-// one step: GETs 1 .. StepsToFinish-1 answer IN_PROGRESS, GET number
-// StepsToFinish answers COMPLETED with the report (or FAILED). End(id)
+// Lifecycle: a create answers status CREATED (queued). Each successful GET
+// advances one step: GETs 1 .. StepsToFinish-1 answer IN_PROGRESS
+// (in_progress), GET number StepsToFinish answers COMPLETED with the
+// report (or FAILED; on the Agent API also cancelled or requires_action). End(id)
 // ends a request at once, as a run ends on its own while nobody polls
 // (nobody can stop it: there is no cancel). Runs lists every request made
 // and what each bills; SetAPIKey revokes the key clients hold.
@@ -33,8 +46,11 @@
 //	[[fake:ratelimit]]        answers 429 with Retry-After: 1
 //	[[fake:quota]]            every create answers 402: out of credits
 //	[[fake:badrequest]]       every create answers 400
-//	[[fake:fail]]             terminal FAILED with an error_message
+//	[[fake:fail]]             terminal FAILED with an error_message (Agent API: failed with an error)
 //	[[fake:empty]]            COMPLETED with empty content
+//	[[fake:length]]           async: COMPLETED, the completion cut at its length limit (finish_reason "length")
+//	[[fake:cancelled]]        Agent API: cancelled at Perplexity, a partial report and its usage
+//	[[fake:requires-action]]  Agent API: requires_action, a question as the text
 //	[[fake:get500]]           odd-numbered GETs answer 500
 //	[[fake:get429]]           the first GET answers 429 with Retry-After: 2
 //	[[fake:getdrop]]          the first GET drops the connection mid-answer
@@ -85,6 +101,9 @@ type Server struct {
 	creates  int
 	bodies   []json.RawMessage
 	gets     map[string]int
+
+	runs         map[string]*agentRun // Agent API responses by id
+	asyncRetired int                  // RetireAsync's status (0: the async API answers)
 }
 
 // New starts a fake server on a loopback port. Call Close to stop it.
@@ -98,7 +117,7 @@ func New(o Options) *Server {
 // yourself. URL returns "" for such a server.
 func NewHandler(o Options) *Server {
 	s := &Server{now: o.Now, steps: o.StepsToFinish, apiKey: o.APIKey, requests: map[string]*request{},
-		byKey: map[string]string{}, faulted: map[string]bool{}, gets: map[string]int{}}
+		byKey: map[string]string{}, faulted: map[string]bool{}, gets: map[string]int{}, runs: map[string]*agentRun{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -109,10 +128,14 @@ func NewHandler(o Options) *Server {
 	mux.HandleFunc("POST /async/chat/completions", s.create)
 	mux.HandleFunc("GET /async/chat/completions/{id}", s.get)
 	mux.HandleFunc("GET /async/chat/completions", s.list)
+	mux.HandleFunc("POST /v1/agent", s.agentCreate)
+	mux.HandleFunc("POST /v1/responses", s.agentCreate)
+	mux.HandleFunc("GET /v1/responses/{id}", s.agentGet)
+	mux.HandleFunc("GET /v1/agent/{id}", s.agentGet)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("Not Found: %s %s", r.Method, r.URL.Path))
 	})
-	s.handler = s.authenticate(mux)
+	s.handler = s.authenticate(s.retiredAsync(mux))
 	return s
 }
 

@@ -126,24 +126,9 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.getCalls++
-	n, m := req.getCalls, req.marks
-	switch {
-	case m["getdrop"] && n == 1:
+	if f := getFault(req.marks, req.getCalls, req.polls); f != "" {
 		s.mu.Unlock()
-		fakehttp.Drop(w, `{"id":"`+id+`","status":"IN_PROG`)
-		return
-	case m["get500"] && n%2 == 1:
-		s.mu.Unlock()
-		writeError(w, http.StatusInternalServerError, "internal_error", "Internal server error.")
-		return
-	case m["get429"] && n == 1:
-		s.mu.Unlock()
-		w.Header().Set("Retry-After", "2")
-		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "Rate limit exceeded.")
-		return
-	case m["gone"] && req.polls >= 1:
-		s.mu.Unlock()
-		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("Async request %s not found.", id))
+		writeFault(w, f, `{"id":"`+id+`","status":"IN_PROG`, fmt.Sprintf("Async request %s not found.", id))
 		return
 	}
 	req.advance(s.now)
@@ -165,4 +150,36 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	fakehttp.WriteJSON(w, http.StatusOK, map[string]any{"requests": items, "next_token": nil})
+}
+
+// getFault is the fault the markers m choose for GET number n of a run
+// that has served polls successful GETs ("" : none).
+func getFault(m map[string]bool, n, polls int) string {
+	switch {
+	case m["getdrop"] && n == 1:
+		return "getdrop"
+	case m["get500"] && n%2 == 1:
+		return "get500"
+	case m["get429"] && n == 1:
+		return "get429"
+	case m["gone"] && polls >= 1:
+		return "gone"
+	}
+	return ""
+}
+
+// writeFault answers fault f: a dropped connection after partial, a 500,
+// a 429, or a 404 saying notFound.
+func writeFault(w http.ResponseWriter, f, partial, notFound string) {
+	switch f {
+	case "getdrop":
+		fakehttp.Drop(w, partial)
+	case "get500":
+		writeError(w, http.StatusInternalServerError, "internal_error", "Internal server error.")
+	case "get429":
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "Rate limit exceeded.")
+	default:
+		writeError(w, http.StatusNotFound, "not_found", notFound)
+	}
 }

@@ -98,13 +98,17 @@ func (r *request) completion() map[string]any {
 			}
 		}
 	}
-	content := b.String()
+	content, finish := b.String(), "stop"
+	if r.marks["length"] { // cut at the length limit, mid-sentence
+		runes := []rune(content)
+		content, finish = string(runes[:len(runes)*2/3]), "length"
+	}
 	prompt, completion, reasoning, citation := 40+utf8.RuneCountInString(r.prompt), 3000, 60000, 9000
 	searches := 20
 	in, out, reas, cit, search := float64(prompt)*2/1e6, float64(completion)*8/1e6, float64(reasoning)*3/1e6, float64(citation)*2/1e6, float64(searches)*5/1000
 	return map[string]any{
 		"id": r.id, "model": "sonar-deep-research", "created": r.created.Unix(), "object": "chat.completion",
-		"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
+		"choices": []any{map[string]any{"index": 0, "finish_reason": finish,
 			"message": map[string]any{"role": "assistant", "content": content}}},
 		"citations":      nonNil(urls),
 		"search_results": results,

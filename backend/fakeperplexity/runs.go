@@ -15,8 +15,9 @@ func (s *Server) SetAPIKey(k string) {
 	s.apiKey = k
 }
 
-// Runs lists every request created, in creation order, with its
-// idempotency key as Run.Tag and what it bills: the usage and cost its
+// Runs lists every request and Agent API response created, in creation
+// order, an async request with its idempotency key as Run.Tag (an Agent
+// API response has none) and what it bills: the usage and cost its
 // answer reports now (a running request bills nothing yet), citation
 // tokens as input and reasoning tokens as output.
 func (s *Server) Runs() []fakehttp.Run {
@@ -28,6 +29,11 @@ func (s *Server) Runs() []fakehttp.Run {
 	}
 	var out []fakehttp.Run
 	for i := 1; i <= s.seq; i++ {
+		if run, ok := s.runs[fmt.Sprintf("resp_fake%06d", i)]; ok { // Agent API: no key to tag it with
+			out = append(out, fakehttp.Run{ID: run.id, Prompt: run.prompt, Status: run.status,
+				Ended: run.terminal(), Billed: agentBill(run.render())})
+			continue
+		}
 		req, ok := s.requests[fmt.Sprintf("req_fake%06d", i)]
 		if !ok {
 			continue
@@ -36,6 +42,31 @@ func (s *Server) Runs() []fakehttp.Run {
 			Ended: req.terminal(), Billed: billOf(req.render())})
 	}
 	return out
+}
+
+// agentBill reads what a rendered Agent API response bills.
+func agentBill(rendered map[string]any) fakehttp.Usage {
+	raw, err := json.Marshal(rendered)
+	if err != nil {
+		return fakehttp.Usage{}
+	}
+	var w struct {
+		Usage *struct {
+			Input  int64 `json:"input_tokens"`
+			Output int64 `json:"output_tokens"`
+			Cost   struct {
+				Total float64 `json:"total_cost"`
+			} `json:"cost"`
+			Tools map[string]struct {
+				Invocation int64 `json:"invocation"`
+			} `json:"tool_calls_details"`
+		} `json:"usage"`
+	}
+	if json.Unmarshal(raw, &w) != nil || w.Usage == nil {
+		return fakehttp.Usage{}
+	}
+	u := w.Usage
+	return fakehttp.Usage{InputTokens: u.Input, OutputTokens: u.Output, WebSearchCalls: u.Tools["web_search"].Invocation, CostUSD: u.Cost.Total}
 }
 
 // End ends request id at the provider now, as a real run ends on its own
@@ -48,6 +79,10 @@ func (s *Server) End(id string) {
 	if req, ok := s.requests[id]; ok && !req.terminal() {
 		req.steps = req.polls + 1
 		req.advance(s.now)
+	}
+	if run, ok := s.runs[id]; ok && !run.terminal() {
+		run.steps = run.polls + 1
+		run.advance(s.now)
 	}
 }
 

@@ -258,6 +258,14 @@ type Job struct {
 	// when it is tried next ("" otherwise). Derived like Actions.
 	Waiting string `json:"waiting"`
 
+	// ProviderDisplay and ModelDisplay are the provider's and the model's
+	// display names (the provider's spec, the model catalogue; an Azure
+	// deployment also names the model it stands for), so a face tells an
+	// Azure run from an OpenAI one without a copy of either. Derived like
+	// Actions.
+	ProviderDisplay string `json:"provider_display"`
+	ModelDisplay    string `json:"model_display"`
+
 	// Actions are what the user can do with the job now (see ActionsFor).
 	// They are derived, never stored: the research service fills them in
 	// every job it hands to a face or an event.

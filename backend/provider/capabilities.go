@@ -3,8 +3,8 @@ package provider
 import "github.com/deepr-desktop/deepr/backend/job"
 
 // Capabilities says which request options a provider honours and what it
-// can do with a run once sent. It is data: the engine fills it per provider
-// (a model catalogue may later fill it per model), the service validates a
+// can do with a run once sent. It is data, per model, from the model
+// catalogue (backend/catalog); the service validates a
 // request and estimates its cost with it, and the faces show only the
 // controls it honours. Its zero value honours nothing and assumes every
 // tool is used, the dearest reading of an unknown provider.
@@ -17,6 +17,10 @@ type Capabilities struct {
 	// run (OpenAI's max_tool_calls). False: the provider decides how many
 	// calls a run makes, so a limit would not lower the cost.
 	MaxToolCalls bool `json:"max_tool_calls"`
+	// CostCap is true when a job may carry a cost cap of its own
+	// (max_cost_usd): a run whose high estimate passes it is refused
+	// before it is sent. False: no cap is offered or accepted.
+	CostCap bool `json:"cost_cap"`
 	// Cancel is false when the provider has no cancel call: a cancel is
 	// then local only, and the provider may still finish and bill.
 	Cancel bool `json:"cancel"`

@@ -87,6 +87,23 @@ type Snapshot struct {
 	// (Azure reports the model behind a deployment name); "" when not
 	// reported. Useful for pricing a deployment whose name is not a model.
 	Model string
+	// ProviderStatus is the provider's own status word when Status maps
+	// it onto one of the Status* constants (Gemini's budget_exceeded is
+	// StatusIncomplete); "" when Status is the provider's word itself.
+	ProviderStatus string
+	// Untagged is true when the provider keeps the job-id tag of every
+	// create and this run carries none (a Gemini interaction without a
+	// deepr_job_id label): no Deepr job created it, so none may adopt it.
+	Untagged bool
+}
+
+// KeptStatus is what a job records as its provider_status: the
+// provider's own word for its status.
+func (s Snapshot) KeptStatus() string {
+	if s.ProviderStatus != "" {
+		return s.ProviderStatus
+	}
+	return s.Status
 }
 
 // Kind classifies a failed provider call by what the caller may safely do next.

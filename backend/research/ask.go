@@ -67,7 +67,7 @@ func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
 		return AskResult{}, err
 	}
 	answer := store.Question{ID: res.id, JobID: j.ID, Question: q, Answer: strings.TrimSpace(res.answer.Text),
-		Provider: helperProvider, Model: res.model, Usage: res.answer.Usage, CostUSD: res.costUSD}
+		Provider: res.provider, Model: res.model, Usage: res.answer.Usage, CostUSD: res.costUSD}
 	var saved store.Question
 	recorded, err := s.settleHelper(ctx, helperCost(store.KindAsk, j.ID, title, res), func(ctx context.Context) error {
 		var err error

@@ -84,7 +84,7 @@ func (s *Service) Cancel(ctx context.Context, id string) (CancelResult, error) {
 // the warning the user must hear ("" when the provider stopped the run).
 func (s *Service) stopAtProvider(ctx context.Context, j job.Job) (job.Job, string) {
 	name := s.displayName(j.Provider)
-	if !s.canCancel(j.Provider) {
+	if !s.canCancel(j) {
 		return j, cannotStop(name)
 	}
 	p := s.provider(j.Provider)
@@ -147,11 +147,13 @@ func (s *Service) cancelHere(ctx context.Context, j job.Job) job.Job {
 // errUnchanged makes an update write nothing: the job changed meanwhile.
 var errUnchanged = errors.New("job changed meanwhile")
 
-// canCancel reports whether a provider can stop a run (an unknown one is
-// assumed to).
-func (s *Service) canCancel(name string) bool {
-	sp, ok := s.spec(name)
-	return !ok || sp.Caps.Cancel
+// canCancel reports whether the provider can stop j's run: what its model
+// honours (an unknown provider is assumed to).
+func (s *Service) canCancel(j job.Job) bool {
+	if _, ok := s.spec(j.Provider); !ok {
+		return true
+	}
+	return capsOf(s.Config(), j.Provider, j.Model).Cancel
 }
 
 // cannotStop is the honest warning about a provider without a cancel call.
@@ -169,7 +171,7 @@ func (s *Service) cancelPrompt(j job.Job) string {
 	switch {
 	case j.Status == job.Queued:
 		return fmt.Sprintf("It has not been sent to %s yet: it leaves the queue and nothing is billed.", name)
-	case !s.canCancel(j.Provider):
+	case !s.canCancel(j):
 		return cannotStop(name) + " Deepr notes that you asked, and the report arrives when the run ends."
 	}
 	return fmt.Sprintf("%s is asked to stop the run. What it used until then is billed, and Deepr records that cost; "+
@@ -183,7 +185,7 @@ func (s *Service) cancelNote(j job.Job) string {
 		return ""
 	}
 	name := s.displayName(j.Provider)
-	stoppable := s.canCancel(j.Provider)
+	stoppable := s.canCancel(j)
 	switch {
 	case j.Status == job.Running && !stoppable:
 		return "Cancel requested. " + cannotStop(name)

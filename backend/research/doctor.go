@@ -90,6 +90,7 @@ func (s *Service) Doctor(ctx context.Context, notifications string) DoctorReport
 
 	r.Checks = append(r.Checks, s.folderCheck(ctx))
 	r.Checks = append(r.Checks, s.keyChecks(ctx)...)
+	r.Checks = append(r.Checks, s.modelsCheck(ctx, cfg))
 
 	l, err := s.Lease(ctx)
 	switch {

@@ -41,12 +41,22 @@ func (s *Service) followUpParent(ctx context.Context, id string) (job.Job, error
 	return p, nil
 }
 
-// contextMode is how a follow-up on provider prov carries its parent's
-// context: the parent's stored response when the same provider ran it and
-// can continue it, its report otherwise.
-func (s *Service) contextMode(ctx context.Context, parentID, prov string) string {
+// contextMode is how a follow-up on provider prov's model carries its
+// parent's context: the parent's stored response when the same provider
+// ran it on the same API and the model can continue it, its report
+// otherwise.
+func (s *Service) contextMode(ctx context.Context, parentID, prov, model string) string {
 	p, err := s.st.GetJob(ctx, parentID)
-	if sp, ok := s.spec(prov); err == nil && ok && sp.Caps.Continue && p.Provider == prov && p.ProviderJobID != "" {
+	if err != nil || p.Provider != prov || p.ProviderJobID == "" {
+		return job.ContextReport
+	}
+	if _, ok := s.spec(prov); !ok {
+		return job.ContextReport
+	}
+	cfg := s.Config()
+	child, ok1 := catalogModel(cfg, prov, model)
+	parent, ok2 := catalogModel(cfg, prov, p.Model)
+	if ok1 && ok2 && child.Honours.Continue && child.API == parent.API {
 		return job.ContextPrevious
 	}
 	return job.ContextReport

@@ -87,15 +87,10 @@ func newFleet(t *testing.T, env map[string]string, keyed ...string) *fleet {
 	for _, s := range fleetSpecs {
 		p := &scripted{}
 		f.provs[s.name] = p
-		model := s.name + "-deep-research"
 		specs = append(specs, research.ProviderSpec{
 			Name: s.name, Display: s.display, KeyVariable: s.variable, SecretName: s.name + "_api_key",
-			KeyHelp: s.name + ".example/keys", Caps: provider.Capabilities{WebSearch: provider.ToolOptional,
-				CodeInterpreter: provider.ToolOptional, MaxToolCalls: true, Cancel: true},
-			Models: func(config.Config) []research.ModelInfo {
-				return []research.ModelInfo{{ID: model, Provider: s.name, Label: model}}
-			},
-			New: func(config.Config, string) research.Provider { return p },
+			KeyHelp: s.name + ".example/keys",
+			New:     func(config.Config, string) research.Provider { return p },
 		})
 	}
 	for _, name := range keyed {

@@ -4,24 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
-// Helper is the cheap helper model (DEEPR_HELPER_MODEL) as the service
-// uses it: one plain request, answered at once. The OpenAI provider
-// (backend/provider/openai) satisfies it.
+// Helper is the cheap helper model as the service uses it: one plain
+// request, answered at once. The OpenAI provider (OpenAI and Azure,
+// backend/provider/openai) and the Gemini provider satisfy it; which one
+// runs it is DEEPR_HELPER_PROVIDER (see helperTarget).
 type Helper interface {
 	Help(ctx context.Context, r provider.HelperRequest) (provider.HelperAnswer, error)
 }
-
-// helperProvider is the provider the helper model runs on.
-const helperProvider = "openai"
 
 // helperCall is one use of the helper model: what it is for (a
 // store.Kind*), the job it is about, what the spend view lists, and the
@@ -34,28 +30,11 @@ type helperCall struct {
 // helperResult is a helper call's answer and what it cost; id is the
 // call's own id (its reservation, then its attempt row).
 type helperResult struct {
-	id      string
-	answer  provider.HelperAnswer
-	model   string
-	costUSD float64
-}
-
-// helperModel returns the helper model and its prices, or an ErrInvalid
-// (field helper_model) when no price is known for it: an unknown model
-// is never sent.
-func (s *Service) helperModel() (string, cost.Prices, error) {
-	cfg := s.Config()
-	model := strings.TrimSpace(cfg.HelperModel)
-	if model == "" {
-		model = config.DefaultHelperModel
-	}
-	p, ok := cfg.PriceTable().Lookup(helperProvider, model)
-	if !ok {
-		return "", cost.Prices{}, invalid("helper_model",
-			"no price is known for the helper model %q (DEEPR_HELPER_MODEL), so its cost cannot be counted: use %s or add its price to %s; nothing was sent",
-			model, config.DefaultHelperModel, cost.PricesSetting)
-	}
-	return model, p, nil
+	id       string
+	answer   provider.HelperAnswer
+	provider string // the provider it ran on (see helperTarget)
+	model    string
+	costUSD  float64
 }
 
 // helperEstimate is the most a helper call can cost: its whole input at
@@ -77,25 +56,18 @@ func helperEstimate(p cost.Prices, r provider.HelperRequest) cost.Range {
 // A helper that cannot be used or fails is an *Error (ErrInvalid,
 // ErrOverBudget, ErrProvider); nothing is billed for a refused call.
 func (s *Service) callHelper(ctx context.Context, c helperCall) (helperResult, error) {
-	model, prices, err := s.helperModel()
+	t, err := s.helperTarget()
 	if err != nil {
 		return helperResult{}, err
 	}
+	model, prices := t.model, t.prices
 	c.req.Model = model
-	if !s.hasKey(helperProvider) {
-		return helperResult{}, &Error{Kind: ErrProvider, Field: "key",
-			Msg: "the helper model runs on OpenAI and no OpenAI API key is set: set OPENAI_API_KEY or save a key in Settings; nothing was sent"}
-	}
-	h, ok := s.provider(helperProvider).(Helper)
-	if !ok {
-		return helperResult{}, &Error{Kind: ErrProvider, Msg: "the helper model is not available in this process; nothing was sent"}
-	}
-	r, err := s.st.ReserveHelper(ctx, store.HelperReservation{Kind: c.kind, About: c.about, Provider: helperProvider, Model: model, Title: c.title},
+	r, err := s.st.ReserveHelper(ctx, store.HelperReservation{Kind: c.kind, About: c.about, Provider: t.provider, Model: model, Title: c.title},
 		store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: s.Config().MonthlyBudgetUSD}, Estimate: helperEstimate(prices, c.req), Prices: prices})
 	if err != nil {
 		return helperResult{}, overBudget(err)
 	}
-	ans, err := h.Help(ctx, c.req)
+	ans, err := t.helper.Help(ctx, c.req)
 	if err != nil {
 		s.log.WithError(err).WithField("kind", c.kind).Warn("the helper model failed")
 		if provider.KindOf(err) == provider.KindAmbiguous {
@@ -112,7 +84,7 @@ func (s *Service) callHelper(ctx context.Context, c helperCall) (helperResult, e
 		return helperResult{}, &Error{Kind: ErrProvider, JobID: c.about, Err: err,
 			Msg: "the helper model (" + model + ") did not answer: " + userMessage(err)}
 	}
-	return helperResult{id: r.ID, answer: ans, model: model, costUSD: cost.Cost(prices, ans.Usage)}, nil
+	return helperResult{id: r.ID, answer: ans, provider: t.provider, model: model, costUSD: cost.Cost(prices, ans.Usage)}, nil
 }
 
 // Settling a paid helper call: each write is tried settleTries times,
@@ -173,7 +145,7 @@ func (s *Service) retrySettle(ctx context.Context, write func(context.Context) e
 
 // helperCost is the attempt row of an answered helper call.
 func helperCost(kind, about, title string, res helperResult) store.HelperCall {
-	return store.HelperCall{ID: res.id, Kind: kind, About: about, Provider: helperProvider, Model: res.model,
+	return store.HelperCall{ID: res.id, Kind: kind, About: about, Provider: res.provider, Model: res.model,
 		Title: title, Usage: res.answer.Usage, CostUSD: res.costUSD}
 }
 

@@ -147,11 +147,6 @@ type unit struct {
 	dirs    paths.Dirs
 }
 
-var testModels = []research.ModelInfo{
-	{ID: "o3-deep-research", Provider: "openai", Label: "o3"},
-	{ID: "o4-mini-deep-research", Provider: "openai", Label: "o4-mini"},
-}
-
 // base is what every unit-test service starts from: fresh data and config
 // folders, the configuration loaded from an injected environment (the
 // folders, then defaults, then env on top; reloaded on every settings
@@ -216,9 +211,7 @@ func startUnit(t *testing.T, b base, sec *fakeSecrets) *unit {
 		Store: st, Dirs: dirs, Config: cfg, Reload: load, Secrets: u.secrets,
 		Providers: []research.ProviderSpec{{
 			Name: "openai", Display: "OpenAI", KeyVariable: "OPENAI_API_KEY", SecretName: secrets.OpenAIAPIKey,
-			KeyHelp: "platform.openai.com/api-keys", Caps: provider.Capabilities{WebSearch: provider.ToolOptional,
-				CodeInterpreter: provider.ToolOptional, MaxToolCalls: true, Cancel: true},
-			Models: func(config.Config) []research.ModelInfo { return testModels },
+			KeyHelp: "platform.openai.com/api-keys",
 			New: func(_ config.Config, key string) research.Provider {
 				u.prov.mu.Lock()
 				u.prov.keys = append(u.prov.keys, key)

@@ -26,7 +26,7 @@ type fourUnit struct {
 // models of each provider that the tests use (Azure: its default deployment).
 var fourModels = map[string]string{
 	"openai": "o3-deep-research", "azure": "o3-deep-research",
-	"gemini": "deep-research-preview-04-2026", "perplexity": "sonar-deep-research",
+	"gemini": "deep-research-preview-04-2026", "perplexity": "deep-research",
 }
 
 func newFourUnit(t *testing.T, env map[string]string) *fourUnit {
@@ -222,17 +222,20 @@ func TestEstimateUsesComparableHistoryOnly(t *testing.T) {
 
 // TestProvidersSayWhatTheyHonour: each provider tells the faces which
 // options it honours (the form shows only those controls), from the
-// engine's specs: OpenAI and Azure every option, Gemini and Perplexity
-// none (they always search and decide their own tool calls); and whether
-// a run can be cancelled there and continued by a follow-up.
+// engine's specs and the catalogue (their default models): OpenAI and
+// Azure every option, Gemini and Perplexity only a cost cap (they always
+// search and decide their own tool calls); and whether a run can be
+// cancelled there and continued by a follow-up.
 func TestProvidersSayWhatTheyHonour(t *testing.T) {
 	u := newFourUnit(t, nil)
 	responses := provider.Capabilities{WebSearch: provider.ToolOptional, CodeInterpreter: provider.ToolOptional,
-		MaxToolCalls: true, Cancel: true, Continue: true}
+		MaxToolCalls: true, CostCap: true, Cancel: true, Continue: true}
 	want := map[string]provider.Capabilities{
 		"openai": responses, "azure": responses,
-		"gemini":     {WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever, Cancel: true, Continue: true},
-		"perplexity": {WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever},
+		"gemini": {WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever, CostCap: true, Cancel: true, Continue: true},
+		// Perplexity's default preset runs on the Agent API, which continues a
+		// stored response (previous_response_id).
+		"perplexity": {WebSearch: provider.ToolAlways, CodeInterpreter: provider.ToolNever, CostCap: true, Continue: true},
 	}
 	ps := u.svc.Providers()
 	if len(ps) != len(want) {

@@ -131,7 +131,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 	}
 	parentContext := ""
 	if in.ParentID != "" {
-		parentContext = s.contextMode(ctx, in.ParentID, prov)
+		parentContext = s.contextMode(ctx, in.ParentID, prov, in.Model)
 	}
 	j, err := s.st.CreateJobWithinBudget(ctx, job.Job{
 		Status:        job.Queued,
@@ -151,7 +151,25 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 	}
 	j = s.emitJob(ctx, j)
 	s.worker.Wake(j.ID)
+	s.replaceHeld(ctx, in.EditedFrom)
 	return SubmitResult{Job: j, Notes: s.waitNotes(ctx, j)}, nil
+}
+
+// replaceHeld cancels the job an edit was made from when it is queued and
+// held on a retired model: the edit replaces it ("Edit and resubmit"), and
+// it was never sent, so cancelling it costs nothing and frees what it
+// reserved of the budget.
+func (s *Service) replaceHeld(ctx context.Context, id string) {
+	if id == "" {
+		return
+	}
+	src, err := s.st.GetJob(ctx, id)
+	if err != nil || src.Status != job.Queued || s.holdReason(src) == "" {
+		return
+	}
+	if _, err := s.Cancel(ctx, src.ID); err != nil {
+		s.log.WithError(err).WithField("job", src.ID).Warn("could not cancel the held job an edit replaces")
+	}
 }
 
 // waitNotes says why a queued job may not start soon.
@@ -234,14 +252,17 @@ func (s *Service) get(ctx context.Context, id string) (job.Job, error) {
 	return j, err
 }
 
-// withActions fills j.Actions (and Waiting) from the state table and
+// withActions fills j.Actions (and Waiting, and the display names) from the state table and
 // whether a report text is saved.
 func (s *Service) withActions(ctx context.Context, j job.Job) job.Job {
 	out, err := s.withActionsAll(ctx, []job.Job{j})
 	if err != nil || len(out) != 1 {
 		j.Actions = job.ActionsOf(j, j.Status == job.Completed)
+		if _, retired := retiredModel(s.Config(), j.Provider, j.Model); retired {
+			j.Actions = withoutResubmit(j.Actions)
+		}
 		j.CancelPrompt, j.CancelNote = s.cancelPrompt(j), s.cancelNote(j)
-		return j
+		return s.withNames(s.Config(), j)
 	}
 	return out[0]
 }
@@ -263,12 +284,16 @@ func (s *Service) withActionsAll(ctx context.Context, jobs []job.Job) ([]job.Job
 		}
 	}
 	w := s.newWaits(ctx)
+	cfg := s.Config()
 	out := make([]job.Job, len(jobs))
 	for i, j := range jobs {
 		j.Actions = job.ActionsOf(j, j.Status == job.Completed || has[j.ID])
+		if _, retired := retiredModel(cfg, j.Provider, j.Model); retired {
+			j.Actions = withoutResubmit(j.Actions)
+		}
 		j.CancelPrompt, j.CancelNote = s.cancelPrompt(j), s.cancelNote(j)
 		j.Waiting = w.reason(j)
-		out[i] = j
+		out[i] = s.withNames(cfg, j)
 	}
 	return out, nil
 }

@@ -82,7 +82,7 @@ func (s *Service) Resubmit(ctx context.Context, id string) (job.Job, error) {
 		c.PollErrors = 0
 		c.NextPollAt = s.now()
 		if c.ParentContext == job.ContextFallback { // try the stored response again
-			c.ParentContext = s.contextMode(ctx, c.ParentID, c.Provider)
+			c.ParentContext = s.contextMode(ctx, c.ParentID, c.Provider, c.Model)
 		}
 		return nil
 	})
@@ -147,7 +147,8 @@ type AdoptRequest struct {
 
 // Adopt tracks a paid run whose create call got no answer: the response is
 // fetched first, and refused when it does not exist, names another job in
-// its metadata, or is already tracked. The job goes unconfirmed -> running.
+// its metadata (Gemini: its deepr_job_id label), carries no label where the
+// provider labels every run (Gemini), or is already tracked. The job goes unconfirmed -> running.
 func (s *Service) Adopt(ctx context.Context, r AdoptRequest) (job.Job, error) {
 	j, err := s.get(ctx, r.ID)
 	if err != nil {
@@ -170,7 +171,7 @@ func (s *Service) Adopt(ctx context.Context, r AdoptRequest) (job.Job, error) {
 		return job.Job{}, &Error{Kind: ErrProvider, JobID: j.ID, Msg: fmt.Sprintf("%s is not configured in this process", s.displayName(j.Provider))}
 	}
 	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	snap, err := p.Fetch(fctx, rid)
+	snap, err := worker.FetchAs(fctx, p, j.Model, rid)
 	cancel()
 	if err != nil {
 		if provider.KindOf(err) == provider.KindNotFound {
@@ -182,7 +183,11 @@ func (s *Service) Adopt(ctx context.Context, r AdoptRequest) (job.Job, error) {
 	if snap.JobID != "" && snap.JobID != j.ID {
 		return job.Job{}, invalid("response_id", "response %s was created for another job (%s), not for %s", rid, snap.JobID, j.ID)
 	}
-	return s.adopt(ctx, j.ID, rid, snap.Status)
+	if snap.Untagged {
+		return job.Job{}, invalid("response_id", "%s run %s has no deepr_job_id label, so Deepr did not create it for job %s: "+
+			"check the id, or resubmit or dismiss the job", s.displayName(j.Provider), rid, j.ID)
+	}
+	return s.adopt(ctx, j.ID, rid, snap.KeptStatus())
 }
 
 // adopt moves an unconfirmed job to running with its provider id.

@@ -4,65 +4,73 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/provider"
 )
 
 // ProviderSpec describes one deep-research provider to the service: how to
-// find its key, which models it offers and how to build it. engine.Open
-// passes one per provider; everything provider-specific the service needs
-// is here, so a new provider is one more spec.
+// find its key, which of the catalogue's models it can send and how to
+// build it. engine.Open passes one per provider; everything
+// provider-specific the service needs is here or in the model catalogue
+// (backend/catalog: models, prices, options honoured, lifecycle), so a new
+// provider is one more spec and its catalogue entries.
 type ProviderSpec struct {
 	Name        string // "openai", "gemini", "perplexity", "azure": what a job records
 	Display     string // "OpenAI", ...
 	KeyVariable string // the environment variable of its key, e.g. OPENAI_API_KEY
 	SecretName  string // the name its key is saved under (keychain or 0600 file)
 	KeyHelp     string // where a user gets a key
-	// Caps says which request options it honours (web search, code
-	// interpreter, the tool-call limit), whether a run can be cancelled at
-	// the provider and whether a follow-up continues the parent's run.
-	// Validation, the estimate and the faces' controls all read it.
-	Caps provider.Capabilities
-	// Models lists its models (the first is its default) under cfg.
-	Models func(cfg config.Config) []ModelInfo
-	// Accepts reports whether model names one of its models (nil: one of
-	// Models). Azure accepts any valid deployment name.
+	// EndpointVariable is the setting of the endpoint it needs ("" : none;
+	// Azure: AZURE_OPENAI_ENDPOINT), shown on its Settings card.
+	EndpointVariable string
+	// APIs are the provider APIs its client speaks: catalogue models on
+	// another API are not offered or accepted. nil: every API.
+	APIs []catalog.API
+	// Deployment, for a provider whose model names are the user's own
+	// (Azure), is the one it offers under cfg ("" : the catalogue's
+	// default); nil: it offers its catalogue models.
+	Deployment func(cfg config.Config) string
+	// Accepts reports whether model is a name it accepts beyond the models
+	// it offers (nil: none). Azure accepts any valid deployment name.
 	Accepts func(cfg config.Config, model string) bool
 	// Ready says whether it can be used without a key (a missing endpoint,
 	// say); "" means ready once a key is set.
 	Ready func(cfg config.Config) string
-	// PriceAs names the priced model a model is billed as, when the price
-	// table has no entry of its own (an Azure deployment name); nil: none.
-	PriceAs func(model string) string
 	// New builds it from the configuration and its resolved key.
 	New func(cfg config.Config, key string) Provider
 }
 
-// ModelInfo describes a model the user can pick.
-type ModelInfo struct {
-	ID          string `json:"id"`
-	Provider    string `json:"provider"`
-	Label       string `json:"label"`
-	Description string `json:"description"`
-}
-
 // ProviderInfo is what a face shows about a provider.
 type ProviderInfo struct {
-	Name       string      `json:"name"`
-	Display    string      `json:"display"`
-	KeySet     bool        `json:"key_set"`
-	KeyHint    string      `json:"key_hint"`
-	KeyStorage string      `json:"key_storage"`
-	Ready      bool        `json:"ready"`  // a key is set and nothing else is missing
-	Reason     string      `json:"reason"` // why not, when not ready
-	CanCancel  bool        `json:"can_cancel"`
-	Note       string      `json:"note"` // what differs, e.g. no cancel
-	Models     []ModelInfo `json:"models"`
-	// Capabilities says which options it honours: a face offers only
-	// those controls (and the service refuses the others, see Validate).
+	Name    string `json:"name"`
+	Display string `json:"display"`
+	// KeyVariable is the environment variable of its key and KeyHelp
+	// where a user gets one: its Settings card says both.
+	KeyVariable string `json:"key_variable"`
+	KeyHelp     string `json:"key_help"`
+	// EndpointVariable is the setting of the endpoint it needs (Azure's
+	// AZURE_OPENAI_ENDPOINT; "" : none), Endpoint its value in force ("" :
+	// not set) and EndpointLocked whether the environment or a .env file
+	// fixes it.
+	EndpointVariable string      `json:"endpoint_variable"`
+	Endpoint         string      `json:"endpoint"`
+	EndpointLocked   bool        `json:"endpoint_locked"`
+	KeySet           bool        `json:"key_set"`
+	KeyHint          string      `json:"key_hint"`
+	KeyStorage       string      `json:"key_storage"`
+	Ready            bool        `json:"ready"`  // a key is set and nothing else is missing
+	Reason           string      `json:"reason"` // why not, when not ready
+	CanCancel        bool        `json:"can_cancel"`
+	Note             string      `json:"note"` // what differs, e.g. no cancel
+	Models           []ModelInfo `json:"models"`
+	// Capabilities says which options its default model honours; each
+	// model carries its own (ModelInfo.Capabilities), which a face offers
+	// (and the service checks, see Validate).
 	Capabilities provider.Capabilities `json:"capabilities"`
 }
 
@@ -72,14 +80,22 @@ func (s *Service) Providers() []ProviderInfo {
 	out := make([]ProviderInfo, 0, len(s.specs))
 	for _, sp := range s.specs {
 		k := s.keyState(sp.Name)
-		pi := ProviderInfo{Name: sp.Name, Display: sp.Display, KeySet: k.key != "", KeyStorage: k.storage,
-			CanCancel: sp.Caps.Cancel, Models: sp.Models(cfg), Capabilities: sp.Caps}
+		ms := s.offered(cfg, sp)
+		caps := capsOf(cfg, sp.Name, "")
+		if len(ms) > 0 {
+			caps = ms[0].Capabilities
+		}
+		pi := ProviderInfo{Name: sp.Name, Display: sp.Display, KeyVariable: sp.KeyVariable, KeyHelp: sp.KeyHelp,
+			KeySet: k.key != "", KeyStorage: k.storage, CanCancel: caps.Cancel, Models: ms, Capabilities: caps}
+		if v := sp.EndpointVariable; v != "" {
+			pi.EndpointVariable, pi.Endpoint, pi.EndpointLocked = v, cfg.Get(v), s.locked(v)
+		}
 		if k.key != "" {
 			pi.KeyHint = hint(k.key)
 		}
 		pi.Reason = s.notReady(cfg, sp)
 		pi.Ready = pi.Reason == ""
-		if !sp.Caps.Cancel {
+		if !caps.Cancel {
 			pi.Note = cannotStop(sp.Display)
 		}
 		out = append(out, pi)
@@ -87,23 +103,27 @@ func (s *Service) Providers() []ProviderInfo {
 	return out
 }
 
-// checkOptions checks a request's options against what its provider
-// honours (ProviderSpec.Caps) and returns them as the provider runs them.
+// checkOptions checks a request's options against what its model honours
+// (the catalogue's Honours) and returns them as the provider runs them.
 // An explicit value the provider would ignore is refused, naming the
 // field and why, rather than dropped: a tool-call limit that would not
 // limit anything (the bypass: a lower limit lowered the estimate of a run
 // that cost the same), or a code interpreter it does not have. Web search
 // on a provider that always searches is recorded on, whatever was asked.
-// A limit of 0 where one is honoured is the default.
+// A limit of 0 where one is honoured is the default. A cost cap of its own
+// is refused for a model that takes none.
 func (s *Service) checkOptions(in SubmitRequest) (SubmitRequest, error) {
 	sp, _ := s.spec(in.Provider)
-	c := sp.Caps
+	c := capsOf(s.Config(), in.Provider, in.Model)
 	if in.MaxToolCalls != 0 && !c.MaxToolCalls {
 		return in, invalid("max_tool_calls", "%s does not honour a limit on tool calls: its runs decide how many searches they make, "+
 			"so the limit would not lower the cost. Leave max tool calls out; the estimate uses what %s runs cost", sp.Display, sp.Display)
 	}
 	if in.CodeInterpreter && c.CodeInterpreter == provider.ToolNever {
 		return in, invalid("code_interpreter", "%s does not offer a code interpreter that Deepr can turn on: leave code interpreter off", sp.Display)
+	}
+	if in.MaxCostUSD > 0 && !c.CostCap {
+		return in, invalid("max_cost_usd", "%s takes no cost cap of its own: leave max cost empty (the monthly budget still applies)", in.Model)
 	}
 	if c.MaxToolCalls {
 		if in.MaxToolCalls == 0 {
@@ -130,16 +150,6 @@ func (s *Service) notReady(cfg config.Config, sp ProviderSpec) string {
 	return ""
 }
 
-// Models lists the models of every provider, each provider's default first.
-func (s *Service) Models() []ModelInfo {
-	cfg := s.Config()
-	var out []ModelInfo
-	for _, sp := range s.specs {
-		out = append(out, sp.Models(cfg)...)
-	}
-	return out
-}
-
 func (s *Service) spec(name string) (ProviderSpec, bool) {
 	for _, sp := range s.specs {
 		if sp.Name == name {
@@ -150,9 +160,10 @@ func (s *Service) spec(name string) (ProviderSpec, bool) {
 }
 
 // pickProvider resolves a request's provider and model: an explicit
-// provider must exist and accept the model (its default when none is
-// given); without one, the model names it (OpenAI first), and no model
-// means the configured default model.
+// provider must exist and offer or accept the model (its default when none
+// is given); without one, the model names it (OpenAI first), and no model
+// means the configured default model. A retired model is refused, naming
+// the model to use instead.
 func (s *Service) pickProvider(name, model string) (string, string, error) {
 	cfg := s.Config()
 	name = strings.ToLower(strings.TrimSpace(name))
@@ -161,13 +172,15 @@ func (s *Service) pickProvider(name, model string) (string, string, error) {
 		if !ok {
 			return "", "", invalid("provider", "unknown provider %q: use one of %s", name, s.providerNames())
 		}
-		if model == "" {
-			if ms := sp.Models(cfg); len(ms) > 0 {
-				model = ms[0].ID
-			}
+		ms := s.offered(cfg, sp)
+		if model == "" && len(ms) > 0 {
+			model = ms[0].ID
 		}
-		if !accepts(cfg, sp, model) {
-			return "", "", invalid("model", "%s has no model %q: use one of %s", sp.Display, model, modelIDs(sp.Models(cfg)))
+		if err := s.retiredError(cfg, sp.Name, model); err != nil {
+			return "", "", err
+		}
+		if !accepts(cfg, sp, ms, model) {
+			return "", "", invalid("model", "%s has no model %q: use one of %s", sp.Display, model, modelIDs(ms))
 		}
 		return sp.Name, model, nil
 	}
@@ -175,33 +188,25 @@ func (s *Service) pickProvider(name, model string) (string, string, error) {
 		model = cfg.Model
 	}
 	for _, sp := range s.specs {
-		for _, m := range sp.Models(cfg) {
-			if m.ID == model {
-				return sp.Name, model, nil
-			}
+		if slices.ContainsFunc(s.offered(cfg, sp), func(m ModelInfo) bool { return m.ID == model }) {
+			return sp.Name, model, nil
+		}
+	}
+	for _, sp := range s.specs {
+		if err := s.retiredError(cfg, sp.Name, model); err != nil {
+			return "", "", err
 		}
 	}
 	return "", "", invalid("model", "unknown model %q: use one of %s (or name the provider)", model, modelIDs(s.Models()))
 }
 
-func accepts(cfg config.Config, sp ProviderSpec, model string) bool {
-	if sp.Accepts != nil {
-		return sp.Accepts(cfg, model)
+// accepts reports whether a provider takes model: one it offers (ms), or
+// a name of its own kind (ProviderSpec.Accepts).
+func accepts(cfg config.Config, sp ProviderSpec, ms []ModelInfo, model string) bool {
+	if slices.ContainsFunc(ms, func(m ModelInfo) bool { return m.ID == model }) {
+		return true
 	}
-	for _, m := range sp.Models(cfg) {
-		if m.ID == model {
-			return true
-		}
-	}
-	return false
-}
-
-func modelIDs(ms []ModelInfo) string {
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
-	}
-	return strings.Join(ids, ", ")
+	return sp.Accepts != nil && sp.Accepts(cfg, model)
 }
 
 func (s *Service) providerNames() string {
@@ -272,5 +277,6 @@ func (s *Service) TestKeyOf(ctx context.Context, name string) KeyTest {
 		}
 		return KeyTest{false, err.Error()}
 	}
+	s.readShutdownDates(ctx, sp.Name, p)
 	return KeyTest{true, sp.Display + " accepted the key."}
 }

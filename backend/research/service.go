@@ -106,6 +106,8 @@ type Service struct {
 
 	hooks hookState // the webhook listener, supervised in webhooks.go
 
+	shutdowns shutdownState // the shutdown dates providers published (shutdown.go)
+
 	windowUp   chan struct{}  // closed by WindowReady; nil: nothing waits for a window
 	windowOnce sync.Once      // closes windowUp once
 	background sync.WaitGroup // start-up work in flight (Close waits for it)
@@ -161,6 +163,8 @@ func New(d Deps) *Service {
 		DataDir:      d.Dirs.Data,
 		Cost:         s.costOf,
 		Parent:       s.parentOf,
+		Hold:         s.holdReason,
+		Gone:         s.goneReason,
 		Names:        workerNames(d.Providers),
 	}, worker.Options{Clock: d.Clock, Rand: d.Rand, Emitter: workerEvents{s}, Notifier: d.Notifier, Logger: s.log,
 		OnLeaseGained: s.onLeaseGained, Watch: func() (worker.FileWatch, error) { return dbwatch.New(d.Store.Path()) }})

@@ -35,6 +35,8 @@ type SettingsView struct {
 	Prices              string     `json:"prices"` // DEEPR_PRICES overrides (JSON), "" = the built-in prices
 	// Providers are every provider's key state, models and differences.
 	Providers []ProviderInfo `json:"providers"`
+	// Helper is the helper model's provider (see HelperView).
+	Helper HelperView `json:"helper"`
 	// Locked maps a field of SettingsInput (its JSON name) to the variable
 	// that fixes it from the environment or a .env file: saving cannot
 	// change it.
@@ -77,6 +79,8 @@ var settingVars = []struct{ field, name string }{
 	{"theme", "DEEPR_THEME"},
 	{"close_action", "DEEPR_CLOSE_ACTION"},
 	{"start_at_login", "DEEPR_START_AT_LOGIN"},
+	{"helper_provider", "DEEPR_HELPER_PROVIDER"},                 // HelperInput, saved by SaveHelper
+	{"azure_helper_deployment", "DEEPR_AZURE_HELPER_DEPLOYMENT"}, // HelperInput
 }
 
 // Settings describes the settings in force.
@@ -103,6 +107,7 @@ func (s *Service) Settings() SettingsView {
 		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
 		Providers:           s.Providers(),
+		Helper:              s.helperView(c),
 		SettingsProblems:    settingProblems(c.SettingsProblems),
 		SettingsNotice:      settingsNotice(c),
 	}
@@ -146,6 +151,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
 	}
+	cfg = s.withObserved(cfg)
 	s.cfg.Store(&cfg)
 	s.applyConfig()
 	return nil

@@ -3,7 +3,6 @@ package research_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -41,12 +40,7 @@ func TestStartUpSurvivesBadSavedSettings(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHome(t, nil)
-			if err := os.MkdirAll(filepath.Dir(h.settingsFile()), 0o700); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(h.settingsFile(), []byte(c.file), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			h.writeSettings(c.file)
 			svc := h.mustStart("with " + c.name)
 			cfg := svc.Config()
 			def, err := config.Load(config.LoadOptions{})

@@ -59,7 +59,14 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsV
 			}
 		}
 	}
-	if m, err = s.checkSaved(m); err != nil {
+	return s.writeSettings(ctx, m)
+}
+
+// writeSettings checks m with start-up's rules (checkSaved), writes it as
+// settings.json and applies it: SaveSettings and SaveHelper end here.
+func (s *Service) writeSettings(ctx context.Context, m map[string]string) (SettingsView, error) {
+	m, err := s.checkSaved(m)
+	if err != nil {
 		return SettingsView{}, err
 	}
 	if err := config.SaveSettings(s.dirs.Config, m); err != nil {
@@ -177,13 +184,19 @@ func savedSettingsCheck(cfg config.Config) Check {
 // config.LoadOptions.CheckModel, used by start-up and by SaveSettings
 // alike: the model must be one that a provider of specs offers under the
 // configuration (what a submission without a model resolves, see
-// pickProvider). The error lists the models offered.
+// pickProvider). A retired model is refused naming its replacement;
+// otherwise the error lists the models offered.
 func ModelCheck(specs []ProviderSpec) func(cfg config.Config, model string) error {
 	return func(cfg config.Config, model string) error {
 		var ids []string
 		seen := map[string]bool{}
 		for _, sp := range specs {
-			for _, m := range sp.Models(cfg) {
+			if m, ok := retiredModel(cfg, sp.Name, model); ok {
+				return errors.New(retiredText(cfg, sp.Display, m))
+			}
+		}
+		for _, sp := range specs {
+			for _, m := range offer(cfg, sp) {
 				if m.ID == model {
 					return nil
 				}

@@ -36,9 +36,14 @@ func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt, earl
 	if math.IsNaN(maxCost) || maxCost < 0 || math.IsInf(maxCost, 0) {
 		return store.BudgetCheck{}, invalid("max_cost_usd", "the cost cap must be a positive number of dollars, like 5 or 12.50")
 	}
+	if err := s.retiredError(cfg, provider, model); err != nil {
+		return store.BudgetCheck{}, err
+	}
 	p, ok := cfg.PriceTable().Lookup(provider, model)
-	if sp, found := s.spec(provider); !ok && found && sp.PriceAs != nil {
-		p, ok = cfg.PriceTable().Lookup(provider, sp.PriceAs(model))
+	if m, found := catalogModel(cfg, provider, model); !ok && found {
+		// A name of the user's own (an Azure deployment) is billed as the
+		// catalogue model it stands for.
+		p, ok = cfg.PriceTable().Lookup(provider, m.ID)
 	}
 	if !ok {
 		return store.BudgetCheck{}, invalid("model", "no price is known for %s/%s, so its cost cannot be estimated or limited: add it to %s (see docs/costs.md)", provider, model, cost.PricesSetting)
@@ -50,9 +55,8 @@ func (s *Service) budgetCheck(ctx context.Context, provider, model, prompt, earl
 	// Only what the provider honours is estimated (an unknown provider
 	// honours nothing): options stored before they were checked, as a
 	// resubmit reads them, cannot lower the estimate either.
-	sp, _ := s.spec(provider)
 	est := cost.Estimate(cost.EstimateInput{
-		Provider: provider, Model: model, Prompt: prompt, Context: earlier, Honours: sp.Caps,
+		Provider: provider, Model: model, Prompt: prompt, Context: earlier, Honours: s.honours(cfg, provider, model),
 		MaxToolCalls: o.MaxToolCalls, WebSearch: o.WebSearch, CodeInterpreter: o.CodeInterpreter, Prices: p,
 	}, h)
 	return store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: cfg.MonthlyBudgetUSD, MaxCostUSD: maxCost}, Estimate: est, Prices: p}, nil

@@ -31,6 +31,9 @@ func (w *waits) reason(j job.Job) string {
 		return ""
 	}
 	s := w.s
+	if why := s.holdReason(j); why != "" { // a retired model: never sent, whatever else holds
+		return why
+	}
 	name := s.displayName(j.Provider)
 	if sp, ok := s.spec(j.Provider); ok {
 		if why := s.notReady(s.Config(), sp); why != "" {

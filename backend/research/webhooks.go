@@ -259,7 +259,7 @@ func (s *Service) lookupForWebhook(ctx context.Context, providerJobID string) (s
 	if err != nil || owner.ID != snap.JobID || owner.Status != job.Unconfirmed {
 		return "", false, nil
 	}
-	if _, err := s.adopt(ctx, owner.ID, providerJobID, snap.Status); err != nil {
+	if _, err := s.adopt(ctx, owner.ID, providerJobID, snap.KeptStatus()); err != nil {
 		return "", false, err
 	}
 	return owner.ID, true, nil

@@ -101,7 +101,7 @@ func finishedBigRun(t *testing.T, e *env, prov string) ([]byte, string) {
 	case "perplexity":
 		srv := fakeperplexity.New(fakeperplexity.Options{APIKey: key, StepsToFinish: 100, Now: e.clock.Now})
 		t.Cleanup(srv.Close)
-		url, get, end = srv.URL(), "/async/chat/completions/", srv.End
+		url, get, end = srv.URL(), "/v1/responses/", srv.End // the default preset runs on the Agent API
 	}
 	p := clientFor(prov, url)
 	id, err := p.Submit(e.ctx, provider.Request{JobID: "big", Prompt: fmt.Sprintf("Heat pumps [[fake:bytes-%d]]", bigReportBytes),

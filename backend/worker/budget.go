@@ -106,6 +106,9 @@ func queuedSince(j job.Job) time.Time {
 // gaveUpMessage is the error of a queued job that reached its maximum age
 // without being sent: why it was never sent, and what to do.
 func (w *Worker) gaveUpMessage(ctx context.Context, j job.Job) string {
+	if why := w.holdReason(j); why != "" {
+		return heldGaveUp(w.cfg.MaxJobAge, why)
+	}
 	name := displayName(j.Provider)
 	if b := w.monthlyBudget(); b > 0 {
 		d, err := w.st.SendDecision(ctx, j.ID, b)

@@ -50,6 +50,9 @@ func decide(j job.Job, s provider.Snapshot) outcome {
 		case "content_filter":
 			advice = "A content filter stopped it: rephrasing the question may help."
 		}
+		if s.IncompleteReason != "" && s.ErrorCode == s.IncompleteReason && s.ErrorMessage != "" {
+			advice = s.ErrorMessage // the provider explains its own reason (Gemini's budget_exceeded)
+		}
 		o := outcome{status: job.Incomplete, report: strings.TrimSpace(s.Report) != ""}
 		if o.report {
 			o.err = fmt.Sprintf("%s stopped before finishing (%s); the partial report is saved. %s", name, reason, advice)

@@ -27,6 +27,28 @@ type Provider interface {
 	Cancel(ctx context.Context, providerJobID string) error
 }
 
+// ModelFetcher is a Provider whose models run on different APIs
+// (Perplexity: its presets on the Agent API, sonar-deep-research on the
+// async Sonar API). The worker fetches its jobs with FetchModel and each
+// job's model, so every job keeps polling the API it was created on.
+type ModelFetcher interface {
+	FetchModel(ctx context.Context, model, providerJobID string) (provider.Snapshot, error)
+}
+
+// fetch asks p about job j: FetchModel with j's model when p is a
+// ModelFetcher, else Fetch.
+func fetch(ctx context.Context, p Provider, j job.Job) (provider.Snapshot, error) {
+	return FetchAs(ctx, p, j.Model, j.ProviderJobID)
+}
+
+// FetchAs asks p about its job id, made with model (see ModelFetcher).
+func FetchAs(ctx context.Context, p Provider, model, id string) (provider.Snapshot, error) {
+	if f, ok := p.(ModelFetcher); ok {
+		return f.FetchModel(ctx, model, id)
+	}
+	return p.Fetch(ctx, id)
+}
+
 // Emitter is told about every change the worker makes or sees. Its methods
 // are called one at a time, never while the worker holds its state lock, so
 // they may call Health; they must not call the Set methods.

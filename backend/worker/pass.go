@@ -274,6 +274,11 @@ func (w *Worker) prepareSubmit(ctx context.Context, r *round, p Provider, j job.
 			return nil
 		})
 	}
+	if why := w.holdReason(j); why != "" {
+		w.hold(j, now, why)
+		return job.Job{}, false, nil
+	}
+	w.unhold(j)
 	used, ok := r.slots[j.Provider]
 	if !ok {
 		running, err := w.st.CountStatus(ctx, j.Provider, job.Running)

@@ -46,7 +46,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 		return
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
-	snap, err := p.Fetch(cctx, j.ProviderJobID)
+	snap, err := fetch(cctx, p, j)
 	cancel()
 	if err != nil && ctx.Err() != nil {
 		return // shutting down: nothing learned, nothing decided
@@ -70,6 +70,9 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 				name := displayName(c.Provider)
 				c.Status = job.Failed
 				c.Error = fmt.Sprintf("%s no longer has this response (%s): it was deleted or expired before its result was saved. Resubmit the job to run it again.", name, c.ProviderJobID)
+				if pe := (*provider.Error)(nil); errors.As(err, &pe) && pe.Code == provider.CodeAPIRetired {
+					c.Error = pe.Message // the provider retired the API: its message says how to move the job
+				}
 				if c.CancelRequestedAt != nil { // the user cancelled it: nothing more can be learnt
 					c.Status, c.Error = job.Cancelled, job.MsgCancelled
 				}
@@ -114,7 +117,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 			return
 		}
 		next, every := w.nextCheck(wctx, p, j, snap, now)
-		if j.ProviderStatus == snap.Status && j.Progress == snap.Progress && j.PollErrors == 0 && j.Error == "" {
+		if j.ProviderStatus == snap.KeptStatus() && j.Progress == snap.Progress && j.PollErrors == 0 && j.Error == "" {
 			w.planCheck(j, next, every) // nothing new: nothing written
 			return
 		}
@@ -122,7 +125,7 @@ func (w *Worker) poll(ctx context.Context, r *round, p Provider, j job.Job) {
 			if !same(c) {
 				return errSkip
 			}
-			c.ProviderStatus = snap.Status
+			c.ProviderStatus = snap.KeptStatus()
 			c.Progress = snap.Progress
 			c.PollErrors = 0
 			c.Error = ""
@@ -152,7 +155,7 @@ func (w *Worker) finish(ctx context.Context, j job.Job, s provider.Snapshot, o o
 		}
 		c.Status = o.status
 		c.Error = o.err
-		c.ProviderStatus = s.Status
+		c.ProviderStatus = s.KeptStatus() // the provider's own word (Gemini's budget_exceeded)
 		if s.Progress != (job.Progress{}) {
 			c.Progress = s.Progress
 		}
@@ -244,7 +247,7 @@ func (w *Worker) giveUpIfOld(ctx context.Context, r *round, p Provider, j job.Jo
 		}
 		cancel()
 		fctx, fcancel := context.WithTimeout(ctx, callTimeout)
-		snap, err := p.Fetch(fctx, j.ProviderJobID)
+		snap, err := fetch(fctx, p, j)
 		fcancel()
 		if err != nil && provider.KindOf(err) != provider.KindNotFound {
 			// The provider cannot say what the run used now: give up once it

@@ -154,6 +154,9 @@ func (w *Worker) submit(ctx context.Context, r *round, p Provider, j job.Job) {
 			if kind == provider.KindQuota {
 				c.Error = sentence(msg)
 			}
+			if provider.ModelGone(err) {
+				c.Error = w.goneMessage(*c)
+			}
 			c.FinishedAt = &now
 			return nil
 		}

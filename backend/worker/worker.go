@@ -90,6 +90,18 @@ type Config struct {
 	// sent (its parent was deleted, say): the job fails with the error's
 	// text and nothing is sent. nil sends follow-ups as new research.
 	Parent func(ctx context.Context, j job.Job) (*provider.Parent, error)
+
+	// Hold says why a queued job must not be sent now ("" : it may go),
+	// for instance because its model was retired. A held job stays
+	// queued, unwritten, and is looked at again every poll interval until
+	// its maximum age, when it fails unsent with that reason (hold.go).
+	// nil holds nothing.
+	Hold func(j job.Job) string
+
+	// Gone is the error of a job whose create the provider refused
+	// because its model does not exist there (provider.ModelGone): what
+	// to choose instead (gone.go). nil or "": a message without one.
+	Gone func(j job.Job) string
 }
 
 // Options are the worker's collaborators. All may be nil.
@@ -142,6 +154,7 @@ type Worker struct {
 	woken        map[string]struct{}  // job ids to check on the next pass
 	parked       map[string][]string  // provider -> queued job ids waiting for a slot
 	budget       budgetState          // the monthly budget and the jobs held for it (budget.go)
+	holding      map[string]string    // queued job id -> why Config.Hold holds it (hold.go)
 	inflight     map[string]struct{}  // job ids with a create call (or its save) in progress here
 	late         map[string]lateSave  // job id -> a provider id whose save failed, retried
 	planned      map[string]plan      // job id -> next check decided without a write

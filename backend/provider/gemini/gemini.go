@@ -89,7 +89,14 @@ type createBody struct {
 	SystemInstruction string      `json:"system_instruction,omitempty"`
 	// PreviousInteractionID continues a stored interaction (a follow-up).
 	PreviousInteractionID string `json:"previous_interaction_id,omitempty"`
+	// Labels tag the interaction with its job (LabelJobID), echoed by
+	// every GET: an interaction whose create looked failed can then be
+	// adopted by id, checked against the job it claims to be.
+	Labels map[string]string `json:"labels,omitempty"`
 }
+
+// LabelJobID is the label that carries the local job id.
+const LabelJobID = "deepr_job_id"
 
 type agentConfig struct {
 	Type              string `json:"type"`
@@ -101,7 +108,9 @@ type agentConfig struct {
 // Gemini and must not be repeated automatically. Request.Instructions, when
 // set, is sent as the system instruction; the agent's own tools (Google
 // Search, URL context) are always on, and WebSearch, CodeInterpreter and
-// MaxToolCalls have no Gemini equivalent.
+// MaxToolCalls have no Gemini equivalent. Request.JobID is sent as the
+// deepr_job_id label (no webhook_config is sent: Deepr takes no Gemini
+// webhooks).
 func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", service().Stopped(err)
@@ -116,6 +125,9 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 	body := createBody{Agent: agent, Input: r.Prompt, Background: true, Store: true,
 		AgentConfig:       agentConfig{Type: "deep-research", ThinkingSummaries: "auto"},
 		SystemInstruction: strings.TrimSpace(r.Instructions)}
+	if r.JobID != "" {
+		body.Labels = map[string]string{LabelJobID: r.JobID}
+	}
 	if r.Parent != nil {
 		if r.Parent.ResponseID != "" {
 			body.PreviousInteractionID = r.Parent.ResponseID
@@ -135,7 +147,7 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 			(reply.Status == http.StatusBadRequest && strings.Contains(string(reply.Body), "previous_interaction_id"))) {
 			e.Kind = provider.KindContextGone
 		}
-		return "", e
+		return "", agentGone(agent, body.PreviousInteractionID != "", reply, e)
 	}
 	var out struct {
 		ID string `json:"id"`

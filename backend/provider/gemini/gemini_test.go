@@ -100,7 +100,8 @@ func TestJobRunsToAReportWithCharacterOffsets(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBody := map[string]any{"agent": DefaultModel, "input": "Solar power in 2025 [[fake:unicode]]",
-		"background": true, "store": true, "agent_config": map[string]any{"type": "deep-research", "thinking_summaries": "auto"}}
+		"background": true, "store": true, "agent_config": map[string]any{"type": "deep-research", "thinking_summaries": "auto"},
+		"labels": map[string]any{"deepr_job_id": "job-1"}}
 	if !reflect.DeepEqual(body, wantBody) {
 		t.Errorf("create body %v, want %v", body, wantBody)
 	}

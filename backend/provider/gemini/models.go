@@ -1,55 +1,45 @@
 package gemini
 
-import "github.com/deepr-desktop/deepr/backend/job"
+import (
+	"github.com/deepr-desktop/deepr/backend/catalog"
+	"github.com/deepr-desktop/deepr/backend/job"
+)
 
-// DefaultModel is the agent used when a request names none.
+// DefaultModel is the agent used when a request names none: the
+// catalogue's default Gemini agent (engine's tests check that they agree).
 const DefaultModel = "deep-research-preview-04-2026"
 
-// Models lists the Deep Research agents a user can choose, default first.
+// Models lists the Deep Research agents of the model catalogue
+// (backend/catalog), default first, retired ones included (their old runs
+// can still be read and priced): the service decides what is offered.
 func Models() []string {
-	return []string{DefaultModel, "deep-research-max-preview-04-2026", "deep-research-pro-preview-12-2025"}
-}
-
-// ValidModel reports whether m is a known Deep Research agent id.
-func ValidModel(m string) bool {
-	_, ok := Prices()[m]
-	return ok
-}
-
-// Price is what one agent costs, in USD.
-type Price struct {
-	InputPerM       float64 // per 1M uncached input tokens (tool-use prompt tokens included)
-	CachedInputPerM float64 // per 1M cached input tokens
-	OutputPerM      float64 // per 1M output tokens, thinking included
-	PerSearch       float64 // per Google Search grounding query
-}
-
-// Prices is the price table of the Deep Research agents. Google publishes
-// no separate deep-research line: the agents are billed as the Gemini 3 Pro
-// model they run on (prompts up to 200K tokens: $2 input, $0.20 cached,
-// $12 output per 1M) plus Google Search grounding at $14 per 1,000 queries.
-// The free monthly search allowance is not subtracted, so this is an upper
-// estimate. The Max agent is assumed to bill at the same rates.
-func Prices() map[string]Price {
-	pro := Price{InputPerM: 2.00, CachedInputPerM: 0.20, OutputPerM: 12.00, PerSearch: 0.014}
-	return map[string]Price{
-		"deep-research-preview-04-2026":     pro,
-		"deep-research-max-preview-04-2026": pro,
-		"deep-research-pro-preview-12-2025": pro,
+	var out []string
+	for _, m := range catalog.Builtin().Research("gemini") {
+		out = append(out, m.ID)
 	}
+	return out
 }
 
-// Cost is the USD cost of a run of agent model with usage u: uncached
-// input, cached input and output tokens (thinking is inside output) at the
-// agent's per-1M prices, plus each grounding search. An unknown agent
-// costs 0.
+// ValidModel reports whether m is a Deep Research agent of the catalogue.
+func ValidModel(m string) bool {
+	c, ok := catalog.Builtin().Find("gemini", m)
+	return ok && c.Kind == catalog.Research
+}
+
+// Cost is the USD cost of a run of agent model with usage u at the
+// catalogue's prices: uncached input, cached input and output tokens
+// (thinking is inside output) per 1M, plus each Google Search grounding
+// query. Google publishes no separate deep-research line: the agents are
+// billed as the Gemini 3 Pro model they run on, plus grounding (see
+// docs/costs.md). An unknown agent costs 0.
 func Cost(model string, u job.Usage) float64 {
-	p, ok := Prices()[model]
+	m, ok := catalog.Builtin().Find("gemini", model)
 	if !ok {
 		return 0
 	}
+	p := m.Prices
 	cached := min(max(u.CachedTokens, 0), max(u.InputTokens, 0))
 	uncached := max(u.InputTokens, 0) - cached
-	usd := (float64(uncached)*p.InputPerM + float64(cached)*p.CachedInputPerM + float64(max(u.OutputTokens, 0))*p.OutputPerM) / 1e6
-	return usd + float64(max(u.WebSearchCalls, 0))*p.PerSearch
+	usd := (float64(uncached)*p.InputPerMTok + float64(cached)*p.CachedInputPerMTok + float64(max(u.OutputTokens, 0))*p.OutputPerMTok) / 1e6
+	return usd + float64(max(u.WebSearchCalls, 0))*p.WebSearchPer1K/1000
 }

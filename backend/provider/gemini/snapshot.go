@@ -28,19 +28,9 @@ const (
 // unknown status is returned as it came, for the caller to log and poll
 // again.
 func mapStatus(raw string) (status, reason string) {
+	// queued, in_progress, completed, failed, cancelled and incomplete are
+	// the provider.Status* words themselves, returned as they came below.
 	switch raw {
-	case "queued":
-		return provider.StatusQueued, ""
-	case "in_progress":
-		return provider.StatusInProgress, ""
-	case "completed":
-		return provider.StatusCompleted, ""
-	case "failed":
-		return provider.StatusFailed, ""
-	case "cancelled":
-		return provider.StatusCancelled, ""
-	case "incomplete":
-		return provider.StatusIncomplete, ""
 	case "budget_exceeded":
 		return provider.StatusIncomplete, ReasonBudgetExceeded
 	case "requires_action":
@@ -51,27 +41,31 @@ func mapStatus(raw string) (status, reason string) {
 	return raw, ""
 }
 
-// stopMessages explain, for the user, the reasons above.
+// stopMessage explains, for the user, the reasons above: what happened
+// and what to do. The worker puts it after whether a partial report was
+// kept (see worker.decide), so it does not say so itself.
 func stopMessage(reason string) string {
 	switch reason {
 	case ReasonBudgetExceeded:
-		return "Gemini stopped the research when it reached its budget; the partial report is kept. A narrower question usually fits."
+		return "The agent used up its own budget for the research before it finished; what it used is billed. " +
+			"A narrower question usually fits."
 	case ReasonRequiresAction:
-		return "Gemini paused the research to ask for a confirmation (requires_action), which Deepr cannot give; " +
-			"what it asked is kept as the report. Resubmit the job, with the question made more specific if needed."
+		return "The agent paused to ask for a confirmation, which Deepr cannot give. " +
+			"Resubmit the job, with the question made more specific if needed."
 	case ReasonRequiresContinuation:
-		return "Gemini paused the research and asked to be told to continue (requires_continuation), which Deepr " +
-			"cannot do; what it wrote so far is kept. Resubmit the job to run it again."
+		return "The agent paused and asked to be told to continue, which Deepr " +
+			"cannot do. Resubmit the job to run it again."
 	}
 	return ""
 }
 
 // wireInteraction is the part of an Interaction a snapshot needs.
 type wireInteraction struct {
-	ID     string     `json:"id"`
-	Agent  string     `json:"agent"`
-	Status string     `json:"status"`
-	Steps  []wireStep `json:"steps"`
+	ID     string            `json:"id"`
+	Agent  string            `json:"agent"`
+	Status string            `json:"status"`
+	Labels map[string]string `json:"labels"`
+	Steps  []wireStep        `json:"steps"`
 	Errors []struct {
 		Code    json.RawMessage `json:"code"`
 		Message string          `json:"message"`
@@ -126,8 +120,12 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return provider.Snapshot{}, fmt.Errorf("decoding the interaction: %w", err)
 	}
-	s := provider.Snapshot{ID: w.ID, Model: w.Agent, Raw: raw}
+	s := provider.Snapshot{ID: w.ID, Model: w.Agent, Raw: raw, JobID: w.Labels[LabelJobID]}
+	s.Untagged = s.JobID == ""
 	s.Status, s.IncompleteReason = mapStatus(w.Status)
+	if s.Status != w.Status {
+		s.ProviderStatus = w.Status // Gemini's own word, kept as the job's provider_status
+	}
 	if msg := stopMessage(s.IncompleteReason); msg != "" {
 		s.ErrorCode, s.ErrorMessage = s.IncompleteReason, msg
 	}

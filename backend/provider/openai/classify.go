@@ -59,5 +59,11 @@ func classifyAs(svc httpapi.Service, op string, err error) *provider.Error {
 			(apiErr.Code == "insufficient_quota" || apiErr.Type == "insufficient_quota"),
 	})
 	e.Err = err
+	if op == "create" && e.Kind == provider.KindRejected &&
+		(apiErr.Code == provider.CodeModelNotFound || apiErr.Code == "DeploymentNotFound") {
+		// The model (an Azure deployment) does not exist there (any more):
+		// nothing was created.
+		provider.MarkModelGone(e)
+	}
 	return e
 }

@@ -3,10 +3,12 @@ package openai
 import (
 	"strings"
 
+	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/job"
 )
 
-// DefaultModel is used when a request names no model.
+// DefaultModel is used when a request names no model: the catalogue's
+// default OpenAI model (engine's tests check that they agree).
 const DefaultModel = "o3-deep-research"
 
 // DefaultInstructions is the research brief sent when a request has none.
@@ -21,53 +23,40 @@ Write the report in Markdown:
 
 Do not invent sources or numbers. If something cannot be verified, say so.`
 
-// webSearchCallUSD is the price of one web search call ($10 per 1,000).
-const webSearchCallUSD = 0.01
-
-// price is USD per 1M tokens.
-type price struct{ input, cachedInput, output float64 }
-
-// priceOf returns the price of a model id; dated ids share their base
-// model's price.
-func priceOf(model string) (price, bool) {
-	switch strings.TrimSuffix(model, datedSuffix) {
-	case "o3-deep-research":
-		return price{input: 10.00, cachedInput: 2.50, output: 40.00}, true
-	case "o4-mini-deep-research":
-		return price{input: 2.00, cachedInput: 0.50, output: 8.00}, true
-	}
-	return price{}, false
-}
-
-const datedSuffix = "-2025-06-26"
-
-// Models lists the deep-research models a user can choose, default first.
+// Models lists the deep-research models of OpenAI in the model catalogue
+// (backend/catalog), default first, whatever their lifecycle: the service
+// decides what is offered.
 func Models() []string {
-	return []string{"o3-deep-research", "o4-mini-deep-research"}
+	var out []string
+	for _, m := range catalog.Builtin().Research("openai") {
+		out = append(out, m.ID)
+	}
+	return out
 }
 
-// ValidModel reports whether m is a known deep-research model id,
-// including the dated snapshots (o3-deep-research-2025-06-26, ...).
+// ValidModel reports whether m is a deep-research model of the catalogue,
+// including the dated snapshots it lists (o3-deep-research-2025-06-26, ...).
 func ValidModel(m string) bool {
-	_, ok := priceOf(m)
-	return ok
+	c, ok := catalog.Builtin().Find("openai", m)
+	return ok && c.Kind == catalog.Research
 }
 
-// Cost is the USD cost of a run of model with usage u: uncached input,
-// cached input and output tokens (reasoning is inside output) at the
-// model's per-1M prices, plus $0.01 per web search call. An unknown model
-// costs only its web searches.
+// Cost is the USD cost of a run of model with usage u at the catalogue's
+// prices: uncached input, cached input and output tokens (reasoning is
+// inside output) per 1M, plus each web search call. An unknown model costs
+// only its web searches, at the default model's price per search.
 func Cost(model string, u job.Usage) float64 {
-	p, _ := priceOf(model)
+	m, ok := catalog.Builtin().Find("openai", model)
+	if !ok {
+		d, _ := catalog.Builtin().Default("openai")
+		m = catalog.Model{Prices: catalog.Prices{WebSearchPer1K: d.Prices.WebSearchPer1K}}
+	}
+	p := m.Prices
 	cached := min(max(u.CachedTokens, 0), max(u.InputTokens, 0))
 	uncached := max(u.InputTokens, 0) - cached
-	usd := (float64(uncached)*p.input + float64(cached)*p.cachedInput + float64(max(u.OutputTokens, 0))*p.output) / 1e6
-	return usd + float64(max(u.WebSearchCalls, 0))*webSearchCallUSD
+	usd := (float64(uncached)*p.InputPerMTok + float64(cached)*p.CachedInputPerMTok + float64(max(u.OutputTokens, 0))*p.OutputPerMTok) / 1e6
+	return usd + float64(max(u.WebSearchCalls, 0))*p.WebSearchPer1K/1000
 }
-
-// DefaultAzureDeployment is the Azure deployment used when neither the
-// request nor AZURE_OPENAI_DEPLOYMENT names one.
-const DefaultAzureDeployment = "o3-deep-research"
 
 // ValidDeployment reports whether name can be an Azure OpenAI deployment
 // name: 2 to 64 letters, digits, '-', '_' or '.', starting with a letter or
@@ -86,10 +75,12 @@ func ValidDeployment(name string) bool {
 }
 
 // AzureModels lists the deployments offered for Azure: the configured
-// default deployment (DefaultAzureDeployment when deployment is empty).
+// default deployment (when deployment is empty, the catalogue's default
+// Azure model, the usual name of its deployment).
 func AzureModels(deployment string) []string {
 	if deployment = strings.TrimSpace(deployment); deployment != "" {
 		return []string{deployment}
 	}
-	return []string{DefaultAzureDeployment}
+	d, _ := catalog.Builtin().Default("azure")
+	return []string{d.ID}
 }

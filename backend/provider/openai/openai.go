@@ -215,7 +215,7 @@ func input(r provider.Request) responses.ResponseNewParamsInputUnion {
 // answers 400 previous_response_not_found (param previous_response_id),
 // and a 404 on create can only mean the same. Nothing was created.
 func contextGone(r provider.Request, e *provider.Error) *provider.Error {
-	if r.Parent == nil || r.Parent.ResponseID == "" || e == nil {
+	if r.Parent == nil || r.Parent.ResponseID == "" || e == nil || provider.ModelGone(e) {
 		return e
 	}
 	var apiErr *sdk.Error

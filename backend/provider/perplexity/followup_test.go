@@ -11,7 +11,7 @@ import (
 
 func TestFollowUpSendsTheReportAsMessages(t *testing.T) {
 	fake, _, p := setup(t, 1)
-	if _, err := p.Submit(context.Background(), provider.Request{JobID: "j2", Prompt: "deeper",
+	if _, err := p.Submit(context.Background(), provider.Request{Model: AsyncModel, JobID: "j2", Prompt: "deeper",
 		Parent: &provider.Parent{ResponseID: "ignored", Prompt: "tea in Japan", Report: "Matcha is shade-grown."}}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,49 +1,63 @@
 package perplexity
 
-import "github.com/deepr-desktop/deepr/backend/job"
+import (
+	"github.com/deepr-desktop/deepr/backend/catalog"
+	"github.com/deepr-desktop/deepr/backend/job"
+)
 
-// DefaultModel is the only model the async API runs.
-const DefaultModel = "sonar-deep-research"
+// DefaultModel is the preset a request naming no model runs: the Agent
+// API's deep-research preset, the successor of Sonar Deep Research (the
+// catalogue's default; engine's tests check it).
+const DefaultModel = "deep-research"
 
-// Models lists the models a user can choose, default first.
-func Models() []string { return []string{DefaultModel} }
+// AsyncModel is the model of the async Sonar API (catalog.APIAsync).
+const AsyncModel = "sonar-deep-research"
 
-// ValidModel reports whether m is a known Perplexity deep-research model.
-func ValidModel(m string) bool {
-	_, ok := Prices()[m]
-	return ok
-}
-
-// Price is what one model costs, in USD.
-type Price struct {
-	InputPerM     float64 // per 1M prompt tokens (citation tokens bill the same and are counted as input)
-	OutputPerM    float64 // per 1M completion tokens, reasoning excluded
-	ReasoningPerM float64 // per 1M reasoning tokens
-	PerSearch     float64 // per search query
-}
-
-// Prices is the price table of Perplexity's deep-research models
-// (docs.perplexity.ai pricing: $2 input, $8 output, $2 citation and $3
-// reasoning per 1M tokens, $5 per 1,000 search queries). Perplexity reports
-// each run's cost itself (Snapshot.CostUSD); this table is the fallback.
-func Prices() map[string]Price {
-	return map[string]Price{
-		"sonar-deep-research": {InputPerM: 2.00, OutputPerM: 8.00, ReasoningPerM: 3.00, PerSearch: 0.005},
+// Models lists the models of the model catalogue (backend/catalog) that
+// this client sends, on either API, default first.
+func Models() []string {
+	var out []string
+	for _, m := range catalog.Builtin().Research("perplexity") {
+		if m.API == catalog.APIAgent || m.API == catalog.APIAsync {
+			out = append(out, m.ID)
+		}
 	}
+	return out
 }
 
-// Cost is the USD cost of a run of model with usage u, computed from the
-// price table: input tokens (citation tokens included), output tokens
-// other than reasoning, reasoning tokens, and search queries. Use the
-// provider's own figure (Snapshot.CostUSD) when it is set. An unknown
-// model costs 0.
+// ValidModel reports whether m is one of Models.
+func ValidModel(m string) bool {
+	c, ok := catalog.Builtin().Find("perplexity", m)
+	return ok && c.Kind == catalog.Research && (c.API == catalog.APIAgent || c.API == catalog.APIAsync)
+}
+
+// onAsync reports whether a job of model runs on the async Sonar API: the
+// catalogue says so (sonar-deep-research). Every other name, "" (the
+// default preset) and names the catalogue does not list included, runs on
+// the Agent API. A job's API is thus derived from its model, which every
+// job records.
+func onAsync(model string) bool {
+	if model == AsyncModel {
+		return true
+	}
+	m, ok := catalog.Builtin().Find("perplexity", model)
+	return ok && m.API == catalog.APIAsync
+}
+
+// Cost is the USD cost of a run of model with usage u at the catalogue's
+// prices (docs.perplexity.ai pricing: $2 input, $8 output, $2 citation and
+// $3 reasoning per 1M tokens, $5 per 1,000 search queries): input tokens
+// (citation tokens included), output tokens other than reasoning,
+// reasoning tokens, and search queries. Use the provider's own figure
+// (Snapshot.CostUSD) when it is set. An unknown model costs 0.
 func Cost(model string, u job.Usage) float64 {
-	p, ok := Prices()[model]
+	m, ok := catalog.Builtin().Find("perplexity", model)
 	if !ok {
 		return 0
 	}
+	p := m.Prices
 	reasoning := min(max(u.ReasoningTokens, 0), max(u.OutputTokens, 0))
 	output := max(u.OutputTokens, 0) - reasoning
-	usd := (float64(max(u.InputTokens, 0))*p.InputPerM + float64(output)*p.OutputPerM + float64(reasoning)*p.ReasoningPerM) / 1e6
-	return usd + float64(max(u.WebSearchCalls, 0))*p.PerSearch
+	usd := (float64(max(u.InputTokens, 0))*p.InputPerMTok + float64(output)*p.OutputPerMTok + float64(reasoning)*p.ReasoningPerMTok) / 1e6
+	return usd + float64(max(u.WebSearchCalls, 0))*p.WebSearchPer1K/1000
 }

@@ -1,14 +1,25 @@
-// Package perplexity is the Perplexity Sonar Deep Research provider: it
-// submits async chat completions (POST /async/chat/completions), polls
-// them, and turns every answer and failure into the provider package's
-// neutral Snapshot and classified *provider.Error. The report loses its
-// <think> block; its [n] markers become citations with character offsets;
-// the cost Perplexity reports in USD is kept in Snapshot.CostUSD.
+// Package perplexity is the Perplexity deep-research provider. It speaks
+// two APIs, chosen per job by its model (the model catalogue says which
+// API each runs on, see onAsync):
 //
-// Perplexity honours an idempotency key, so unlike the other providers a
-// create that may have reached it (timeout, reset, 5xx) is retried inside
-// Submit, a bounded number of times with backoff and always with the same
-// key (the job id and attempt), instead of becoming unconfirmed at once.
+//   - the Agent API in background mode (the presets, deep-research by
+//     default): POST /v1/agent with background: true, then GET
+//     /v1/responses/{id}. The report is the message output's output_text;
+//     its url_citation annotations (character offsets) become citations,
+//     titled from the search_results output. The Agent API takes no
+//     idempotency key: a create that may have reached Perplexity is never
+//     sent again (KindAmbiguous: the job becomes unconfirmed).
+//   - the async Sonar API (sonar-deep-research), which Perplexity stopped
+//     supporting on 2026-09-27: POST /async/chat/completions, then GET
+//     /async/chat/completions/{id}. The report loses its <think> block; its
+//     [n] markers become citations. Jobs created there keep polling there;
+//     when it answers 404 or 410 for good, the error says that Perplexity
+//     retired it and how to move the job (CodeAPIRetired). It honours an
+//     idempotency key, so a create that may have reached it (timeout,
+//     reset, 5xx) is retried inside Submit, a bounded number of times with
+//     backoff and always with the same key (the job id and attempt).
+//
+// On both, the cost Perplexity reports in USD is kept in Snapshot.CostUSD.
 // Perplexity has no cancel endpoint: Cancel does nothing and CanCancel is
 // false. Every setting comes from Config; nothing is read from the
 // environment.
@@ -26,7 +37,8 @@ import (
 	"github.com/deepr-desktop/deepr/backend/provider/httpapi"
 )
 
-// DefaultBaseURL is the API root; the client appends /async/chat/completions.
+// DefaultBaseURL is the API root; the client appends /v1/agent,
+// /v1/responses or /async/chat/completions.
 const DefaultBaseURL = "https://api.perplexity.ai"
 
 // Defaults for Config fields left zero.
@@ -64,7 +76,7 @@ func service() httpapi.Service {
 		Name: "Perplexity", KeyVar: "PERPLEXITY_API_KEY", Console: "your API requests at perplexity.ai/account/api",
 		Quota: "the Perplexity account is out of credit: add credit at " +
 			"perplexity.ai/account/api/billing, then resubmit",
-		Thing: "request", CheckWhat: "request list",
+		Thing: "request", CheckWhat: "Agent API",
 	}
 }
 
@@ -121,8 +133,17 @@ func IdempotencyKey(r provider.Request) string {
 // The run goes on to its end (see CanCancel).
 func (p *Provider) Cancel(ctx context.Context, id string) error { return nil }
 
-// Fetch returns the current state of request id.
+// Fetch returns the current state of a job on the Agent API (the API of
+// the default preset). FetchModel reads a job on the API of its model.
 func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, error) {
+	return p.FetchModel(ctx, DefaultModel, id)
+}
+
+// FetchModel returns the current state of the job with provider id id,
+// made with model: on the async Sonar API for sonar-deep-research, on the
+// Agent API otherwise. The worker calls it with each job's model, so a
+// job keeps polling the API it was created on.
+func (p *Provider) FetchModel(ctx context.Context, model, id string) (provider.Snapshot, error) {
 	if id == "" {
 		return provider.Snapshot{}, &provider.Error{Kind: provider.KindNotFound, Op: "get",
 			Message: "no Perplexity request id was saved for this job; resubmit it"}
@@ -130,14 +151,26 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 	if p.key == "" {
 		return provider.Snapshot{}, service().NoKey("get")
 	}
+	if !onAsync(model) {
+		return p.fetchAgent(ctx, id)
+	}
 	reply, err := p.client.Do(ctx, http.MethodGet, completionsPath+"/"+pathID(id), nil)
 	if err != nil {
 		return provider.Snapshot{}, p.transport("get", err)
 	}
 	if !reply.OK() {
+		if e := p.asyncRetired(ctx, reply); e != nil {
+			return provider.Snapshot{}, e
+		}
 		return provider.Snapshot{}, p.status("get", reply)
 	}
-	snap, err := parseSnapshot(reply.Body)
+	return read(parseSnapshot, reply.Body, id)
+}
+
+// read parses the answer body of a GET of id with parse; an answer that
+// cannot be read is KindTransient (it is fetched again).
+func read(parse func([]byte) (provider.Snapshot, error), body []byte, id string) (provider.Snapshot, error) {
+	snap, err := parse(body)
 	if err != nil {
 		return provider.Snapshot{}, &provider.Error{Kind: provider.KindTransient, Op: "get", Err: err,
 			Message: "Perplexity's answer could not be read (" + err.Error() + "); it will be fetched again"}
@@ -148,15 +181,19 @@ func (p *Provider) Fetch(ctx context.Context, id string) (provider.Snapshot, err
 	return snap, nil
 }
 
-// CheckKey verifies the key with a GET of the request list, which costs
-// nothing. A rejected key gives KindAuth.
+// CheckKey verifies the key with a GET of a response that does not exist
+// on the Agent API, which costs nothing: Perplexity's 404 (a JSON error)
+// means the key was accepted. A rejected key gives KindAuth.
 func (p *Provider) CheckKey(ctx context.Context) error {
 	if p.key == "" {
 		return service().NoKey("check")
 	}
-	reply, err := p.client.Do(ctx, http.MethodGet, completionsPath, nil)
+	reply, err := p.client.Do(ctx, http.MethodGet, responsesPath+"/deepr-key-check", nil)
 	if err != nil {
 		return p.transport("check", err)
+	}
+	if reply.Status == http.StatusNotFound && json.Valid(reply.Body) {
+		return nil
 	}
 	if !reply.OK() {
 		return p.status("check", reply)

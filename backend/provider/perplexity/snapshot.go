@@ -61,7 +61,9 @@ type wireRequest struct {
 
 // parseSnapshot maps a raw async request object to a Snapshot: the report
 // is the completion's content without its <think> block and [n] markers,
-// which become citations; usage and the reported cost come from usage.
+// which become citations; usage and the reported cost come from usage. A
+// completion that stopped at its length limit (finish_reason "length") is
+// StatusIncomplete (reason max_output_tokens): its report is cut.
 // The snapshot's Raw is raw itself (not a copy: the caller hands it over).
 func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	var w wireRequest
@@ -81,6 +83,10 @@ func parseSnapshot(raw []byte) (provider.Snapshot, error) {
 	}
 	if len(resp.Choices) > 0 {
 		s.Report, s.Citations = extractCitations(stripThink(string(resp.Choices[0].Message.Content)), sourcesOf(resp.Citations, resp.SearchResults))
+		if s.Status == provider.StatusCompleted && resp.Choices[0].FinishReason == "length" {
+			// Cut at the length limit: the report is kept, as incomplete.
+			s.Status, s.IncompleteReason = provider.StatusIncomplete, "max_output_tokens"
+		}
 	}
 	if u := resp.Usage; u != nil {
 		s.Usage = job.Usage{

@@ -25,7 +25,9 @@ type message struct {
 	Content string `json:"content"`
 }
 
-// Submit creates an async request for r and returns its id. It is sent
+// Submit creates a run for r and returns its id: on the Agent API
+// (submitAgent) unless r.Model runs on the async Sonar API. There it is
+// an async request, sent
 // with IdempotencyKey(r); a create that may have reached Perplexity (no
 // answer, a reset, a 5xx) is sent again with the same key up to
 // CreateRetries times, so Perplexity answers with the request it already
@@ -35,6 +37,9 @@ type message struct {
 // later with the same JobID and Attempt is safe. Request.Instructions, when
 // set, is sent as the system message.
 func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, error) {
+	if !onAsync(r.Model) {
+		return p.submitAgent(ctx, r)
+	}
 	if err := ctx.Err(); err != nil {
 		return "", service().Stopped(err)
 	}
@@ -43,7 +48,7 @@ func (p *Provider) Submit(ctx context.Context, r provider.Request) (string, erro
 	}
 	model := r.Model
 	if model == "" {
-		model = DefaultModel
+		model = AsyncModel
 	}
 	body := createBody{Request: chatRequest{Model: model}, IdempotencyKey: IdempotencyKey(r)}
 	if r.Instructions != "" {
@@ -109,7 +114,7 @@ func (p *Provider) createOnce(ctx context.Context, body createBody) (string, *pr
 				"Check " + service().Console + ", then resubmit or dismiss the job."}
 	}
 	if !reply.OK() {
-		return "", p.status("create", reply)
+		return "", retiredCreate(reply.Status, modelGone(body.Request.Model, reply, p.status("create", reply)))
 	}
 	id := decodeID(reply.Body)
 	if id == "" {

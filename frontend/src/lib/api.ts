@@ -40,6 +40,7 @@ import type {
   SearchResult,
   Settings,
   SettingsInput,
+  HelperInput,
   SubmitRequest,
   SubmitResult,
 } from './types';
@@ -64,6 +65,7 @@ export interface Backend {
   OpenDataFolder(): Promise<void>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: SettingsInput): Promise<Settings>;
+  SaveHelper(h: HelperInput): Promise<Settings>;
   SetAPIKey(key: string): Promise<KeyResult>;
   ClearAPIKey(): Promise<Settings>;
   TestAPIKey(): Promise<KeyTest>;
@@ -75,6 +77,7 @@ export interface Backend {
   Providers(): Promise<ProviderInfo[]>;
   SetProviderKey(provider: string, key: string): Promise<KeyResult>;
   ClearProviderKey(provider: string): Promise<Settings>;
+  SetProviderEndpoint(provider: string, endpoint: string): Promise<Settings>;
   TestProviderKey(provider: string): Promise<KeyTest>;
   Estimate(req: SubmitRequest): Promise<Decision>;
   Costs(month: string): Promise<Spend>;
@@ -125,6 +128,7 @@ export const RevealReport = (id: string) => go.RevealReport(id);
 export const OpenDataFolder = () => go.OpenDataFolder();
 export const GetSettings = () => go.GetSettings();
 export const SaveSettings = (s: SettingsInput) => go.SaveSettings(s);
+export const SaveHelper = (h: HelperInput) => go.SaveHelper(h);
 export const SetAPIKey = (key: string) => go.SetAPIKey(key);
 export const ClearAPIKey = () => go.ClearAPIKey();
 export const TestAPIKey = () => go.TestAPIKey();
@@ -136,6 +140,7 @@ export const Version = () => go.Version();
 export const Providers = () => go.Providers();
 export const SetProviderKey = (provider: string, key: string) => go.SetProviderKey(provider, key);
 export const ClearProviderKey = (provider: string) => go.ClearProviderKey(provider);
+export const SetProviderEndpoint = (provider: string, endpoint: string) => go.SetProviderEndpoint(provider, endpoint);
 export const TestProviderKey = (provider: string) => go.TestProviderKey(provider);
 export const Estimate = (req: SubmitRequest) => go.Estimate(req);
 export const Costs = (month: string) => go.Costs(month);

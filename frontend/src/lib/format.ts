@@ -7,6 +7,11 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
+/** modelAndProvider is "model · provider" by the display names Go sends with a job (its ids when it sends none). */
+export function modelAndProvider(job: { provider: string; model: string; provider_display?: string; model_display?: string }): string {
+  return `${job.model_display || job.model} · ${job.provider_display || job.provider}`;
+}
+
 /** titleOf returns the first non-empty line of a prompt, cut to max characters. */
 export function titleOf(prompt: string, max = 120): string {
   const line = prompt.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';

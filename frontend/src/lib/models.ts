@@ -1,6 +1,7 @@
-// Helpers for the model list (Models()): the same model id can be offered by
-// more than one provider (o3-deep-research by OpenAI and by an Azure
-// deployment), so a model is named by its provider and id together.
+// Helpers for the model list (Models(), from Go's model catalogue; no model
+// is named here): the same model id can be offered by more than one
+// provider (an OpenAI model and an Azure deployment named after it), so a
+// model is named by its provider and id together.
 
 import type { ModelInfo } from './types';
 

@@ -87,6 +87,9 @@ export type Settings = Refine<
   { key_storage: KeyStorage; locked: Partial<Record<SettingsField, string>>; providers: ProviderInfo[] }
 >;
 export type SettingsInput = Data<research.SettingsInput>;
+/** The Helper model card: its choices come from Go (config.HelperChoices). */
+export type HelperView = Data<research.HelperView>;
+export type HelperInput = Data<research.HelperInput>;
 export type KeyTest = Data<research.KeyTest>;
 export type KeyResult = Refine<Data<research.KeyResult>, { settings: Settings }>;
 
@@ -99,12 +102,13 @@ export type WebhookHealth = Refine<Data<research.WebhookHealth>, { state: Webhoo
 /** provider is the worst state of any provider and summary names the providers in it; providers details each. */
 export type Health = Refine<Data<research.Health>, { provider: ProviderState; poller: PollerState; webhooks: WebhookHealth; providers: ProviderHealth[] }>;
 
-export type ModelInfo = Data<research.ModelInfo>;
+/** A model Go offers (from its model catalogue): its name, lifecycle, warning and what it honours. */
+export type ModelInfo = Refine<Data<research.ModelInfo>, { capabilities: Capabilities }>;
 /** How a provider treats the switch of one of its tools (backend/provider Tool). */
 export type ProviderTool = 'optional' | 'always' | 'never';
 /** Which options a provider honours: the form offers only those. */
 export type Capabilities = Refine<Data<provider.Capabilities>, { web_search: ProviderTool; code_interpreter: ProviderTool }>;
-export type ProviderInfo = Refine<Data<research.ProviderInfo>, { key_storage: KeyStorage; capabilities: Capabilities }>;
+export type ProviderInfo = Refine<Data<research.ProviderInfo>, { key_storage: KeyStorage; capabilities: Capabilities; models: ModelInfo[] }>;
 
 // Spend control.
 export type Estimate = Data<cost.Range>;

@@ -24,6 +24,7 @@ import type {
   Thread,
 } from '../lib/types';
 import { makeHealth, makeSettings } from './fixtures';
+import { makeModel } from './spendFixtures';
 
 export function fakeApi() {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -62,6 +63,7 @@ export function fakeApi() {
     OpenDataFolder: async () => {},
     GetSettings: async (): Promise<Settings> => makeSettings(),
     SaveSettings: async (): Promise<Settings> => makeSettings(),
+    SaveHelper: async (): Promise<Settings> => makeSettings(),
     SetAPIKey: async (): Promise<KeyResult> => ({ settings: makeSettings(), test: { ok: true, message: 'OpenAI accepted the key.' } }),
     ClearAPIKey: async (): Promise<Settings> => makeSettings({ key_set: false, key_hint: '', key_storage: '' }),
     TestAPIKey: async () => ({ ok: true, message: 'OpenAI accepted the key.' }),
@@ -69,15 +71,16 @@ export function fakeApi() {
     ClearWebhookSecret: async (): Promise<Settings> => makeSettings({ webhook_secret_set: false }),
     GetHealth: async (): Promise<Health> => makeHealth(),
     Models: async () => [
-      { id: 'o3-deep-research', provider: 'openai', label: 'o3 deep research', description: 'Most thorough' },
-      { id: 'o4-mini-deep-research', provider: 'openai', label: 'o4-mini deep research', description: 'Faster, cheaper' },
+      makeModel({ default: true }),
+      makeModel({ id: 'o4-mini-deep-research', label: 'o4-mini deep research', description: 'Faster, cheaper' }),
       // The same model id from another provider (an Azure deployment).
-      { id: 'o3-deep-research', provider: 'azure', label: 'o3-deep-research (Azure deployment)', description: 'Your Azure deployment' },
+      makeModel({ provider: 'azure', label: 'o3-deep-research (Azure deployment)', description: 'Your Azure deployment', default: true }),
     ],
     Version: async () => '0.1.0-test',
     Providers: async () => [],
     SetProviderKey: async () => ({ settings: makeSettings(), test: { ok: true, message: 'accepted' } }),
     ClearProviderKey: async () => makeSettings(),
+    SetProviderEndpoint: async (): Promise<Settings> => makeSettings(),
     TestProviderKey: async () => ({ ok: true, message: 'accepted' }),
     Estimate: async () => ({ month: '2026-12', budget_usd: null, spent_usd: 0, reserved_usd: 0,
       estimate: { low_usd: 0.5, high_usd: 4, basis: 'documented ranges', samples: 0 }, max_cost_usd: null, allowed: true, refusal: '' }),

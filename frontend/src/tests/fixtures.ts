@@ -1,6 +1,6 @@
 // Builders for the values the Go side sends, with overridable fields.
 
-import type { Health, Job, JobAction, JobStatus, ProviderHealth, ProviderInfo, Question, Settings, ThreadJob, WebhookHealth } from '../lib/types';
+import type { HelperView, Health, Job, JobAction, JobStatus, ProviderHealth, ProviderInfo, Question, Settings, ThreadJob, WebhookHealth } from '../lib/types';
 
 /**
  * The actions Go sends with a job in each status (backend/job/actions.go,
@@ -32,6 +32,8 @@ export function makeJob(over: Partial<Job> = {}): Job {
     status,
     provider: 'openai',
     model: 'o3-deep-research',
+    provider_display: 'OpenAI',
+    model_display: 'o3 deep research',
     prompt: 'How do heat pumps perform in cold climates?\nFocus on Nordic data.',
     options: { web_search: true, code_interpreter: false, max_tool_calls: 40 },
     provider_job_id: 'resp_1',
@@ -87,6 +89,24 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     locked: {},
     settings_problems: [],
     settings_notice: '',
+    helper: makeHelperView(),
+    ...over,
+  };
+}
+
+/** The Helper model card's data as Go sends it (research.HelperView). */
+export function makeHelperView(over: Partial<HelperView> = {}): HelperView {
+  return {
+    provider: 'auto',
+    azure_deployment: 'gpt-4.1-mini',
+    in_use: 'OpenAI: gpt-4.1-mini',
+    problem: '',
+    choices: [
+      { value: 'auto', label: 'Automatic: the first of OpenAI, Azure OpenAI and Gemini with a key', ready: true, note: 'OpenAI: gpt-4.1-mini', asks_deployment: false },
+      { value: 'openai', label: 'OpenAI (gpt-4.1-mini)', ready: true, note: '', asks_deployment: false },
+      { value: 'azure', label: 'Azure OpenAI (deployment gpt-4.1-mini)', ready: false, note: 'no Azure OpenAI API key is set', asks_deployment: true },
+      { value: 'gemini', label: 'Gemini (Gemini 2.5 Flash)', ready: false, note: 'no Gemini API key is set', asks_deployment: false },
+    ],
     ...over,
   };
 }
@@ -140,11 +160,29 @@ export function runeSpan(text: string, part: string): { start: number; end: numb
   return { start, end: start + Array.from(part).length };
 }
 
+/**
+ * makeKeySettings is makeSettings whose providers, unless given, are OpenAI
+ * alone with the key state of the settings' own fields (Settings shows a
+ * key card for each provider Go lists, and none when it lists none).
+ */
+export function makeKeySettings(over: Partial<Settings> = {}): Settings {
+  const s = makeSettings(over);
+  if (over.providers) return s;
+  const key = { key_set: s.key_set, key_hint: s.key_set ? s.key_hint : '', key_storage: s.key_storage };
+  const reason = s.key_set ? '' : 'no OpenAI key: set OPENAI_API_KEY or save one in Settings';
+  return { ...s, providers: [makeProvider({ ...key, ready: s.key_set, reason })] };
+}
+
 /** makeProvider builds one provider of Settings.providers. */
 export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
   return {
     name: 'openai',
     display: 'OpenAI',
+    key_variable: 'OPENAI_API_KEY',
+    key_help: 'platform.openai.com/api-keys',
+    endpoint_variable: '',
+    endpoint: '',
+    endpoint_locked: false,
     key_set: false,
     key_hint: '',
     key_storage: '',
@@ -153,7 +191,7 @@ export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
     can_cancel: true,
     note: '',
     models: [],
-    capabilities: { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cancel: true, continue: true },
+    capabilities: { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cost_cap: true, cancel: true, continue: true },
     ...over,
   };
 }

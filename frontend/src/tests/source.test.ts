@@ -2,21 +2,10 @@
 // only for the sanitized report and the escaped search snippets, and only
 // src/lib/api.ts imports the generated Wails bindings.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './sources';
 
-const root = join(__dirname, '..');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return files(p);
-    return /\.(ts|svelte)$/.test(name) && !/\.test\.ts$/.test(name) && !p.includes('/tests/') ? [p] : [];
-  });
-}
-
-const sources = files(root).map((p) => ({ path: relative(root, p), text: readFileSync(p, 'utf8') }));
+const sources = sourceFiles();
 
 describe('source rules', () => {
   it('finds the sources', () => {

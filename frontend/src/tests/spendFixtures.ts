@@ -1,19 +1,42 @@
 // Builders for the provider and spend values the Go side sends, with
 // overridable fields (kept apart from fixtures.ts, which others edit too).
 
-import type { Capabilities, Decision, JobSpend, ModelSpend, MonthTotal, ProviderInfo, Spend } from '../lib/types';
+import type { Capabilities, Decision, JobSpend, ModelInfo, ModelSpend, MonthTotal, ProviderInfo, Spend } from '../lib/types';
 
-/** What OpenAI and Azure honour: every option (backend/engine/providers.go). */
-export const responsesCaps: Capabilities = { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cancel: true, continue: true };
-/** What Gemini's agent honours: it always searches and decides its own tool calls. */
-export const geminiCaps: Capabilities = { web_search: 'always', code_interpreter: 'never', max_tool_calls: false, cancel: true, continue: true };
-/** What Perplexity honours: like Gemini, and it can neither be cancelled nor continued. */
-export const perplexityCaps: Capabilities = { web_search: 'always', code_interpreter: 'never', max_tool_calls: false, cancel: false, continue: false };
+/** What OpenAI and Azure models honour: every option (backend/catalog/catalog.json). */
+export const responsesCaps: Capabilities = { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cost_cap: true, cancel: true, continue: true };
+/** What Gemini's agents honour: they always search and decide their own tool calls. */
+export const geminiCaps: Capabilities = { web_search: 'always', code_interpreter: 'never', max_tool_calls: false, cost_cap: true, cancel: true, continue: true };
+/** What Perplexity's async model honours: like Gemini, and it can neither be cancelled nor continued. */
+export const perplexityCaps: Capabilities = { web_search: 'always', code_interpreter: 'never', max_tool_calls: false, cost_cap: true, cancel: false, continue: false };
+
+/** makeModel is a model as Go's Models() sends it (an OpenAI model unless overridden). */
+export function makeModel(over: Partial<ModelInfo> = {}): ModelInfo {
+  return {
+    id: 'o3-deep-research',
+    provider: 'openai',
+    label: 'o3 deep research',
+    description: 'Most thorough',
+    default: false,
+    api: 'responses',
+    lifecycle: 'stable',
+    shutdown_date: '',
+    replacement: '',
+    warning: '',
+    capabilities: responsesCaps,
+    ...over,
+  };
+}
 
 export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
   return {
     name: 'openai',
     display: 'OpenAI',
+    key_variable: 'OPENAI_API_KEY',
+    key_help: 'platform.openai.com/api-keys',
+    endpoint_variable: '',
+    endpoint: '',
+    endpoint_locked: false,
     key_set: true,
     key_hint: '…abcd',
     key_storage: 'keychain',
@@ -23,8 +46,8 @@ export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
     note: '',
     capabilities: responsesCaps,
     models: [
-      { id: 'o3-deep-research', provider: 'openai', label: 'o3 deep research', description: 'Most thorough' },
-      { id: 'o4-mini-deep-research', provider: 'openai', label: 'o4-mini deep research', description: 'Faster, cheaper' },
+      makeModel({ default: true }),
+      makeModel({ id: 'o4-mini-deep-research', label: 'o4-mini deep research', description: 'Faster, cheaper' }),
     ],
     ...over,
   };
@@ -39,6 +62,8 @@ export function makeProviders(withKey: string[] = ['openai']): ProviderInfo[] {
     makeProvider({
       name: 'gemini',
       display: 'Gemini',
+      key_variable: 'GEMINI_API_KEY',
+      key_help: 'aistudio.google.com/apikey',
       key_set: has('gemini'),
       key_hint: has('gemini') ? '…gem1' : '',
       key_storage: has('gemini') ? 'keychain' : '',
@@ -46,13 +71,15 @@ export function makeProviders(withKey: string[] = ['openai']): ProviderInfo[] {
       reason: has('gemini') ? '' : noKey('Gemini', 'GEMINI_API_KEY'),
       capabilities: geminiCaps,
       models: [
-        { id: 'deep-research-preview-04-2026', provider: 'gemini', label: 'deep research preview 04 2026', description: 'Gemini Deep Research (default agent); searches with Google.' },
-        { id: 'deep-research-max-preview-04-2026', provider: 'gemini', label: 'deep research max preview 04 2026', description: 'Gemini Deep Research agent.' },
+        makeModel({ id: 'deep-research-preview-04-2026', provider: 'gemini', label: 'deep research preview 04 2026', description: 'Gemini Deep Research (default agent); searches with Google.', default: true, api: 'interactions', lifecycle: 'preview', capabilities: geminiCaps }),
+        makeModel({ id: 'deep-research-max-preview-04-2026', provider: 'gemini', label: 'deep research max preview 04 2026', description: 'Gemini Deep Research agent.', api: 'interactions', lifecycle: 'preview', capabilities: geminiCaps }),
       ],
     }),
     makeProvider({
       name: 'perplexity',
       display: 'Perplexity',
+      key_variable: 'PERPLEXITY_API_KEY',
+      key_help: 'perplexity.ai/account/api/keys',
       key_set: has('perplexity'),
       key_hint: has('perplexity') ? '…pplx' : '',
       key_storage: has('perplexity') ? 'file' : '',
@@ -61,17 +88,20 @@ export function makeProviders(withKey: string[] = ['openai']): ProviderInfo[] {
       can_cancel: false,
       capabilities: perplexityCaps,
       note: 'Perplexity cannot stop a run; it will finish and bill; Deepr will keep the report.',
-      models: [{ id: 'sonar-deep-research', provider: 'perplexity', label: 'Perplexity sonar deep research', description: 'Fast and inexpensive.' }],
+      models: [makeModel({ id: 'sonar-deep-research', provider: 'perplexity', label: 'Perplexity sonar deep research', description: 'Fast and inexpensive.', default: true, api: 'async', capabilities: perplexityCaps })],
     }),
     makeProvider({
       name: 'azure',
       display: 'Azure OpenAI',
+      key_variable: 'AZURE_OPENAI_API_KEY',
+      key_help: "your Azure OpenAI resource's Keys and Endpoint page",
+      endpoint_variable: 'AZURE_OPENAI_ENDPOINT',
       key_set: has('azure'),
       key_hint: has('azure') ? '…azur' : '',
       key_storage: has('azure') ? 'keychain' : '',
       ready: false,
       reason: 'no Azure OpenAI endpoint: set AZURE_OPENAI_ENDPOINT (https://RESOURCE.openai.azure.com)',
-      models: [{ id: 'o3-deep-research', provider: 'azure', label: 'o3-deep-research (Azure deployment)', description: 'Your Azure OpenAI deployment.' }],
+      models: [makeModel({ id: 'o3-deep-research', provider: 'azure', label: 'o3-deep-research (Azure deployment)', description: 'Your Azure OpenAI deployment.', default: true })],
     }),
   ];
 }

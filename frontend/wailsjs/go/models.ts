@@ -174,6 +174,8 @@ export namespace job {
 	    cancel_prompt: string;
 	    cancel_note: string;
 	    waiting: string;
+	    provider_display: string;
+	    model_display: string;
 	    actions: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -212,6 +214,8 @@ export namespace job {
 	        this.cancel_prompt = source["cancel_prompt"];
 	        this.cancel_note = source["cancel_note"];
 	        this.waiting = source["waiting"];
+	        this.provider_display = source["provider_display"];
+	        this.model_display = source["model_display"];
 	        this.actions = source["actions"];
 	    }
 	
@@ -381,6 +385,7 @@ export namespace provider {
 	    web_search: string;
 	    code_interpreter: string;
 	    max_tool_calls: boolean;
+	    cost_cap: boolean;
 	    cancel: boolean;
 	    continue: boolean;
 	
@@ -393,6 +398,7 @@ export namespace provider {
 	        this.web_search = source["web_search"];
 	        this.code_interpreter = source["code_interpreter"];
 	        this.max_tool_calls = source["max_tool_calls"];
+	        this.cost_cap = source["cost_cap"];
 	        this.cancel = source["cancel"];
 	        this.continue = source["continue"];
 	    }
@@ -700,6 +706,78 @@ export namespace research {
 		    return a;
 		}
 	}
+	export class HelperChoice {
+	    value: string;
+	    label: string;
+	    ready: boolean;
+	    note: string;
+	    asks_deployment: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelperChoice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.label = source["label"];
+	        this.ready = source["ready"];
+	        this.note = source["note"];
+	        this.asks_deployment = source["asks_deployment"];
+	    }
+	}
+	export class HelperInput {
+	    provider: string;
+	    azure_deployment: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelperInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.provider = source["provider"];
+	        this.azure_deployment = source["azure_deployment"];
+	    }
+	}
+	export class HelperView {
+	    provider: string;
+	    choices: HelperChoice[];
+	    azure_deployment: string;
+	    in_use: string;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelperView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.provider = source["provider"];
+	        this.choices = this.convertValues(source["choices"], HelperChoice);
+	        this.azure_deployment = source["azure_deployment"];
+	        this.in_use = source["in_use"];
+	        this.problem = source["problem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class KeyTest {
 	    ok: boolean;
 	    message: string;
@@ -737,6 +815,13 @@ export namespace research {
 	    provider: string;
 	    label: string;
 	    description: string;
+	    default: boolean;
+	    api: string;
+	    lifecycle: string;
+	    shutdown_date: string;
+	    replacement: string;
+	    warning: string;
+	    capabilities: provider.Capabilities;
 	
 	    static createFrom(source: any = {}) {
 	        return new ModelInfo(source);
@@ -748,11 +833,41 @@ export namespace research {
 	        this.provider = source["provider"];
 	        this.label = source["label"];
 	        this.description = source["description"];
+	        this.default = source["default"];
+	        this.api = source["api"];
+	        this.lifecycle = source["lifecycle"];
+	        this.shutdown_date = source["shutdown_date"];
+	        this.replacement = source["replacement"];
+	        this.warning = source["warning"];
+	        this.capabilities = this.convertValues(source["capabilities"], provider.Capabilities);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ProviderInfo {
 	    name: string;
 	    display: string;
+	    key_variable: string;
+	    key_help: string;
+	    endpoint_variable: string;
+	    endpoint: string;
+	    endpoint_locked: boolean;
 	    key_set: boolean;
 	    key_hint: string;
 	    key_storage: string;
@@ -771,6 +886,11 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	        this.display = source["display"];
+	        this.key_variable = source["key_variable"];
+	        this.key_help = source["key_help"];
+	        this.endpoint_variable = source["endpoint_variable"];
+	        this.endpoint = source["endpoint"];
+	        this.endpoint_locked = source["endpoint_locked"];
 	        this.key_set = source["key_set"];
 	        this.key_hint = source["key_hint"];
 	        this.key_storage = source["key_storage"];
@@ -821,6 +941,7 @@ export namespace research {
 	    start_at_login: boolean;
 	    prices: string;
 	    providers: ProviderInfo[];
+	    helper: HelperView;
 	    locked: Record<string, string>;
 	    settings_problems: SettingProblem[];
 	    settings_notice: string;
@@ -851,6 +972,7 @@ export namespace research {
 	        this.start_at_login = source["start_at_login"];
 	        this.prices = source["prices"];
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
+	        this.helper = this.convertValues(source["helper"], HelperView);
 	        this.locked = source["locked"];
 	        this.settings_problems = this.convertValues(source["settings_problems"], SettingProblem);
 	        this.settings_notice = source["settings_notice"];

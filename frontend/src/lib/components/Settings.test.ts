@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import * as apiModule from '../api';
-import { deferred, makeHealth, makeProviderHealth, makeSettings, makeWebhooks } from '../../tests/fixtures';
+import { deferred, makeHealth, makeKeySettings, makeProviderHealth, makeWebhooks } from '../../tests/fixtures';
 import { makeProviders } from '../../tests/spendFixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import { createSettingsStore } from '../stores/settings';
@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 async function setup(over = {}, health: Health | null = null) {
-  api.GetSettings.mockResolvedValue(makeSettings(over));
+  api.GetSettings.mockResolvedValue(makeKeySettings(over));
   const settings = createSettingsStore();
   await settings.load();
   const r = render(Settings, { settings, health });
@@ -29,22 +29,22 @@ describe('Settings', () => {
   it('saves a key and never shows it again', async () => {
     const secret = 'sk-proj-SECRET-1234567890-7f3a9c';
     await setup({ key_set: false, key_hint: '', key_storage: '' });
-    expect(screen.getByTestId('key-status').textContent).toMatch(/No API key set/);
+    expect(screen.getByTestId('key-status-openai').textContent).toMatch(/No API key set/);
     api.SetProviderKey.mockResolvedValue({
-      settings: makeSettings({ key_set: true, key_hint: '…3a9c', key_storage: 'keychain' }),
+      settings: makeKeySettings({ key_set: true, key_hint: '…3a9c', key_storage: 'keychain' }),
       test: { ok: true, message: 'OpenAI accepted the key.' },
     });
 
-    const input = screen.getByTestId('api-key-input') as HTMLInputElement;
+    const input = screen.getByTestId('api-key-input-openai') as HTMLInputElement;
     expect(input.type, 'key input type').toBe('password');
     await fireEvent.input(input, { target: { value: secret } });
-    await fireEvent.click(screen.getByTestId('save-key-button'));
+    await fireEvent.click(screen.getByTestId('save-key-button-openai'));
 
-    await waitFor(() => expect(screen.getByTestId('key-status').textContent).toContain('ending …3a9c'));
-    expect(screen.getByTestId('key-status').textContent).toContain('stored in the system keychain');
+    await waitFor(() => expect(screen.getByTestId('key-status-openai').textContent).toContain('ending …3a9c'));
+    expect(screen.getByTestId('key-status-openai').textContent).toContain('stored in the system keychain');
     expect(api.SetProviderKey).toHaveBeenCalledWith('openai', secret);
-    expect(screen.getByTestId('key-status').classList.contains('set'), 'green key status').toBe(true);
-    expect(screen.getByTestId('key-test').textContent).toContain('OpenAI accepted the key.');
+    expect(screen.getByTestId('key-status-openai').classList.contains('set'), 'green key status').toBe(true);
+    expect(screen.getByTestId('key-test-openai').textContent).toContain('OpenAI accepted the key.');
     expect(input.value, 'key input after saving').toBe('');
     expect(document.body.innerHTML.includes(secret), 'the key is in the DOM').toBe(false);
   });
@@ -52,15 +52,15 @@ describe('Settings', () => {
   it('shows the verdict on a saved key that OpenAI rejected, and no green "Key set"', async () => {
     await setup({ key_set: false, key_hint: '', key_storage: '' });
     api.SetProviderKey.mockResolvedValue({
-      settings: makeSettings({ key_set: true, key_hint: '…dead', key_storage: 'file' }),
+      settings: makeKeySettings({ key_set: true, key_hint: '…dead', key_storage: 'file' }),
       test: { ok: false, message: 'OpenAI rejected the API key (401).' },
     });
-    await fireEvent.input(screen.getByTestId('api-key-input'), { target: { value: 'sk-proj-wrong-key-000000dead' } });
-    await fireEvent.click(screen.getByTestId('save-key-button'));
-    const verdict = await screen.findByTestId('key-test');
+    await fireEvent.input(screen.getByTestId('api-key-input-openai'), { target: { value: 'sk-proj-wrong-key-000000dead' } });
+    await fireEvent.click(screen.getByTestId('save-key-button-openai'));
+    const verdict = await screen.findByTestId('key-test-openai');
     expect(verdict.dataset.ok).toBe('false');
     expect(verdict.textContent).toContain('OpenAI rejected the API key (401).');
-    const status = screen.getByTestId('key-status');
+    const status = screen.getByTestId('key-status-openai');
     expect(status.textContent).not.toMatch(/Key set/);
     expect(status.textContent).toMatch(/ending …dead.*did not accept/);
     expect(status.classList.contains('set'), 'green key status').toBe(false);
@@ -69,8 +69,8 @@ describe('Settings', () => {
 
   it('does not show a key the poller found rejected as a good one', async () => {
     await setup({}, makeHealth({ provider: 'key_rejected', message: 'OpenAI rejected the API key (401).', providers: [makeProviderHealth({ state: 'key_rejected' })] }));
-    expect(screen.getByTestId('key-status').classList.contains('set')).toBe(false);
-    expect(screen.getByTestId('key-status').textContent).toMatch(/did not accept/);
+    expect(screen.getByTestId('key-status-openai').classList.contains('set')).toBe(false);
+    expect(screen.getByTestId('key-status-openai').textContent).toMatch(/did not accept/);
   });
 
   it("marks only the rejected provider's key as bad", async () => {
@@ -81,15 +81,15 @@ describe('Settings', () => {
     ];
     await setup({ providers: makeProviders(['openai', 'gemini', 'perplexity']) }, makeHealth({ provider: 'key_rejected', providers }));
     expect(screen.getByTestId('key-status-gemini').textContent).toMatch(/Gemini did not accept/);
-    expect(screen.getByTestId('key-status').classList.contains('set'), "OpenAI's key").toBe(true);
-    expect(screen.getByTestId('key-status').textContent).not.toMatch(/did not accept/);
+    expect(screen.getByTestId('key-status-openai').classList.contains('set'), "OpenAI's key").toBe(true);
+    expect(screen.getByTestId('key-status-openai').textContent).not.toMatch(/did not accept/);
     expect(screen.getByTestId('key-status-perplexity').textContent, 'a key the poller used is vouched for').not.toMatch(/Not tested yet/);
   });
 
   it('shows only the hint of a stored key', async () => {
     const { container } = await setup({ key_hint: '…abcd', key_storage: 'file' });
-    expect(screen.getByTestId('key-status').textContent).toMatch(/Key set, ending …abcd, stored in a private file/);
-    expect((screen.getByTestId('api-key-input') as HTMLInputElement).value).toBe('');
+    expect(screen.getByTestId('key-status-openai').textContent).toMatch(/Key set, ending …abcd, stored in a private file/);
+    expect((screen.getByTestId('api-key-input-openai') as HTMLInputElement).value).toBe('');
     expect(container.innerHTML).not.toMatch(/sk-[A-Za-z0-9]/);
   });
 
@@ -99,10 +99,10 @@ describe('Settings', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Test key' }));
     expect(await screen.findByText(/rejected the API key/)).toBeInTheDocument();
     expect(api.TestProviderKey).toHaveBeenCalledWith('openai');
-    api.ClearProviderKey.mockResolvedValue(makeSettings({ key_set: false, key_hint: '', key_storage: '' }));
+    api.ClearProviderKey.mockResolvedValue(makeKeySettings({ key_set: false, key_hint: '', key_storage: '' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Remove' }));
     await fireEvent.click(screen.getByTestId('confirm-button'));
-    await waitFor(() => expect(screen.getByTestId('key-status').textContent).toMatch(/No API key set/));
+    await waitFor(() => expect(screen.getByTestId('key-status-openai').textContent).toMatch(/No API key set/));
     expect(api.ClearProviderKey).toHaveBeenCalledTimes(1);
     expect(api.ClearProviderKey).toHaveBeenCalledWith('openai');
   });
@@ -139,8 +139,8 @@ describe('Settings', () => {
   it('saves webhook settings and a secret that is never shown again', async () => {
     const secret = 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU=';
     await setup();
-    api.SetWebhookSecret.mockResolvedValue(makeSettings({ webhook_secret_set: true }));
-    api.SaveSettings.mockResolvedValue(makeSettings({ webhook_secret_set: true, use_webhooks: true }));
+    api.SetWebhookSecret.mockResolvedValue(makeKeySettings({ webhook_secret_set: true }));
+    api.SaveSettings.mockResolvedValue(makeKeySettings({ webhook_secret_set: true, use_webhooks: true }));
     await fireEvent.click(screen.getByTestId('use-webhooks'));
     await fireEvent.input(screen.getByLabelText(/Public URL/), { target: { value: 'https://r.example.com/webhooks/openai' } });
     const input = screen.getByTestId('webhook-secret-input') as HTMLInputElement;
@@ -231,7 +231,7 @@ describe('Settings', () => {
     expect(gemini.classList.contains('set'), 'green before a test').toBe(false);
     expect(screen.getByTestId('key-status-perplexity').textContent).toMatch(/No API key set\. Research on Perplexity cannot start/);
     expect(screen.getByTestId('provider-key-perplexity').textContent).toMatch(/cannot stop a run; it will finish and bill/);
-    expect(screen.getByTestId('provider-endpoint-azure').textContent).toMatch(/Endpoint: set by AZURE_OPENAI_ENDPOINT/);
+    expect(screen.getByTestId('provider-endpoint-azure').textContent).toMatch(/Endpoint: not set: set AZURE_OPENAI_ENDPOINT/);
   });
 
   it("shows why an Azure key cannot be used yet (no endpoint)", async () => {
@@ -242,7 +242,7 @@ describe('Settings', () => {
 
   it('saves a Gemini key that Gemini rejects: the verdict, and never a green "Key set"', async () => {
     await setup({ providers: makeProviders(['openai']) });
-    const after = makeSettings({ providers: makeProviders(['openai', 'gemini']) });
+    const after = makeKeySettings({ providers: makeProviders(['openai', 'gemini']) });
     api.SetProviderKey.mockResolvedValue({ settings: after, test: { ok: false, message: 'Gemini rejected the API key (400 API_KEY_INVALID).' } });
     const input = screen.getByTestId('api-key-input-gemini') as HTMLInputElement;
     await fireEvent.input(input, { target: { value: 'AIzaSy-wrong-key-000000000000' } });
@@ -258,7 +258,7 @@ describe('Settings', () => {
     expect(status.classList.contains('bad')).toBe(true);
     expect(input.value).toBe('');
     // The OpenAI card is untouched.
-    expect(screen.queryByTestId('key-test')).toBeNull();
+    expect(screen.queryByTestId('key-test-openai')).toBeNull();
   });
 
   it("tests a provider's key and shows it as good only once it passed", async () => {
@@ -328,7 +328,7 @@ describe('Settings', () => {
     await fireEvent.change(theme, { target: { value: 'dark' } });
     expect(document.documentElement.dataset.theme, 'before Go answers').toBe('dark');
     expect(api.SaveSettings).toHaveBeenCalledWith(expect.objectContaining({ theme: 'dark', poll_interval_seconds: 30 }));
-    answer.resolve(makeSettings({ theme: 'dark' }));
+    answer.resolve(makeKeySettings({ theme: 'dark' }));
     await waitFor(() => expect(screen.getByText('Theme saved.')).toBeInTheDocument());
     let held: SettingsView | null = null;
     settings.subscribe((v) => (held = v.settings))();
@@ -347,10 +347,10 @@ describe('Settings', () => {
 
   it('saves the close action and start at login as they change', async () => {
     await setup({ close_action: 'keep-tracking', start_at_login: false });
-    api.SaveSettings.mockResolvedValueOnce(makeSettings({ close_action: 'quit' }));
+    api.SaveSettings.mockResolvedValueOnce(makeKeySettings({ close_action: 'quit' }));
     await fireEvent.change(screen.getByLabelText('When the window is closed while research runs'), { target: { value: 'quit' } });
     await waitFor(() => expect(api.SaveSettings).toHaveBeenCalledWith(expect.objectContaining({ close_action: 'quit', start_at_login: false })));
-    api.SaveSettings.mockResolvedValueOnce(makeSettings({ close_action: 'quit', start_at_login: true }));
+    api.SaveSettings.mockResolvedValueOnce(makeKeySettings({ close_action: 'quit', start_at_login: true }));
     await waitFor(() => expect((screen.getByTestId('settings-start-at-login') as HTMLInputElement).disabled).toBe(false));
     await fireEvent.click(screen.getByLabelText(/Start Deepr at login/));
     await waitFor(() => expect(api.SaveSettings).toHaveBeenCalledTimes(2));
@@ -374,7 +374,7 @@ describe('Settings', () => {
       ['DEEPR_MAX_RUNNING', 'DEEPR_MAX_RUNNING="0" is not valid: use a whole number from 1 to 50'],
     ]);
     expect((screen.getByLabelText('Max running jobs') as HTMLInputElement).value, 'the default in force is shown').toBe('3');
-    api.SaveSettings.mockResolvedValue(makeSettings());
+    api.SaveSettings.mockResolvedValue(makeKeySettings());
     await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(screen.queryByTestId('settings-problems')).toBeNull());
   });

@@ -62,11 +62,15 @@ export function Resubmit(arg1:string):Promise<job.Job>;
 
 export function RevealReport(arg1:string):Promise<void>;
 
+export function SaveHelper(arg1:research.HelperInput):Promise<research.SettingsView>;
+
 export function SaveSettings(arg1:research.SettingsInput):Promise<research.SettingsView>;
 
 export function SearchReports(arg1:research.SearchRequest):Promise<research.SearchResult>;
 
 export function SetAPIKey(arg1:string):Promise<research.KeyResult>;
+
+export function SetProviderEndpoint(arg1:string,arg2:string):Promise<research.SettingsView>;
 
 export function SetProviderKey(arg1:string,arg2:string):Promise<research.KeyResult>;
 

@@ -114,6 +114,10 @@ export function RevealReport(arg1) {
   return window['go']['main']['App']['RevealReport'](arg1);
 }
 
+export function SaveHelper(arg1) {
+  return window['go']['main']['App']['SaveHelper'](arg1);
+}
+
 export function SaveSettings(arg1) {
   return window['go']['main']['App']['SaveSettings'](arg1);
 }
@@ -124,6 +128,10 @@ export function SearchReports(arg1) {
 
 export function SetAPIKey(arg1) {
   return window['go']['main']['App']['SetAPIKey'](arg1);
+}
+
+export function SetProviderEndpoint(arg1, arg2) {
+  return window['go']['main']['App']['SetProviderEndpoint'](arg1, arg2);
 }
 
 export function SetProviderKey(arg1, arg2) {
