@@ -24,7 +24,7 @@ XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench bench-go vet lint deps deps-test sim-long \
-        frontend-deps frontend bindings clean version-sync \
+        frontend-deps frontend bindings bindings-check clean version-sync \
         package-linux package-linux-check package-windows package-macos deps-package
 
 all: build
@@ -44,6 +44,13 @@ frontend-deps: frontend/node_modules/.package-lock.json
 ## Regenerates frontend/wailsjs from app.go (the committed copy is only for tests).
 bindings:
 	$(WAILS) generate module -tags "$(tags)"
+
+## Fails when the committed frontend/wailsjs is not what the bound Go methods
+## generate (regenerates in place, then asks git what changed or appeared).
+bindings-check: bindings
+	@git diff --exit-code --stat -- frontend/wailsjs && \
+	test -z "$$(git status --porcelain -- frontend/wailsjs)" || \
+	{ echo "frontend/wailsjs differs from the bound Go methods: run make bindings and commit it"; exit 1; }
 
 frontend: frontend-deps
 	cd frontend && npm run build
@@ -116,7 +123,7 @@ smoke e2e: build
 	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
 test: deps deps-test frontend-deps
-	$(MAKE) vet lint test-go test-frontend e2e package-linux-check
+	$(MAKE) bindings-check vet lint test-go test-frontend e2e package-linux-check
 	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
 
 ## Prints the table of docs/benchmarks.md and writes it there (bench/): the idle

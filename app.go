@@ -7,10 +7,8 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -321,8 +319,9 @@ func (a *App) OpenURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("not opening %q: only http and https links are opened", raw)
 	}
-	wruntime.BrowserOpenURL(a.ctx, weblink.Encode(u)) // Wails refuses ( ) ~ ! * ... unencoded
-	return nil
+	// Encoded as Wails' BrowserOpenURL would need it; opened here so that
+	// "no program could open it" reaches the window (Wails drops it).
+	return weblink.SystemOpener().Open(weblink.Encode(u))
 }
 
 // RevealReport opens the folder that holds a job's report files.
@@ -352,18 +351,5 @@ func openFolder(dir string) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("folder %s does not exist", dir)
 	}
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", dir)
-	case "windows":
-		cmd = exec.Command("explorer", dir)
-	default:
-		cmd = exec.Command("xdg-open", dir)
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("could not open %s: %w", dir, err)
-	}
-	go func() { _ = cmd.Wait() }()
-	return nil
+	return weblink.SystemOpener().Open(dir)
 }

@@ -2,11 +2,19 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"os"
 
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/deepr-desktop/deepr/backend/notify"
+	"github.com/deepr-desktop/deepr/backend/paths"
 )
+
+// appIcon is the app's icon, which notifications carry (Linux, fallback).
+//
+//go:embed build/appicon.png
+var appIcon []byte
 
 // Events a clicked notification sends to the UI (besides EventOpenReport).
 const (
@@ -30,6 +38,7 @@ func (a *App) notifyOptions(ctx context.Context) notify.Options {
 		OnOpen:  a.openFromNotification,
 		Log:     a.log,
 		Context: ctx,
+		Icon:    notify.IconFile(paths.Default(os.LookupEnv).State, appIcon),
 		BeforeAuthorization: func() {
 			wruntime.EventsEmit(ctx, EventNotifyPermission)
 		},

@@ -88,7 +88,7 @@ func (a *App) askOnFirstClose(ctx context.Context) {
 		Message: "Research is still running. Deepr can hide its window and keep checking it: " +
 			"a notification tells you when each job ends, and opening Deepr again shows this window.\n\n" +
 			"Yes: hide the window and keep tracking.\nNo: quit now (tracking resumes the next time you start Deepr).\n\n" +
-			"You will not be asked again. To always quit on close, set DEEPR_CLOSE_ACTION=quit.",
+			"You will not be asked again. To always quit on close, choose it under \"When the window is closed while research runs\" in Settings.",
 		DefaultButton: "Yes",
 		CancelButton:  "Yes",
 	})

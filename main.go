@@ -58,7 +58,7 @@ func runDesktop() int {
 		MinWidth:         860,
 		MinHeight:        560,
 		BackgroundColour: background(cfg.Theme),
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: assets, Middleware: themedPage(cfg.Theme)},
 		StartHidden:      startHidden(os.Args[1:]), // started at login
 		OnStartup:        app.startup,
 		OnDomReady:       app.domReady,

@@ -39,6 +39,9 @@ func (r *runner) dryRun(ctx context.Context, req research.SubmitRequest, asJSON 
 		} else {
 			fmt.Fprintln(w, "Result    would be refused: "+d.Refusal)
 		}
+		for _, n := range d.Notes {
+			fmt.Fprintln(r.env.Stderr, "note: "+safe(n))
+		}
 	}
 	if !d.Allowed {
 		return errSilent

@@ -66,9 +66,6 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 		}
 		prompt = text
 	}
-	if *noWeb && !*code {
-		fmt.Fprintln(r.env.Stderr, "warning: web search is off and no other data source is set; deep-research models need one, so the provider may reject this job")
-	}
 	req := research.SubmitRequest{
 		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD, Provider: *prov,
 		ParentID: *followUp,
@@ -95,6 +92,9 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 			fmt.Fprintln(r.env.Stderr, "note: no poller is running; open the Deepr app or run `deepr worker` to send it")
 		default:
 			fmt.Fprintln(r.env.Stderr, "note: "+safe(n.Message))
+		}
+		if n.Code == research.NoteNoSource {
+			fmt.Fprintln(r.env.Stderr, "      (leave out --no-web-search)")
 		}
 	}
 	return nil

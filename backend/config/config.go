@@ -172,7 +172,7 @@ func coreSpecs() []spec {
 		{Variable{"DEEPR_POLL_INTERVAL", "30", "whole seconds from 1 to 3600, like 30 or 30s",
 			"How often a running job is checked with OpenAI.", false},
 			func(c *Config, v string, _ LoadOptions) error {
-				d, err := seconds(v, 1, 3600)
+				d, err := seconds(v, PollIntervalRange.Min, PollIntervalRange.Max)
 				c.PollInterval = d
 				return err
 			},
@@ -188,7 +188,7 @@ func coreSpecs() []spec {
 		{Variable{"DEEPR_MAX_RUNNING", "3", "a whole number from 1 to 50",
 			"How many jobs may run at OpenAI at once; more wait in the queue.", false},
 			func(c *Config, v string, _ LoadOptions) error {
-				n, err := number(v, 1, 50)
+				n, err := number(v, MaxRunningRange.Min, MaxRunningRange.Max)
 				c.MaxRunning = n
 				return err
 			},

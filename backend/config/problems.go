@@ -34,7 +34,13 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s=%q is not valid: %s", p.Setting, p.Value, p.Reason)
 }
 
-func (p Problem) error() error { return errors.New(p.String()) }
+func (p Problem) error() error { return &SettingError{p} }
+
+// SettingError is a value refused by SaveSettings; errors.As finds it in
+// the joined error, so a face can say which setting it names.
+type SettingError struct{ Problem }
+
+func (e *SettingError) Error() string { return e.Problem.String() }
 
 // unsavable says why a name cannot be kept in settings.json ("" when it
 // can): unknown names, secrets (they belong in the OS keychain) and the

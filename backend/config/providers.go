@@ -65,7 +65,7 @@ func providerSpecs() []spec {
 			},
 			func(c Config) string { return c.AzureEndpoint }},
 		{Variable{"AZURE_OPENAI_DEPLOYMENT", defaultAzureDeployment(), "a deployment name: 2 to 64 letters, digits, '-', '_' or '.'",
-			"The Azure deployment (of a deep-research model) new Azure jobs use unless --model names another.", false},
+			"The Azure deployment (of a deep-research model) new Azure jobs use unless a job names another.", false},
 			func(c *Config, v string, _ LoadOptions) error {
 				if !deploymentRe.MatchString(v) {
 					return errors.New("use a deployment name of 2 to 64 letters, digits, '-', '_' or '.', like " + defaultAzureDeployment())

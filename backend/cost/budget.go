@@ -29,6 +29,9 @@ type Decision struct {
 	MaxCostUSD  *float64 `json:"max_cost_usd"` // null: no per-job cap
 	Allowed     bool     `json:"allowed"`
 	Refusal     string   `json:"refusal,omitempty"` // why not, with the numbers
+	// Notes are what the user should know about the request (warnings,
+	// not refusals), written by the research service for every face.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Decide applies the one budget rule: a run is refused when its high
@@ -79,7 +82,8 @@ func (d Decision) Err() error {
 	return nil
 }
 
-// BudgetError is a run refused by the budget rule. Nothing was submitted.
+// BudgetError is a run refused by the budget rule. Its text is for people
+// (every face shows it as it is): no setting variable or flag in it.
 type BudgetError struct {
 	PerJob      bool    // refused by the per-job cap, not the monthly budget
 	Month       string  // "YYYY-MM"
@@ -92,16 +96,16 @@ type BudgetError struct {
 
 func (e *BudgetError) Error() string {
 	if e.PerJob {
-		return fmt.Sprintf("refused: this job may cost up to %s, over its cost cap of %s. Nothing was submitted. "+
+		return fmt.Sprintf("This job may cost up to %s, over its cost cap of %s. "+
 			"Raise the cap, or lower the tool-call limit or choose a cheaper model.",
 			FormatUSD(e.EstimateUSD), FormatUSD(e.MaxCostUSD))
 	}
 	left := max(e.BudgetUSD-e.SpentUSD-e.ReservedUSD, 0)
-	return fmt.Sprintf("refused: this job may cost up to %s, and in %s %s is spent and %s is reserved for queued, running and unconfirmed jobs, "+
-		"so it would go over the monthly budget of %s (%s left). Nothing was submitted. "+
-		"Raise the budget (%s or Settings), wait for running jobs to finish, or lower the tool-call limit or choose a cheaper model.",
+	return fmt.Sprintf("This job may cost up to %s, and in %s %s is spent and %s is reserved for queued, running and unconfirmed jobs, "+
+		"so it would go over the monthly budget of %s (%s left). "+
+		"Raise the budget in Settings, wait for running jobs to finish, or lower the tool-call limit or choose a cheaper model.",
 		FormatUSD(e.EstimateUSD), e.Month, FormatUSD(e.SpentUSD), FormatUSD(e.ReservedUSD),
-		FormatUSD(e.BudgetUSD), FormatUSD(left), BudgetSetting)
+		FormatUSD(e.BudgetUSD), FormatUSD(left))
 }
 
 // Is makes errors.Is(err, ErrOverBudget) true.

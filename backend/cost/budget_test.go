@@ -22,7 +22,7 @@ func TestDecide(t *testing.T) {
 		{"exactly the budget", Budget{MonthlyUSD: 10}, 3, 2, 5, true, false, nil},
 		{"float noise at the edge", Budget{MonthlyUSD: 0.3}, 0.1, 0.2, 0, true, false, nil},
 		{"over by a cent", Budget{MonthlyUSD: 10}, 3, 2, 5.01, false, false,
-			[]string{"up to $5.01", "in 2025-03", "$3.00 is spent", "$2.00 is reserved", "monthly budget of $10.00", "($5.00 left)", "DEEPR_MONTHLY_BUDGET or Settings", "Nothing was submitted"}},
+			[]string{"up to $5.01", "in 2025-03", "$3.00 is spent", "$2.00 is reserved", "monthly budget of $10.00", "($5.00 left)", "budget in Settings"}},
 		{"spent alone is over", Budget{MonthlyUSD: 10}, 38.52, 0, 0.5, false, false, []string{"$38.52 is spent", "($0.00 left)"}},
 		{"reserved counts", Budget{MonthlyUSD: 10}, 0, 9.5, 1, false, false, []string{"$9.50 is reserved"}},
 		{"under the cap", Budget{MaxCostUSD: 5}, 0, 0, 4.99, true, false, nil},
@@ -51,6 +51,13 @@ func TestDecide(t *testing.T) {
 		}
 		if d.Refusal != err.Error() {
 			t.Errorf("%s: Refusal %q differs from the error %q", c.name, d.Refusal, err)
+		}
+		// For people, not one face (issue 25): no variable names, a
+		// capital first, and no "Nothing was submitted" (an estimate
+		// refuses before anything is tried).
+		if msg := err.Error(); strings.Contains(msg, "DEEPR_") || strings.Contains(msg, " --") || strings.Contains(msg, "Nothing was submitted") ||
+			strings.ToUpper(msg[:1]) != msg[:1] {
+			t.Errorf("%s: message %q is written for one face", c.name, msg)
 		}
 		for _, m := range c.msg {
 			if !strings.Contains(err.Error(), m) {

@@ -11,7 +11,7 @@ import (
 
 // DefaultToolCalls is the tool-call limit assumed when a request gives
 // none: the limit Deepr sends to the provider in that case.
-const DefaultToolCalls = 40
+const DefaultToolCalls = job.DefaultMaxToolCalls
 
 // EstimateInput is what an estimate needs to know about a run.
 type EstimateInput struct {

@@ -6,14 +6,15 @@ type Action = string
 
 // The actions, in the order a face shows them.
 const (
-	ActionCheck    Action = "check"    // ask the provider for news now
-	ActionCancel   Action = "cancel"   // stop it (locally first, then at the provider)
-	ActionOpen     Action = "open"     // read the saved report text
-	ActionResubmit Action = "resubmit" // a new attempt of the same request
-	ActionEdit     Action = "edit"     // a new job from this one's request, edited first
-	ActionAdopt    Action = "adopt"    // track a provider response id found elsewhere
-	ActionDismiss  Action = "dismiss"  // give up on an unconfirmed run without resending it
-	ActionDelete   Action = "delete"   // remove the job, its report and its folder
+	ActionCheck    Action = "check"     // ask the provider for news now
+	ActionCancel   Action = "cancel"    // stop it (locally first, then at the provider)
+	ActionOpen     Action = "open"      // read the saved report text
+	ActionFollowUp Action = "follow_up" // go deeper: a new job that continues from this report
+	ActionResubmit Action = "resubmit"  // a new attempt of the same request
+	ActionEdit     Action = "edit"      // a new job from this one's request, edited first
+	ActionAdopt    Action = "adopt"     // track a provider response id found elsewhere
+	ActionDismiss  Action = "dismiss"   // give up on an unconfirmed run without resending it
+	ActionDelete   Action = "delete"    // remove the job, its report and its folder
 )
 
 // ActionsFor derives what can be done with a job in status s from the
@@ -32,6 +33,9 @@ func ActionsFor(s Status, hasText bool) []Action {
 	}
 	if hasText {
 		out = append(out, ActionOpen)
+	}
+	if hasText && (s == Completed || s == Incomplete) {
+		out = append(out, ActionFollowUp)
 	}
 	if !s.Active() && can(Queued) {
 		out = append(out, ActionResubmit)
@@ -80,4 +84,15 @@ func ActionsOf(j Job, hasText bool) []Action {
 		}
 	}
 	return kept
+}
+
+// Derive fills what a face reads of a job without re-deriving it: its
+// actions, whether it is active, whether a report text is saved and its
+// title. The research service calls it for every job it hands out.
+func Derive(j Job, hasText bool) Job {
+	j.Actions = ActionsOf(j, hasText)
+	j.Active = j.Status.Active()
+	j.HasReport = hasText
+	j.DisplayTitle = j.Title()
+	return j
 }

@@ -15,8 +15,8 @@ func TestActionsFor(t *testing.T) {
 		{Queued, false, []Action{"check", "cancel", "delete"}},
 		{Submitting, false, []Action{}},
 		{Running, false, []Action{"check", "cancel"}},
-		{Completed, true, []Action{"open", "edit", "delete"}},
-		{Incomplete, true, []Action{"open", "edit", "delete"}},
+		{Completed, true, []Action{"open", "follow_up", "edit", "delete"}},
+		{Incomplete, true, []Action{"open", "follow_up", "edit", "delete"}},
 		{Incomplete, false, []Action{"edit", "delete"}},
 		{Failed, false, []Action{"resubmit", "edit", "delete"}},
 		{Cancelled, false, []Action{"resubmit", "edit", "delete"}},
@@ -61,13 +61,37 @@ func TestActionsOfACancelRequested(t *testing.T) {
 		want []Action
 	}{
 		{Job{Status: Running}, []Action{"check", "cancel"}},
-		{Job{Status: Running, CancelRequestedAt: &at}, []Action{"check"}},                        // no second cancel while it finishes
-		{Job{Status: Completed, CancelRequestedAt: &at}, []Action{"open", "edit", "delete"}},     // it finished and was kept
-		{Job{Status: Cancelled, CancelRequestedAt: &at}, []Action{"resubmit", "edit", "delete"}}, // the provider stopped it
+		{Job{Status: Running, CancelRequestedAt: &at}, []Action{"check"}},                                 // no second cancel while it finishes
+		{Job{Status: Completed, CancelRequestedAt: &at}, []Action{"open", "follow_up", "edit", "delete"}}, // it finished and was kept
+		{Job{Status: Cancelled, CancelRequestedAt: &at}, []Action{"resubmit", "edit", "delete"}},          // the provider stopped it
 	}
 	for _, c := range cases {
 		if got := ActionsOf(c.j, c.j.Status == Completed); !slices.Equal(got, c.want) {
 			t.Errorf("ActionsOf(%s, cancel requested %v) = %v, want %v", c.j.Status, c.j.CancelRequestedAt != nil, got, c.want)
+		}
+	}
+}
+
+// A face reads what it may show from the job: follow_up exactly when the
+// job can go deeper (a finished report with text), active as the status
+// says, has_report when a text is saved, and one title.
+func TestDeriveFillsWhatFacesRead(t *testing.T) {
+	for _, s := range All {
+		for _, hasText := range []bool{false, true} {
+			j := Derive(Job{Status: s, Prompt: "  Heat pumps in cold climates\nmore detail"}, hasText)
+			wantDeeper := (s == Completed || s == Incomplete) && hasText
+			if got := slices.Contains(j.Actions, ActionFollowUp); got != wantDeeper {
+				t.Errorf("%s (text %v): follow_up offered = %v, want %v", s, hasText, got, wantDeeper)
+			}
+			if j.Active != s.Active() {
+				t.Errorf("%s: active = %v, want %v", s, j.Active, s.Active())
+			}
+			if j.HasReport != hasText {
+				t.Errorf("%s: has_report = %v, want %v", s, j.HasReport, hasText)
+			}
+			if j.DisplayTitle != "Heat pumps in cold climates" {
+				t.Errorf("%s: title = %q", s, j.DisplayTitle)
+			}
 		}
 	}
 }

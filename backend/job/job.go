@@ -270,6 +270,12 @@ type Job struct {
 	// They are derived, never stored: the research service fills them in
 	// every job it hands to a face or an event.
 	Actions []Action `json:"actions"`
+	// Active says whether the poller still has work to do for the job
+	// (Status.Active), HasReport whether a report text is saved, and
+	// DisplayTitle is the job's one title (Title). Derived like Actions.
+	Active       bool   `json:"active"`
+	HasReport    bool   `json:"has_report"`
+	DisplayTitle string `json:"title"`
 }
 
 // Title is a short one-line title derived from the prompt.
@@ -277,15 +283,26 @@ func (j Job) Title() string {
 	return TitleFrom(j.Prompt)
 }
 
-// TitleFrom returns the first line of a prompt, cut to 80 characters.
+// TitleMax is the most characters a title has (TitleFrom).
+const TitleMax = 80
+
+// Tool-call limits of a request, where its model honours one: the default
+// when none is given, and the range a user may choose from.
+const (
+	DefaultMaxToolCalls = 40
+	MinMaxToolCalls     = 1
+	MaxMaxToolCalls     = 200
+)
+
+// TitleFrom returns the first line of a prompt, cut to TitleMax characters.
 func TitleFrom(prompt string) string {
 	t := strings.TrimSpace(prompt)
 	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
 		t = strings.TrimSpace(t[:i])
 	}
 	r := []rune(t)
-	if len(r) > 80 {
-		t = strings.TrimSpace(string(r[:79])) + "…"
+	if len(r) > TitleMax {
+		t = strings.TrimSpace(string(r[:TitleMax-1])) + "…"
 	}
 	return t
 }

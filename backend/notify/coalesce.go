@@ -9,13 +9,18 @@ import (
 
 // The coalescing rule: when more than BurstLimit jobs end within
 // BurstWindow, the first BurstLimit are notified one by one and every
-// later ending is held; BurstWindow after the first held one, a single
+// later ending is held. SummaryDelay after the first held one, a single
 // Summary of all held jobs is sent (or the held notification itself when
-// only one was held). A steady flood thus costs BurstLimit notifications
-// plus one per minute.
+// only one was held), so jobs ending together are summed up at once;
+// later summaries of the same burst come at most one per BurstWindow. A
+// steady flood thus costs BurstLimit notifications plus about one per
+// minute.
 const (
 	BurstWindow = time.Minute
 	BurstLimit  = 3
+	// SummaryDelay is how long the first summary of a burst waits for
+	// the other jobs ending together.
+	SummaryDelay = 5 * time.Second
 )
 
 // coalescer applies the rule above between JobFinished and dispatch.
@@ -28,6 +33,7 @@ type coalescer struct {
 	held   []job.Job
 	notes  []Note // held[i]'s own notification
 	cancel func() bool
+	sent   time.Time // when the last summary (or held note) was sent
 }
 
 func newCoalescer(c Clock, emit func(Note)) *coalescer { return &coalescer{clock: c, emit: emit} }
@@ -50,7 +56,11 @@ func (c *coalescer) add(j job.Job, note Note) {
 	c.held = append(c.held, j)
 	c.notes = append(c.notes, note)
 	if c.cancel == nil {
-		c.cancel = c.clock.AfterFunc(BurstWindow, c.flush)
+		wait := SummaryDelay
+		if next := c.sent.Add(BurstWindow).Sub(now); !c.sent.IsZero() && next > wait {
+			wait = next
+		}
+		c.cancel = c.clock.AfterFunc(wait, c.flush)
 	}
 	c.mu.Unlock()
 }
@@ -60,6 +70,9 @@ func (c *coalescer) flush() {
 	c.mu.Lock()
 	held, notes := c.held, c.notes
 	c.held, c.notes, c.cancel = nil, nil, nil
+	if len(held) > 0 {
+		c.sent = c.clock.Now()
+	}
 	c.mu.Unlock()
 	switch len(held) {
 	case 0:
@@ -70,12 +83,13 @@ func (c *coalescer) flush() {
 	}
 }
 
-// stop cancels a pending summary and forgets what was held.
+// stop cancels a pending summary and sends what was held at once, so
+// nothing held is lost when the app quits.
 func (c *coalescer) stop() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.cancel != nil {
 		c.cancel()
 	}
-	c.held, c.notes, c.cancel = nil, nil, nil
+	c.mu.Unlock()
+	c.flush()
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -126,18 +127,34 @@ func TestCoalescing(t *testing.T) {
 			want:  []string{"Research ready / Topic 0", "Research ready / Topic 1", "Research ready / Topic 2"},
 		},
 		{
-			name: "a fourth within the minute is held, and sent alone after a minute",
+			name: "a fourth within the minute is held, and sent alone once the burst settles",
 			steps: []step{{0, ready}, {time.Second, ready}, {time.Second, ready}, {time.Second, job.Failed},
-				{BurstWindow - time.Second, ""}, {time.Second, ""}},
+				{SummaryDelay - time.Second, ""}, {time.Second, ""}},
 			want: []string{"Research ready / Topic 0", "Research ready / Topic 1", "Research ready / Topic 2",
 				"Research failed / Topic 3: no error message; open Deepr to resubmit it"},
 		},
 		{
 			name: "more than three in a minute: one summary for the rest",
 			steps: []step{{0, ready}, {0, ready}, {0, ready}, {0, ready}, {0, job.Failed}, {0, job.Incomplete},
-				{0, job.Unconfirmed}, {0, ready}, {BurstWindow, ""}},
+				{0, job.Unconfirmed}, {0, ready}, {SummaryDelay, ""}},
 			want: []string{"Research ready / Topic 0", "Research ready / Topic 1", "Research ready / Topic 2",
 				"5 research jobs ended / 2 ready, 1 incomplete, 1 failed, 1 needs your attention. Open Deepr to see them."},
+		},
+		{
+			// Many jobs ending together: the summary follows within seconds,
+			// not a minute after the first three.
+			name: "many ending together: the summary comes at once",
+			steps: []step{{0, ready}, {0, ready}, {0, ready}, {0, ready}, {time.Second, ready},
+				{SummaryDelay - time.Second, ""}},
+			want: []string{"Research ready / Topic 0", "Research ready / Topic 1", "Research ready / Topic 2",
+				"2 research jobs ended / 2 ready. Open Deepr to see them."},
+		},
+		{
+			name: "a second summary waits a minute after the first",
+			steps: []step{{0, ready}, {0, ready}, {0, ready}, {0, ready}, {SummaryDelay, ""},
+				{time.Second, ready}, {BurstWindow - 2*time.Second, ""}, {time.Second, ""}},
+			want: []string{"Research ready / Topic 0", "Research ready / Topic 1", "Research ready / Topic 2",
+				"Research ready / Topic 3", "Research ready / Topic 5"},
 		},
 		{
 			name:  "four spread over more than a minute are each notified",
@@ -202,7 +219,7 @@ func TestSteadyFlood(t *testing.T) {
 			counted += k
 			continue
 		}
-		if i >= BurstLimit {
+		if i > BurstLimit { // the first held one may be sent alone
 			t.Fatalf("notification %d (%q) is single during the flood", i, note.Title)
 		}
 		counted++
@@ -210,8 +227,10 @@ func TestSteadyFlood(t *testing.T) {
 	if counted != jobs {
 		t.Fatalf("the notifications account for %d jobs, want %d: %q", counted, jobs, titles(got))
 	}
-	if len(got) != BurstLimit+3 {
-		t.Fatalf("%d notifications, want %d (three single, one summary per minute of a 3-minute flood): %q", len(got), BurstLimit+3, titles(got))
+	// Three single, then the first summary once the burst settles, then at
+	// most one a minute: 3 + 1 + 3 over a 3-minute flood and its last minute.
+	if len(got) != BurstLimit+4 {
+		t.Fatalf("%d notifications, want %d (three single, one summary per minute of a 3-minute flood): %q", len(got), BurstLimit+4, titles(got))
 	}
 }
 
@@ -226,16 +245,34 @@ func TestTwoHundredJobs(t *testing.T) {
 	}
 	clock.Advance(BurstWindow)
 	got := drain(n, rec)
-	if len(got) != BurstLimit+1 {
-		t.Fatalf("%d notifications for 200 jobs ending in 20 s, want %d: %q", len(got), BurstLimit+1, titles(got))
+	// Three single, the first summary SummaryDelay into the burst, the
+	// rest a minute later.
+	if len(got) != BurstLimit+2 {
+		t.Fatalf("%d notifications for 200 jobs ending in 20 s, want %d: %q", len(got), BurstLimit+2, titles(got))
 	}
-	last := got[len(got)-1]
-	if last.Title != "197 research jobs ended" || last.Target != (Target{View: ViewQueue}) {
-		t.Fatalf("summary = %+v, want 197 jobs and a click that shows the queue", last)
+	summed, summaries := 0, 0
+	for _, s := range got { // sent concurrently: in any order
+		var k int
+		if _, err := fmt.Sscanf(s.Title, "%d research jobs ended", &k); err != nil {
+			continue
+		}
+		if s.Target != (Target{View: ViewQueue}) {
+			t.Fatalf("summary = %+v, want a click that shows the queue", s)
+		}
+		summed += k
+		summaries++
+	}
+	if summaries != 2 {
+		t.Fatalf("%d summaries, want 2: %q", summaries, titles(got))
+	}
+	if summed != 197 {
+		t.Fatalf("the summaries count %d jobs, want 197: %q", summed, titles(got))
 	}
 }
 
-func TestCloseDropsHeldSummary(t *testing.T) {
+// TestCloseDeliversHeldSummary: quitting before the summary is due sends
+// it at once instead of losing it.
+func TestCloseDeliversHeldSummary(t *testing.T) {
 	clock := newFakeClock()
 	rec := newRecorder(nil)
 	n := New(Options{Send: rec.send, Clock: clock})
@@ -245,9 +282,13 @@ func TestCloseDropsHeldSummary(t *testing.T) {
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
+	got := drain(n, rec)
+	if len(got) != BurstLimit+1 || !slices.Contains(titles(got), "2 research jobs ended / 2 ready. Open Deepr to see them.") {
+		t.Fatalf("notifications after Close: %q, want %d single and the held summary", titles(got), BurstLimit)
+	}
 	clock.Advance(2 * BurstWindow)
-	if got := drain(n, rec); len(got) != BurstLimit {
-		t.Fatalf("%d notifications, want %d (the held summary is dropped at Close)", len(got), BurstLimit)
+	if got := drain(n, rec); len(got) != 0 {
+		t.Fatalf("%q sent after Close: the summary was sent twice", titles(got))
 	}
 }
 

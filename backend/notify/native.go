@@ -64,7 +64,7 @@ func newNativePlatform(o platformOptions, os nativeOS) *nativePlatform {
 	p := &nativePlatform{
 		o:        o,
 		os:       os,
-		fallback: func(title, body string) error { return beeep.Notify(title, body, "") },
+		fallback: func(title, body string) error { return beeep.Notify(title, body, o.icon) },
 		pending:  map[string]Target{},
 	}
 	if o.ctx != nil {

@@ -10,8 +10,9 @@
 // that setup fails (a bare binary outside the app bundle, no notification
 // service) it falls back quietly to beeep, and Status says so.
 //
-// When more than three jobs end within a minute, the rest of that minute's
-// endings are summed up in one notification instead of a flood.
+// When more than three jobs end within a minute, the rest are summed up
+// in one notification a few seconds later (then at most one a minute)
+// instead of a flood; Close sends what is held, so quitting loses none.
 //
 // Failing to notify is logged, never fatal, and never blocks the caller.
 package notify
@@ -65,6 +66,10 @@ type Options struct {
 	// macOS and Windows need it for native notifications; without it they
 	// use the fallback. Linux ignores it.
 	Context context.Context
+	// Icon is the path of the app's icon (see IconFile), shown with each
+	// notification on Linux and by the fallback; "" shows none. macOS and
+	// Windows show the app bundle's or executable's own icon.
+	Icon string
 	// BeforeAuthorization is called once on macOS just before the system
 	// asks the user to allow notifications (at the first finished job), so
 	// the window can say why. nil: nothing.
@@ -77,6 +82,7 @@ type platformOptions struct {
 	log                 logrus.FieldLogger
 	ctx                 context.Context
 	beforeAuthorization func()
+	icon                string
 }
 
 // Notifier sends job notifications. It satisfies worker.Notifier. It is
@@ -110,6 +116,7 @@ func New(o Options) *Notifier {
 			log:                 n.log,
 			ctx:                 o.Context,
 			beforeAuthorization: o.BeforeAuthorization,
+			icon:                o.Icon,
 		})
 		n.send, n.close, n.status = p.send, p.close, p.status
 	}
@@ -244,12 +251,22 @@ func (n *Notifier) Status() string {
 	return n.status()
 }
 
-// Close stops the coalescing timer (held notifications are dropped) and
-// releases the platform connection (the D-Bus session on Linux).
-// Notifications sent after Close reconnect. It does not wait for sends in
-// progress.
+// closeWait bounds how long Close waits for the sends in progress.
+const closeWait = 2 * time.Second
+
+// Close stops the coalescing timer and sends the notifications held for
+// a summary at once (quitting loses none), waits up to closeWait for the
+// sends in progress, then releases the platform connection (the D-Bus
+// session on Linux). Notifications sent after Close reconnect.
 func (n *Notifier) Close() error {
 	n.burst.stop()
+	sent := make(chan struct{})
+	go func() { n.wg.Wait(); close(sent) }()
+	select {
+	case <-sent:
+	case <-time.After(closeWait):
+		n.log.Warn("quitting while desktop notifications are still being sent")
+	}
 	if n.close == nil {
 		return nil
 	}

@@ -25,6 +25,7 @@ const openAction = "open"
 type platform struct {
 	open     func(Target) // nil: no actions offered
 	log      logrus.FieldLogger
+	icon     string // path of the app's icon, or ""
 	connect  func() (*dbus.Conn, error)
 	fallback func(title, body string) error
 
@@ -43,7 +44,8 @@ func newPlatform(o platformOptions) *platform {
 		open:     o.open,
 		log:      o.log,
 		connect:  connectSessionBus,
-		fallback: func(title, body string) error { return beeep.Notify(title, body, "") },
+		icon:     o.icon,
+		fallback: func(title, body string) error { return beeep.Notify(title, body, o.icon) },
 		ids:      map[uint32]Target{},
 	}
 }
@@ -105,6 +107,7 @@ func (p *platform) sendDBus(note Note) error {
 	}
 	msg := dbusnotify.Notification{
 		AppName:       AppName,
+		AppIcon:       p.icon,
 		Summary:       title,
 		Body:          body,
 		ExpireTimeout: dbusnotify.ExpireTimeoutSetByNotificationServer,

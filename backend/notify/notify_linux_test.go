@@ -46,9 +46,9 @@ type fakeServer struct {
 }
 
 type fakeNote struct {
-	ID            uint32
-	App, Sum, Bod string
-	Actions       []string
+	ID                  uint32
+	App, Icon, Sum, Bod string
+	Actions             []string
 }
 
 func (s *fakeServer) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
@@ -57,7 +57,7 @@ func (s *fakeServer) Notify(app string, replaces uint32, icon, summary, body str
 	s.next++
 	id := s.next
 	s.mu.Unlock()
-	s.notes <- fakeNote{ID: id, App: app, Sum: summary, Bod: body, Actions: actions}
+	s.notes <- fakeNote{ID: id, App: app, Icon: icon, Sum: summary, Bod: body, Actions: actions}
 	return id, nil
 }
 
@@ -116,14 +116,14 @@ func TestDBusDeliveryAndClick(t *testing.T) {
 	srv := startFakeServer(t, []string{"body", "actions", "body-markup"})
 	clicks := make(chan string, 4)
 	l, _ := testLogger()
-	n := New(Options{Log: l, OnClick: func(id string) { clicks <- id }})
+	n := New(Options{Log: l, OnClick: func(id string) { clicks <- id }, Icon: "/opt/deepr/icon.png"})
 	t.Cleanup(func() { n.Close() })
 
 	n.JobFinished(job1("<b>A & B</b>"))
 	n.wg.Wait()
 	got := waitNote(t, srv)
-	if got.App != AppName || got.Sum != "Research ready" {
-		t.Fatalf("server got app %q summary %q, want %q %q", got.App, got.Sum, AppName, "Research ready")
+	if got.App != AppName || got.Sum != "Research ready" || got.Icon != "/opt/deepr/icon.png" {
+		t.Fatalf("server got app %q icon %q summary %q, want %q, the app's icon, %q", got.App, got.Icon, got.Sum, AppName, "Research ready")
 	}
 	if got.Bod != "&lt;b&gt;A &amp; B&lt;/b&gt;" {
 		t.Fatalf("body = %q, want the markup escaped (server has body-markup)", got.Bod)

@@ -91,7 +91,7 @@ func TestALoweredBudgetHoldsQueuedJobs(t *testing.T) {
 				if j.Status != job.Queued {
 					t.Fatalf("job %s is %s, want queued", id, j.Status)
 				}
-				for _, part := range []string{"monthly budget", "Raise the budget in Settings", "cancel", "DEEPR_MAX_JOB_AGE"} {
+				for _, part := range []string{"monthly budget", "Raise the budget in Settings", "cancel", "the maximum job age"} {
 					if !strings.Contains(j.Waiting, part) {
 						t.Errorf("waiting reason %q does not say %q", j.Waiting, part)
 					}

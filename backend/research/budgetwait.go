@@ -24,7 +24,7 @@ func (w *waits) overBudget(j job.Job) string {
 	}
 	left := max(j.QueuedAt.Add(cfg.MaxJobAge).Sub(w.s.now()), time.Minute)
 	return fmt.Sprintf("Waiting for the monthly budget: this job may cost up to %s, and %s of the %s budget for %s is spent or reserved by jobs already sent. "+
-		"Raise the budget in Settings, or cancel the job. It is sent as soon as it fits; if it still does not fit in %s, Deepr gives up on it (%s).",
+		"Raise the budget in Settings, or cancel the job. It is sent as soon as it fits; if it still does not fit in %s, Deepr gives up on it (the maximum job age).",
 		cost.FormatUSD(d.Estimate.HighUSD), cost.FormatUSD(d.SpentUSD+d.ReservedUSD), cost.FormatUSD(cfg.MonthlyBudgetUSD), d.Month,
-		strings.TrimSuffix(left.Round(time.Minute).String(), "0s"), "DEEPR_MAX_JOB_AGE")
+		strings.TrimSuffix(left.Round(time.Minute).String(), "0s"))
 }

@@ -249,8 +249,8 @@ func TestDeprecatedModelWarnsFrom30Days(t *testing.T) {
 	// The default model itself deprecated: the doctor's line fails.
 	u := newCatalogUnit(t, map[string]string{"DEEPR_MODEL": "sonar-deep-research"}, shutdown.AddDate(0, 0, -10))
 	for _, ch := range u.svc.Doctor(u.ctx, "").Checks {
-		if ch.Name == "models" && (ch.OK || !strings.Contains(ch.Detail, "DEEPR_MODEL")) {
-			t.Errorf("doctor with a deprecated default model: %+v, want a failed line naming DEEPR_MODEL", ch)
+		if ch.Name == "models" && (ch.OK || !strings.Contains(ch.Detail, "The default model")) {
+			t.Errorf("doctor with a deprecated default model: %+v, want a failed line naming the default model", ch)
 		}
 	}
 }

@@ -64,3 +64,42 @@ func IsInputError(err error) bool {
 	e, ok := AsError(err)
 	return ok && errors.Is(e, ErrInvalid) && (e.Field == "prompt" || e.Field == "question")
 }
+
+// ErrorView is an error as the window takes it, as data: its kind (one of
+// errorKinds' names, "internal" for any other error), the input field it
+// names (for ErrInvalid) and the message.
+type ErrorView struct {
+	Kind    string `json:"kind"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// errorKinds is the one table from a kind to its name across the boundary.
+var errorKinds = []struct {
+	kind error
+	name string
+}{
+	{ErrInvalid, "invalid"},
+	{ErrNotFound, "not_found"},
+	{ErrNotFinished, "not_finished"},
+	{ErrNotAllowed, "not_allowed"},
+	{ErrProvider, "provider"},
+}
+
+// AsView maps err to its ErrorView; nil for nil.
+func AsView(err error) *ErrorView {
+	if err == nil {
+		return nil
+	}
+	v := &ErrorView{Kind: "internal", Message: err.Error()}
+	for _, k := range errorKinds {
+		if errors.Is(err, k.kind) {
+			v.Kind = k.name
+			break
+		}
+	}
+	if e, ok := AsError(err); ok {
+		v.Field = e.Field
+	}
+	return v
+}

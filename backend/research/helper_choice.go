@@ -42,7 +42,7 @@ func (s *Service) helperTarget() (helperTarget, error) {
 		}
 	} else if why := s.helperNotReady(cfg, name); why != "" {
 		return helperTarget{}, &Error{Kind: ErrProvider, Field: "key",
-			Msg: "the helper model runs on " + s.displayName(name) + " (DEEPR_HELPER_PROVIDER=" + name + ") and " + why +
+			Msg: "The helper model runs on " + s.displayName(name) + " (the helper provider in Settings) and " + why +
 				"; or choose another helper provider in Settings; nothing was sent"}
 	}
 	h, ok := s.provider(name).(Helper)
@@ -60,8 +60,8 @@ func (s *Service) helperTarget() (helperTarget, error) {
 		t.prices, ok = azureHelperPrices(cfg, t.model)
 		if !ok {
 			return helperTarget{}, invalid("azure_helper_deployment",
-				"no price is known for the Azure helper deployment %q (DEEPR_AZURE_HELPER_DEPLOYMENT), so its cost cannot be counted: name the deployment after its model, like %s, or add \"azure/%s\" to %s; nothing was sent",
-				t.model, config.DefaultAzureHelperDeployment(), t.model, cost.PricesSetting)
+				"No price is known for the Azure helper deployment %q, so its cost cannot be counted: name the deployment after its model, like %s, or add a price for \"azure/%s\" in Settings; nothing was sent",
+				t.model, config.DefaultAzureHelperDeployment(), t.model)
 		}
 	case config.HelperGemini:
 		m, found := cfg.Catalog().Helper(name)
@@ -76,8 +76,8 @@ func (s *Service) helperTarget() (helperTarget, error) {
 		}
 		if t.prices, ok = table.Lookup(name, t.model); !ok {
 			return helperTarget{}, invalid("helper_model",
-				"no price is known for the helper model %q (DEEPR_HELPER_MODEL), so its cost cannot be counted: use %s or add its price to %s; nothing was sent",
-				t.model, config.DefaultHelperModel(), cost.PricesSetting)
+				"No price is known for the helper model %q, so its cost cannot be counted: use %s or add its price in Settings; nothing was sent",
+				t.model, config.DefaultHelperModel())
 		}
 	}
 	return t, nil

@@ -155,7 +155,7 @@ func TestHelperSaysWhichKeyIsMissing(t *testing.T) {
 		want  []string
 	}{
 		{"no helper key at all", nil, nil, []string{"OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "GEMINI_API_KEY", "Settings"}},
-		{"gemini chosen, only openai", []string{"openai"}, map[string]string{"DEEPR_HELPER_PROVIDER": "gemini"}, []string{"Gemini", "GEMINI_API_KEY", "DEEPR_HELPER_PROVIDER"}},
+		{"gemini chosen, only openai", []string{"openai"}, map[string]string{"DEEPR_HELPER_PROVIDER": "gemini"}, []string{"Gemini", "GEMINI_API_KEY", "helper provider in Settings"}},
 		{"azure chosen, only gemini", []string{"gemini"}, map[string]string{"DEEPR_HELPER_PROVIDER": "azure"}, []string{"Azure OpenAI", "AZURE_OPENAI_API_KEY"}},
 		{"openai chosen, only azure", []string{"azure"}, map[string]string{"DEEPR_HELPER_PROVIDER": "openai"}, []string{"OpenAI", "OPENAI_API_KEY"}},
 	}

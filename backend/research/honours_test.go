@@ -251,3 +251,61 @@ func TestProvidersSayWhatTheyHonour(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDataSourceIsANoteOfTheService: a request with web search off on a
+// provider where it is a switch (OpenAI, Azure) has no data source; the
+// service says so, in Submit's and Estimate's notes, for every face to show
+// as it is. Gemini and Perplexity always search: no note.
+func TestNoDataSourceIsANoteOfTheService(t *testing.T) {
+	u := newFourUnit(t, nil)
+	for _, prov := range []string{"openai", "azure", "gemini", "perplexity"} {
+		for _, web := range []bool{false, true} {
+			req := research.SubmitRequest{Prompt: "Research the tea trade", Provider: prov, WebSearch: web, CodeInterpreter: !web && prov != "gemini" && prov != "perplexity"}
+			res, err := u.svc.Submit(u.ctx, req)
+			if err != nil {
+				t.Fatalf("%s web %v: %v", prov, web, err)
+			}
+			d, err := u.svc.Estimate(u.ctx, req)
+			if err != nil {
+				t.Fatalf("%s web %v: estimate: %v", prov, web, err)
+			}
+			want := !web && (prov == "openai" || prov == "azure")
+			got := false
+			for _, n := range res.Notes {
+				if n.Code == research.NoteNoSource {
+					got = true
+					if strings.Contains(n.Message, "DEEPR_") || strings.Contains(n.Message, " --") {
+						t.Errorf("%s: note names a variable or flag: %q", prov, n.Message)
+					}
+				}
+			}
+			if got != want {
+				t.Errorf("%s web %v: submit no-source note = %v, want %v (%+v)", prov, web, got, want, res.Notes)
+			}
+			if len(d.Notes) > 0 != want {
+				t.Errorf("%s web %v: estimate notes %v, want a no-source note %v", prov, web, d.Notes, want)
+			}
+		}
+	}
+}
+
+// TestModelsCarryTheToolCallLimits: a model that honours a tool-call limit
+// says its range and default (the window writes none of them); one that
+// does not carries none.
+func TestModelsCarryTheToolCallLimits(t *testing.T) {
+	u := newFourUnit(t, nil)
+	seen := map[string]bool{}
+	for _, m := range u.svc.Models() {
+		seen[m.Provider] = true
+		want := research.ToolCallLimits{}
+		if m.Capabilities.MaxToolCalls {
+			want = research.ToolCallLimits{Min: job.MinMaxToolCalls, Max: job.MaxMaxToolCalls, Default: job.DefaultMaxToolCalls}
+		}
+		if m.ToolCalls != want {
+			t.Errorf("%s/%s: tool calls %+v, want %+v", m.Provider, m.ID, m.ToolCalls, want)
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("models of %v, want all four providers", seen)
+	}
+}

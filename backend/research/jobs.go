@@ -9,14 +9,16 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/mirror"
+	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
 // Limits on what a user may submit.
 const (
 	MaxPromptBytes      = 100 * 1024
-	DefaultMaxToolCalls = 40
-	MaxMaxToolCalls     = 200
+	DefaultMaxToolCalls = job.DefaultMaxToolCalls
+	MinMaxToolCalls     = job.MinMaxToolCalls
+	MaxMaxToolCalls     = job.MaxMaxToolCalls
 	// DefaultListLimit is the page a list request without a limit gets
 	// from the window; the CLI asks for what its flag says.
 	MaxListLimit = 10000
@@ -106,7 +108,7 @@ type SubmitResult struct {
 // Note is something the user should know, with a code a face can phrase
 // in its own words.
 type Note struct {
-	Code    string `json:"code"` // NoteNoKey | NoteNoPoller
+	Code    string `json:"code"` // NoteNoKey | NoteNoPoller | NoteNoSource
 	Message string `json:"message"`
 }
 
@@ -114,7 +116,22 @@ type Note struct {
 const (
 	NoteNoKey    = "no_key"
 	NoteNoPoller = "no_poller"
+	NoteNoSource = "no_source"
 )
+
+// sourceNotes says when a request has no data source: web search off where
+// it is a switch (deep-research models need one, and web search is the
+// only one Deepr offers; a code interpreter only analyses what the model
+// already has). It is the one place this rule lives.
+func (s *Service) sourceNotes(in SubmitRequest) []Note {
+	c := capsOf(s.Config(), in.Provider, in.Model)
+	if in.WebSearch || c.WebSearch != provider.ToolOptional {
+		return nil
+	}
+	sp, _ := s.spec(in.Provider)
+	return []Note{{NoteNoSource, fmt.Sprintf("Web search is off, and deep-research models need a data source: web search is the one Deepr offers "+
+		"(a code interpreter only analyses what the model already has). %s may reject this request: turn web search on.", sp.Display)}}
+}
 
 // Submit validates the request, applies the budget rule and queues it, in
 // one transaction with the check (two processes cannot both slip under the
@@ -152,7 +169,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 	j = s.emitJob(ctx, j)
 	s.worker.Wake(j.ID)
 	s.replaceHeld(ctx, in.EditedFrom)
-	return SubmitResult{Job: j, Notes: s.waitNotes(ctx, j)}, nil
+	return SubmitResult{Job: j, Notes: append(s.waitNotes(ctx, j), s.sourceNotes(in)...)}, nil
 }
 
 // replaceHeld cancels the job an edit was made from when it is queued and
@@ -257,7 +274,7 @@ func (s *Service) get(ctx context.Context, id string) (job.Job, error) {
 func (s *Service) withActions(ctx context.Context, j job.Job) job.Job {
 	out, err := s.withActionsAll(ctx, []job.Job{j})
 	if err != nil || len(out) != 1 {
-		j.Actions = job.ActionsOf(j, j.Status == job.Completed)
+		j = job.Derive(j, j.Status == job.Completed)
 		if _, retired := retiredModel(s.Config(), j.Provider, j.Model); retired {
 			j.Actions = withoutResubmit(j.Actions)
 		}
@@ -287,7 +304,7 @@ func (s *Service) withActionsAll(ctx context.Context, jobs []job.Job) ([]job.Job
 	cfg := s.Config()
 	out := make([]job.Job, len(jobs))
 	for i, j := range jobs {
-		j.Actions = job.ActionsOf(j, j.Status == job.Completed || has[j.ID])
+		j = job.Derive(j, j.Status == job.Completed || has[j.ID])
 		if _, retired := retiredModel(cfg, j.Provider, j.Model); retired {
 			j.Actions = withoutResubmit(j.Actions)
 		}

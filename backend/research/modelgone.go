@@ -19,7 +19,7 @@ func (s *Service) goneReason(j job.Job) string {
 		instead, with = "another model", "it with another model"
 	}
 	return fmt.Sprintf("%s answered that %s does not exist: this model was retired by %s; choose %s. "+
-		"Nothing was billed: edit the job and resubmit %s. Settings (DEEPR_MODELS) can mark %s retired "+
+		"Nothing was billed: edit the job and resubmit %s. The model list in Settings can mark %s retired "+
 		"so that it is no longer offered.", name, j.Model, name, instead, with, j.Model)
 }
 

@@ -43,6 +43,16 @@ type ModelInfo struct {
 	// Capabilities says which options it honours: a face offers only
 	// those controls (and the service refuses the others).
 	Capabilities provider.Capabilities `json:"capabilities"`
+	// ToolCalls is the tool-call limit's range and default where the
+	// model honours one (all zero otherwise), so no face copies them.
+	ToolCalls ToolCallLimits `json:"tool_calls"`
+}
+
+// ToolCallLimits is the range a tool-call limit may take and its default.
+type ToolCallLimits struct {
+	Min     int `json:"min"`
+	Max     int `json:"max"`
+	Default int `json:"default"`
 }
 
 // Models lists the models of every provider, each provider's default first.
@@ -111,6 +121,9 @@ func speaks(sp ProviderSpec, m catalog.Model) bool {
 func modelInfo(cat *catalog.Catalog, sp ProviderSpec, m catalog.Model) ModelInfo {
 	mi := ModelInfo{ID: m.ID, Provider: sp.Name, Label: m.Name, Description: m.Description, API: string(m.API),
 		Lifecycle: string(m.Lifecycle), Capabilities: m.Honours}
+	if m.Honours.MaxToolCalls {
+		mi.ToolCalls = ToolCallLimits{Min: job.MinMaxToolCalls, Max: job.MaxMaxToolCalls, Default: job.DefaultMaxToolCalls}
+	}
 	if m.Lifecycle == catalog.Deprecated {
 		mi.ShutdownDate, mi.Replacement = m.ShutdownDate, replacementOf(cat, m)
 	}
@@ -257,7 +270,7 @@ func (s *Service) modelsCheck(ctx context.Context, cfg config.Config) Check {
 			switch {
 			case mi.Warning == "":
 			case mi.ID == cfg.Model:
-				bad = append(bad, "the default model (DEEPR_MODEL): "+mi.Warning+" Choose another default in Settings.")
+				bad = append(bad, "The default model: "+mi.Warning+" Choose another default in Settings.")
 			default:
 				notes = append(notes, mi.Warning)
 			}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/config"
@@ -129,8 +131,8 @@ func (s *Service) checkOptions(in SubmitRequest) (SubmitRequest, error) {
 		if in.MaxToolCalls == 0 {
 			in.MaxToolCalls = DefaultMaxToolCalls
 		}
-		if in.MaxToolCalls < 1 || in.MaxToolCalls > MaxMaxToolCalls {
-			return in, invalid("max_tool_calls", "max tool calls must be between 1 and %d, not %d", MaxMaxToolCalls, in.MaxToolCalls)
+		if in.MaxToolCalls < MinMaxToolCalls || in.MaxToolCalls > MaxMaxToolCalls {
+			return in, invalid("max_tool_calls", "Max tool calls must be between %d and %d, not %d", MinMaxToolCalls, MaxMaxToolCalls, in.MaxToolCalls)
 		}
 	}
 	o := c.Apply(optionsOf(in))
@@ -259,24 +261,38 @@ func (s *Service) rebuildProviders() {
 func (s *Service) TestKeyOf(ctx context.Context, name string) KeyTest {
 	sp, ok := s.spec(name)
 	if !ok {
-		return KeyTest{false, fmt.Sprintf("unknown provider %q: use one of %s", name, s.providerNames())}
+		return KeyTest{Message: sentence(fmt.Sprintf("unknown provider %q: use one of %s", name, s.providerNames()))}
 	}
 	if why := s.notReady(s.Config(), sp); why != "" {
-		return KeyTest{false, strings.ToUpper(why[:1]) + why[1:] + "."}
+		return KeyTest{Message: sentence(why)}
 	}
 	p := s.provider(sp.Name)
 	if p == nil {
-		return KeyTest{false, sp.Display + " is not configured."}
+		return KeyTest{Message: sp.Display + " is not configured."}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := p.CheckKey(ctx); err != nil {
 		var pe *provider.Error
 		if errors.As(err, &pe) {
-			return KeyTest{false, pe.Message}
+			return KeyTest{Message: sentence(pe.Message), KeyRejected: pe.Kind == provider.KindAuth}
 		}
-		return KeyTest{false, err.Error()}
+		return KeyTest{Message: sentence(err.Error())}
 	}
 	s.readShutdownDates(ctx, sp.Name, p)
-	return KeyTest{true, sp.Display + " accepted the key."}
+	return KeyTest{OK: true, Message: sp.Display + " accepted the key."}
+}
+
+// sentence starts msg with a capital letter and ends it with a full stop.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return msg
+	}
+	r, n := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }

@@ -117,7 +117,7 @@ func TestSearchPages(t *testing.T) {
 		!strings.Contains(h.SnippetHTML, "<mark>matcha</mark>") || !strings.Contains(h.Marked("[", "]"), "[matcha]") {
 		t.Errorf("hit = snippet %q, html %q, marked %q", h.Snippet, h.SnippetHTML, h.Marked("[", "]"))
 	}
-	if !slices.Equal(h.Job.Actions, []string{"open", "edit", "delete"}) {
+	if !slices.Equal(h.Job.Actions, []string{"open", "follow_up", "edit", "delete"}) {
 		t.Errorf("a hit's job has actions %v", h.Job.Actions)
 	}
 

@@ -41,6 +41,9 @@ type SettingsView struct {
 	// that fixes it from the environment or a .env file: saving cannot
 	// change it.
 	Locked map[string]string `json:"locked"`
+	// Fields describes each field of SettingsInput (its JSON name): range,
+	// unit, default, what is accepted, and the variable locking it.
+	Fields map[string]FieldSpec `json:"fields"`
 	// SettingsProblems lists the saved values that are not in force (each
 	// such setting uses its default) and SettingsNotice says so in one
 	// line; saving the settings again clears both.
@@ -106,6 +109,7 @@ func (s *Service) Settings() SettingsView {
 		StartAtLogin:        c.StartAtLogin,
 		Prices:              c.Get("DEEPR_PRICES"),
 		Locked:              map[string]string{},
+		Fields:              s.fieldSpecs(),
 		Providers:           s.Providers(),
 		Helper:              s.helperView(c),
 		SettingsProblems:    settingProblems(c.SettingsProblems),
@@ -258,6 +262,9 @@ func (s *Service) ClearKey(ctx context.Context, provider string) (SettingsView, 
 type KeyTest struct {
 	OK      bool   `json:"ok"`
 	Message string `json:"message"`
+	// KeyRejected: the provider refused the key. A failure for another
+	// reason (a wrong address, no answer) says nothing about the key.
+	KeyRejected bool `json:"key_rejected"`
 }
 
 // TestKey asks OpenAI whether the current key is accepted.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/deepr-desktop/deepr/backend/config"
@@ -20,46 +19,7 @@ import (
 // (SettingsView.Locked names them). Webhooks cannot be switched on without
 // a signing secret.
 func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) (SettingsView, error) {
-	if in.UseWebhooks && s.webhookSecret() == "" && !s.locked("DEEPR_USE_WEBHOOKS") {
-		return SettingsView{}, invalid("use_webhooks", "webhooks need a signing secret first: create a webhook endpoint in the OpenAI dashboard (Settings, Webhooks), copy its signing secret (whsec_...) and save it here, or set OPENAI_WEBHOOK_SECRET")
-	}
-	// A damaged file is replaced (config.SaveSettings keeps a copy).
-	m, err := config.LoadSettings(s.dirs.Config)
-	if err != nil && !errors.Is(err, config.ErrDamaged) {
-		return SettingsView{}, err
-	}
-	prev := make(map[string]string, len(m))
-	for k, v := range m {
-		prev[k] = v
-	}
-	m["DEEPR_POLL_INTERVAL"] = strconv.Itoa(in.PollIntervalSeconds)
-	m["DEEPR_MAX_RUNNING"] = strconv.Itoa(in.MaxRunning)
-	m["DEEPR_MODEL"] = strings.TrimSpace(in.DefaultModel)
-	m["DEEPR_NOTIFICATIONS"] = strconv.FormatBool(in.Notifications)
-	m["DEEPR_USE_WEBHOOKS"] = strconv.FormatBool(in.UseWebhooks)
-	setOrDelete(m, "DEEPR_WEBHOOK_LISTEN", in.WebhookListen)
-	setOrDelete(m, "DEEPR_WEBHOOK_URL", in.WebhookURL)
-	budget := ""
-	if in.MonthlyBudgetUSD != 0 { // a negative or absurd value is refused by the validation, naming the setting
-		budget = strconv.FormatFloat(in.MonthlyBudgetUSD, 'f', -1, 64)
-	}
-	setOrDelete(m, "DEEPR_MONTHLY_BUDGET", budget)
-	setOrDelete(m, "DEEPR_PRICES", in.Prices)
-	setOrDelete(m, "DEEPR_THEME", in.Theme)
-	setOrDelete(m, "DEEPR_CLOSE_ACTION", in.CloseAction)
-	m["DEEPR_START_AT_LOGIN"] = strconv.FormatBool(in.StartAtLogin)
-	// A value fixed by the environment or a .env file is not written: the
-	// form sends it back as shown, and it must not outlive its variable.
-	for _, sv := range settingVars {
-		if s.locked(sv.name) {
-			if old, ok := prev[sv.name]; ok {
-				m[sv.name] = old
-			} else {
-				delete(m, sv.name)
-			}
-		}
-	}
-	return s.writeSettings(ctx, m)
+	return s.SaveSettingsPatch(ctx, patchOf(in))
 }
 
 // writeSettings checks m with start-up's rules (checkSaved), writes it as
@@ -70,7 +30,11 @@ func (s *Service) writeSettings(ctx context.Context, m map[string]string) (Setti
 		return SettingsView{}, err
 	}
 	if err := config.SaveSettings(s.dirs.Config, m); err != nil {
-		return SettingsView{}, &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
+		e := &Error{Kind: ErrInvalid, Msg: err.Error(), Err: err}
+		if se := (*config.SettingError)(nil); errors.As(err, &se) {
+			e.Field = fieldOf(se.Setting)
+		}
+		return SettingsView{}, e
 	}
 	if err := s.Reload(ctx); err != nil {
 		return SettingsView{}, err

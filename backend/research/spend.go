@@ -90,7 +90,11 @@ func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, err
 	if err != nil {
 		return Decision{}, err
 	}
-	return s.st.CheckBudget(ctx, check)
+	d, err := s.st.CheckBudget(ctx, check)
+	for _, n := range s.sourceNotes(v) {
+		d.Notes = append(d.Notes, n.Message)
+	}
+	return d, err
 }
 
 func optionsOf(in SubmitRequest) job.Options {

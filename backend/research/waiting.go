@@ -77,7 +77,7 @@ func (w *waits) reason(j job.Job) string {
 		w.busy[j.Provider] = n
 	}
 	if limit := s.Config().MaxRunning; n >= limit {
-		return fmt.Sprintf("Waiting for a free slot: %d of %d %s jobs are running (DEEPR_MAX_RUNNING, also in Settings).", n, limit, name)
+		return fmt.Sprintf("Waiting for a free slot: %d of %d %s jobs are running (the limit is in Settings).", n, limit, name)
 	}
 	if j.Error != "" {
 		return j.Error

@@ -42,7 +42,7 @@ func TestWebhookCompletesARunningJob(t *testing.T) {
 		t.Fatalf("signed event: status %d, want 200", code)
 	}
 	done := p.rec.waitStatus(t, id, job.Completed, 10*time.Second)
-	if done.ReportPath == "" || !slices.Equal(done.Actions, []string{"open", "edit", "delete"}) {
+	if done.ReportPath == "" || !slices.Equal(done.Actions, []string{"open", "follow_up", "edit", "delete"}) {
 		t.Errorf("completed job: report path %q, actions %v", done.ReportPath, done.Actions)
 	}
 	if p.svc.Settings().LastWebhookAt == nil || p.svc.Health().Webhooks.LastAt == nil {

@@ -23,7 +23,9 @@ type Spend struct {
 	Jobs []JobSpend `json:"jobs"`
 	// ByModel is keyed by "provider/model".
 	ByModel map[string]ModelSpend `json:"by_model"`
-	// Top is the most expensive of Jobs (at most TopJobs, cost above zero).
+	// Top is the most expensive of Jobs that are research with a report
+	// (at most TopJobs, cost above zero): not a failed job without one, a
+	// deleted job or a helper call.
 	Top []JobSpend `json:"top"`
 }
 
@@ -46,6 +48,8 @@ type JobSpend struct {
 	// job it was about ("" for none) and JobID its own id.
 	Kind  string `json:"kind"`
 	About string `json:"about"`
+
+	hasReport bool // the job has a report (Top lists only these)
 }
 
 // ModelSpend is one model's spending in a month.
@@ -110,7 +114,7 @@ func (s *Store) MonthSpend(ctx context.Context, month string) (Spend, error) {
 		sp.ByModel[k] = m
 	}
 	for _, js := range sp.Jobs {
-		if js.CostUSD > 0 {
+		if js.CostUSD > 0 && js.Kind == KindResearch && js.hasReport {
 			sp.Top = append(sp.Top, js)
 		}
 	}
@@ -132,7 +136,8 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 		return err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT a.job_id, a.provider, a.model, a.title, a.status, a.cost_usd, a.finished_at,
-		j.prompt, a.kind, a.about FROM attempts a LEFT JOIN jobs j ON j.id = a.job_id
+		j.prompt, a.kind, a.about, EXISTS (SELECT 1 FROM reports r WHERE r.job_id = a.job_id)
+		FROM attempts a LEFT JOIN jobs j ON j.id = a.job_id
 		WHERE a.finished_at >= ? AND a.finished_at < ?
 		ORDER BY a.finished_at DESC, a.job_id, a.attempt DESC`, a, b)
 	if err != nil {
@@ -147,7 +152,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 			finished int64
 			prompt   sql.NullString
 		)
-		if err := rows.Scan(&js.JobID, &js.Provider, &js.Model, &js.Title, &status, &js.CostUSD, &finished, &prompt, &js.Kind, &js.About); err != nil {
+		if err := rows.Scan(&js.JobID, &js.Provider, &js.Model, &js.Title, &status, &js.CostUSD, &finished, &prompt, &js.Kind, &js.About, &js.hasReport); err != nil {
 			return err
 		}
 		if i, seen := at[js.JobID]; seen { // an earlier attempt of a listed job

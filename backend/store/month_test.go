@@ -82,8 +82,8 @@ func TestMonthSpend(t *testing.T) {
 	for _, j := range sp.Top {
 		top = append(top, j.JobID)
 	}
-	if strings.Join(top, ",") != strings.Join([]string{gone.ID, twice.ID, mini.ID}, ",") {
-		t.Errorf("top = %v, want the three paid jobs, most expensive first", top)
+	if strings.Join(top, ",") != strings.Join([]string{twice.ID, mini.ID}, ",") {
+		t.Errorf("top = %v, want the two paid reports (not the deleted job), most expensive first", top)
 	}
 
 	// The JSON contract of `deepr costs --json`.
@@ -147,6 +147,36 @@ func TestMonthSpend(t *testing.T) {
 	if len(months) != 2 || months[0].Month != "2025-03" || math.Abs(months[0].SpentUSD-4) > 1e-9 || months[0].JobCount != 4 ||
 		months[1].Month != "2025-02" || months[1].SpentUSD != 9 {
 		t.Errorf("SpendMonths = %+v, want March $4 over 4 jobs, then February $9", months)
+	}
+}
+
+// Issue 25: "Most expensive reports" lists reports only: not a failed job
+// without one, not a deleted job, not a helper call.
+func TestTopListsReportsOnly(t *testing.T) {
+	e := setup(t)
+	done := e.create(job.Job{Prompt: "Done"})
+	e.runAttempt(done.ID, job.Completed, 1)
+	failed := e.create(job.Job{Prompt: "Failed"})
+	e.runAttempt(failed.ID, job.Failed, 3)
+	gone := e.create(job.Job{Prompt: "Gone"})
+	e.runAttempt(gone.ID, job.Completed, 2)
+	if err := e.st.DeleteJob(e.ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.reserveAsk(e.st, 0, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.RecordHelperCall(e.ctx, HelperCall{ID: r.ID, Kind: KindAsk, About: done.ID, Provider: "openai", Model: "gpt-4.1-mini",
+		Title: QuestionTitle("Which tea?"), CostUSD: 5}); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := e.st.MonthSpend(e.ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sp.Top) != 1 || sp.Top[0].JobID != done.ID || len(sp.Jobs) != 4 {
+		t.Errorf("top = %+v (of %d jobs), want only the report of %s", sp.Top, len(sp.Jobs), done.ID)
 	}
 }
 

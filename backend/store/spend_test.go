@@ -51,7 +51,7 @@ func TestCreateJobWithinBudget(t *testing.T) {
 	if be.BudgetUSD != 10 || be.SpentUSD != 5 || be.ReservedUSD != 1.5 || be.EstimateUSD != 3.51 || be.PerJob {
 		t.Errorf("BudgetError = %+v, want budget 10, spent 5, reserved 1.5, estimate 3.51", be)
 	}
-	for _, want := range []string{"$3.51", "$5.00 is spent", "$1.50 is reserved", "$10.00", "DEEPR_MONTHLY_BUDGET"} {
+	for _, want := range []string{"$3.51", "$5.00 is spent", "$1.50 is reserved", "$10.00", "Raise the budget in Settings"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q does not contain %q", err, want)
 		}

@@ -6,6 +6,8 @@
 // (https://en.wikipedia.org/wiki/Go_(programming_language)), so Encode
 // percent-encodes them in the path, query and fragment, which leaves the
 // link pointing at the same page. Only http and https links are opened.
+// Opener hands links and folders to the OS and says when no program
+// could open them.
 package weblink
 
 import (

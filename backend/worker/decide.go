@@ -43,7 +43,7 @@ func decide(j job.Job, s provider.Snapshot) outcome {
 		if reason == "" {
 			reason = "no reason given"
 		}
-		advice := "Submit it again to retry."
+		advice := "Start it again as new research to retry."
 		switch reason {
 		case "max_output_tokens":
 			advice = "The report hit the output limit: a narrower question usually fits."

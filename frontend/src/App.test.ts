@@ -4,6 +4,7 @@ import * as apiModule from './lib/api';
 import { makeHealth, makeJob, makeProviderHealth, makeSettings, makeWebhooks } from './tests/fixtures';
 import { makeSpend } from './tests/spendFixtures';
 import type { FakeApi } from './tests/fakeApi';
+import { tick } from 'svelte';
 import App from './App.svelte';
 
 vi.mock('./lib/api', async () => (await import('./tests/fakeApi')).fakeApi());
@@ -85,6 +86,68 @@ describe('App shell', () => {
     });
   }
 
+  // Issue 25: keys for Queue, Library, Spend and Settings.
+  const viewKeys: { name: string; init: KeyboardEventInit; heading: string }[] = [
+    { name: 'Ctrl+2', init: { key: '2', ctrlKey: true }, heading: 'Library' },
+    { name: 'Ctrl+3', init: { key: '3', ctrlKey: true }, heading: 'Spend' },
+    { name: 'Ctrl+,', init: { key: ',', ctrlKey: true }, heading: 'Settings' },
+    { name: 'Cmd+,', init: { key: ',', metaKey: true }, heading: 'Settings' },
+  ];
+  for (const c of viewKeys) {
+    it(`${c.name} shows ${c.heading}, and Ctrl+1 the Queue again`, async () => {
+      await setup();
+      await fireEvent.keyDown(document.body, c.init);
+      expect(await screen.findByRole('heading', { level: 1, name: new RegExp(c.heading) })).toBeInTheDocument();
+      await fireEvent.keyDown(document.body, { key: '1', ctrlKey: true });
+      expect(await screen.findByRole('heading', { level: 1, name: /Queue/ })).toBeInTheDocument();
+    });
+  }
+
+  // Issue 25: Esc and Alt+Left go back from a report.
+  for (const init of [{ key: 'Escape' }, { key: 'ArrowLeft', altKey: true }] as KeyboardEventInit[]) {
+    it(`${init.altKey ? 'Alt+Left' : 'Esc'} goes back from a report to the view it was opened from`, async () => {
+      api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r9', status: 'completed' }), html: '<p>hello</p>', markdown: 'hello', citations: [] });
+      await setup();
+      await fireEvent.keyDown(document.body, { key: '3', ctrlKey: true });
+      await screen.findByTestId('spend-view');
+      api.emit('app:open-report', 'r9');
+      await screen.findByTestId('report-body');
+      await fireEvent.keyDown(document.body, init);
+      expect(await screen.findByTestId('spend-view')).toBeInTheDocument();
+      expect(screen.queryByTestId('report-body')).toBeNull();
+    });
+  }
+
+  // Issue 25: each view opens at its top; the Library's Back restores its own scroll.
+  it('opens each view at its top, and Back from a report returns the Library to where it was', async () => {
+    api.GetReport.mockResolvedValue({ questions: [], job: makeJob({ id: 'r9', status: 'completed' }), html: '<p>hello</p>', markdown: 'hello', citations: [] });
+    await setup();
+    const main = document.querySelector('main') as HTMLElement;
+    main.scrollTop = 400;
+    await fireEvent.click(screen.getByTestId('nav-spend'));
+    await screen.findByTestId('spend-view');
+    await waitFor(() => expect(main.scrollTop, 'Spend opened scrolled').toBe(0));
+
+    await fireEvent.click(screen.getByTestId('nav-library'));
+    await screen.findByTestId('library-search');
+    await tick();
+    main.scrollTop = 300;
+    await fireEvent.scroll(main);
+    api.emit('app:open-report', 'r9');
+    await screen.findByTestId('report-body');
+    await waitFor(() => expect(main.scrollTop, 'the report opened scrolled').toBe(0));
+    await fireEvent.keyDown(document.body, { key: 'Escape' });
+    await screen.findByTestId('library-search');
+    await waitFor(() => expect(main.scrollTop, "the Library's scroll after Back").toBe(300));
+
+    // From the sidebar, the Library opens at its top.
+    await fireEvent.click(screen.getByTestId('nav-queue'));
+    await fireEvent.click(screen.getByTestId('nav-library'));
+    await screen.findByTestId('library-search');
+    await tick();
+    await waitFor(() => expect(main.scrollTop, 'the Library from the sidebar').toBe(0));
+  });
+
   it('does not treat / typed in a field as a shortcut', async () => {
     await setup();
     await fireEvent.click(screen.getByTestId('nav-new'));
@@ -130,7 +193,7 @@ describe('App shell', () => {
   });
 
   it('"Go deeper" in the reader starts a follow-up linked to the report', async () => {
-    const parent = makeJob({ id: 'p1', status: 'completed', prompt: 'Heat pumps in Norway', actions: ['edit', 'delete'] });
+    const parent = makeJob({ id: 'p1', status: 'completed', prompt: 'Heat pumps in Norway', actions: ['follow_up', 'edit', 'delete'] });
     api.GetReport.mockResolvedValue({ questions: [], job: parent, html: '<h1>Heat pumps</h1><p>text</p>', markdown: '# Heat pumps', citations: [] });
     api.Submit.mockResolvedValue({ job: makeJob({ id: 'c1', status: 'queued', parent_id: 'p1' }), notes: [] });
     await setup();

@@ -34,6 +34,9 @@ type Service struct {
 	Thing string
 	// CheckWhat is what CheckKey reads: "model list".
 	CheckWhat string
+	// Address is what Settings calls the provider's address: "base URL"
+	// when empty, "Azure endpoint" for Azure.
+	Address string
 }
 
 // AmbiguousAdvice is the sentence added to every create failure that may
@@ -120,7 +123,14 @@ func (s Service) Status(op string, a Answer) *provider.Error {
 			"Resubmit the job to run it again."
 	case op == "check" && st == http.StatusNotFound:
 		e.Kind = provider.KindTransient
-		e.Message = s.Name + "'s " + s.CheckWhat + " was not found (404); check the base URL in Settings."
+		// Nothing of the provider is at this address: the key was never
+		// looked at, so it must not be blamed.
+		addr := s.Address
+		if addr == "" {
+			addr = "base URL"
+		}
+		e.Message = s.Name + "'s " + s.CheckWhat + " is not at this " + addr + " (404), so the key was not checked. " +
+			"Check the " + addr + " in Settings."
 	default:
 		e.Kind = provider.KindTransient
 		e.Message = s.Name + " answered the " + OpName(op) + " with an error" + InParens(detail)

@@ -63,7 +63,7 @@ func TestStatus(t *testing.T) {
 		{"create", Answer{Status: 400, Detail: "bad key sk-abcdefghijkl"}, provider.KindRejected, "bad key sk-…"},
 		{"get", Answer{Status: 404}, provider.KindNotFound, "no longer has this run (404)"},
 		{"cancel", Answer{Status: 404}, provider.KindNotFound, ""},
-		{"check", Answer{Status: 404}, provider.KindTransient, "model list was not found"},
+		{"check", Answer{Status: 404}, provider.KindTransient, "model list is not at this base URL (404), so the key was not checked"},
 		{"get", Answer{Status: 503}, provider.KindTransient, "status request with an error"},
 	}
 	for _, tt := range tests {

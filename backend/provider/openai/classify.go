@@ -25,7 +25,7 @@ func azureService() httpapi.Service {
 		Name: "Azure OpenAI", KeyVar: "AZURE_OPENAI_API_KEY", Console: "the Azure AI Foundry portal",
 		Quota: "the Azure OpenAI resource is out of quota: raise the deployment's quota in the " +
 			"Azure AI Foundry portal, then resubmit",
-		Thing: "response", CheckWhat: "model list",
+		Thing: "response", CheckWhat: "model list", Address: "Azure endpoint",
 	}
 }
 

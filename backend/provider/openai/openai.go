@@ -24,6 +24,7 @@ import (
 	"github.com/openai/openai-go/v3/responses"
 	"github.com/openai/openai-go/v3/shared"
 
+	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/provider"
 	"github.com/deepr-desktop/deepr/backend/provider/httpapi"
 )
@@ -60,7 +61,7 @@ func AzureBaseURL(endpoint string) string {
 const DefaultTimeout = 60 * time.Second
 
 // DefaultMaxToolCalls caps tool calls (and so cost) when a request says 0.
-const DefaultMaxToolCalls = 40
+const DefaultMaxToolCalls = job.DefaultMaxToolCalls
 
 // Provider is the OpenAI Responses API provider. It is safe for concurrent use.
 type Provider struct {

@@ -5,6 +5,8 @@
 //
 // Every method returns a Promise; a Go error rejects it with a string message
 // (use errorMessage to show it).
+// SaveSettingsPatch instead answers a refusal as data ({kind, field, message},
+// research.AsView), so a Settings card can show it on its field.
 
 import * as App from '../../wailsjs/go/main/App';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
@@ -40,6 +42,8 @@ import type {
   SearchResult,
   Settings,
   SettingsInput,
+  SettingsPatch,
+  SettingsResult,
   HelperInput,
   SubmitRequest,
   SubmitResult,
@@ -65,6 +69,7 @@ export interface Backend {
   OpenDataFolder(): Promise<void>;
   GetSettings(): Promise<Settings>;
   SaveSettings(s: SettingsInput): Promise<Settings>;
+  SaveSettingsPatch(p: SettingsPatch): Promise<SettingsResult>;
   SaveHelper(h: HelperInput): Promise<Settings>;
   SetAPIKey(key: string): Promise<KeyResult>;
   ClearAPIKey(): Promise<Settings>;
@@ -128,6 +133,7 @@ export const RevealReport = (id: string) => go.RevealReport(id);
 export const OpenDataFolder = () => go.OpenDataFolder();
 export const GetSettings = () => go.GetSettings();
 export const SaveSettings = (s: SettingsInput) => go.SaveSettings(s);
+export const SaveSettingsPatch = (p: SettingsPatch) => go.SaveSettingsPatch(p);
 export const SaveHelper = (h: HelperInput) => go.SaveHelper(h);
 export const SetAPIKey = (key: string) => go.SetAPIKey(key);
 export const ClearAPIKey = () => go.ClearAPIKey();

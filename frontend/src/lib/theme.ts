@@ -26,8 +26,14 @@ function paint(root: HTMLElement) {
 
 const storageKey = 'deepr.theme';
 
-/** lastTheme is the theme applied last time (kept in localStorage), for the first frame before Go answers. */
+/**
+ * lastTheme is the theme to start with, before Go's settings answer: the one
+ * Go marked on the page it served (app_theme.go, data-theme-choice), else the
+ * one applied last time (kept in localStorage).
+ */
 export function lastTheme(): Theme {
+  const marked = globalThis.document?.documentElement.dataset.themeChoice;
+  if (marked) return themeOf(marked);
   try {
     return themeOf(globalThis.localStorage?.getItem(storageKey));
   } catch {
@@ -39,6 +45,9 @@ export function lastTheme(): Theme {
 export function applyTheme(theme: string | null | undefined, root: HTMLElement | undefined = globalThis.document?.documentElement): void {
   if (!root) return;
   chosen = themeOf(theme);
+  // The stylesheet's palette takes over from the first frame's colours Go put on the page.
+  root.style.removeProperty('background-color');
+  root.style.removeProperty('color-scheme');
   paint(root);
   try {
     globalThis.localStorage?.setItem(storageKey, chosen);

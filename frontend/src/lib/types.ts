@@ -41,7 +41,7 @@ export type JobStatus =
   | 'unconfirmed';
 
 /** What the user can do with a job now (backend/job/actions.go), in the order Go lists them. */
-export type JobAction = 'check' | 'cancel' | 'open' | 'resubmit' | 'edit' | 'adopt' | 'dismiss' | 'delete';
+export type JobAction = 'check' | 'cancel' | 'open' | 'follow_up' | 'resubmit' | 'edit' | 'adopt' | 'dismiss' | 'delete';
 
 /**
  * Statuses that still need the user or the poller: the Queue's "Active"
@@ -49,8 +49,6 @@ export type JobAction = 'check' | 'cancel' | 'open' | 'resubmit' | 'edit' | 'ado
  * display, not the state machine: what can be done is job.actions.
  */
 export const pendingStatuses: JobStatus[] = ['queued', 'submitting', 'running', 'unconfirmed'];
-/** Statuses in which the provider (or the queue) is still working on the job: the sidebar count. */
-export const activeStatuses: JobStatus[] = ['queued', 'submitting', 'running'];
 
 export type JobOptions = Data<job.Options>;
 export type Progress = Data<job.Progress>;
@@ -82,11 +80,23 @@ export type SearchResult = Refine<Data<research.SearchResult>, { hits: SearchHit
 export type KeyStorage = 'keychain' | 'file' | 'environment' | '.env' | 'config .env' | '';
 /** A field of SettingsInput, by its JSON name (the keys of Settings.locked). */
 export type SettingsField = keyof SettingsInput;
+/** One field's constraints from Go (range, unit, default, locking variable). */
+export type FieldSpec = Data<research.FieldSpec>;
 export type Settings = Refine<
   Data<research.SettingsView>,
-  { key_storage: KeyStorage; locked: Partial<Record<SettingsField, string>>; providers: ProviderInfo[] }
+  {
+    key_storage: KeyStorage;
+    locked: Partial<Record<SettingsField, string>>;
+    fields: Partial<Record<SettingsField, FieldSpec>>;
+    providers: ProviderInfo[];
+  }
 >;
 export type SettingsInput = Data<research.SettingsInput>;
+/** One Settings card's fields: the others stay as saved. */
+export type SettingsPatch = Partial<SettingsInput>;
+/** An error as data from Go (research.AsView): kind, the field it names, the message. */
+export type ErrorView = Data<research.ErrorView>;
+export type SettingsResult = Refine<Data<research.SettingsResult>, { settings: Settings; error: ErrorView | null }>;
 /** The Helper model card: its choices come from Go (config.HelperChoices). */
 export type HelperView = Data<research.HelperView>;
 export type HelperInput = Data<research.HelperInput>;

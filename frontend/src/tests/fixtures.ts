@@ -11,8 +11,8 @@ export const sampleActions: Record<JobStatus, JobAction[]> = {
   queued: ['check', 'cancel', 'delete'],
   submitting: [],
   running: ['check', 'cancel'],
-  completed: ['open', 'edit', 'delete'],
-  incomplete: ['open', 'edit', 'delete'],
+  completed: ['open', 'follow_up', 'edit', 'delete'],
+  incomplete: ['open', 'follow_up', 'edit', 'delete'],
   failed: ['resubmit', 'edit', 'delete'],
   cancelled: ['resubmit', 'edit', 'delete'],
   unconfirmed: ['resubmit', 'edit', 'adopt', 'dismiss', 'delete'],
@@ -60,6 +60,9 @@ export function makeJob(over: Partial<Job> = {}): Job {
     parent_id: '',
     parent_context: '',
     max_cost_usd: 0,
+    active: status === 'queued' || status === 'submitting' || status === 'running',
+    has_report: status === 'completed' || status === 'incomplete',
+    title: 'How do heat pumps perform in cold climates?',
     ...over,
   };
 }
@@ -87,10 +90,30 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     start_at_login: false,
     providers: [],
     locked: {},
+    fields: makeFieldSpecs(),
     settings_problems: [],
     settings_notice: '',
     helper: makeHelperView(),
     ...over,
+  };
+}
+
+/** The fields' constraints as Go sends them (research.FieldSpec, from config). */
+export function makeFieldSpecs(): Settings['fields'] {
+  const plain = { min: 0, max: 0, has_range: false, unit: '', default: '', accepted: '', locked_by: '' };
+  return {
+    poll_interval_seconds: { ...plain, min: 1, max: 3600, has_range: true, unit: 'seconds', default: '30', accepted: 'whole seconds from 1 to 3600, like 30 or 30s' },
+    max_running: { ...plain, min: 1, max: 50, has_range: true, default: '3', accepted: 'a whole number from 1 to 50' },
+    default_model: { ...plain, accepted: 'a model one of the providers offers' },
+    notifications: { ...plain, default: 'true' },
+    use_webhooks: { ...plain, default: 'false' },
+    webhook_listen: { ...plain, default: '127.0.0.1:8787' },
+    webhook_url: { ...plain, accepted: 'an https URL' },
+    monthly_budget_usd: { ...plain, has_range: true, unit: 'USD', accepted: 'a positive number of dollars, like 10 or 25.50; empty for no limit' },
+    prices: { ...plain, accepted: 'a JSON object of "provider/model" to prices' },
+    theme: { ...plain, default: 'system' },
+    close_action: { ...plain, default: 'keep-tracking' },
+    start_at_login: { ...plain, default: 'false' },
   };
 }
 

@@ -24,6 +24,8 @@ export function makeModel(over: Partial<ModelInfo> = {}): ModelInfo {
     replacement: '',
     warning: '',
     capabilities: responsesCaps,
+    // Go sends the tool-call range and default where the model honours a limit (research.ToolCallLimits).
+    tool_calls: (over.capabilities ?? responsesCaps).max_tool_calls ? { min: 1, max: 200, default: 40 } : { min: 0, max: 0, default: 0 },
     ...over,
   };
 }

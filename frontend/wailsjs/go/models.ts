@@ -27,6 +27,7 @@ export namespace cost {
 	    max_cost_usd?: number;
 	    allowed: boolean;
 	    refusal?: string;
+	    notes?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Decision(source);
@@ -42,6 +43,7 @@ export namespace cost {
 	        this.max_cost_usd = source["max_cost_usd"];
 	        this.allowed = source["allowed"];
 	        this.refusal = source["refusal"];
+	        this.notes = source["notes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -177,6 +179,9 @@ export namespace job {
 	    provider_display: string;
 	    model_display: string;
 	    actions: string[];
+	    active: boolean;
+	    has_report: boolean;
+	    title: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Job(source);
@@ -217,6 +222,9 @@ export namespace job {
 	        this.provider_display = source["provider_display"];
 	        this.model_display = source["model_display"];
 	        this.actions = source["actions"];
+	        this.active = source["active"];
+	        this.has_report = source["has_report"];
+	        this.title = source["title"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -596,6 +604,22 @@ export namespace research {
 	        this.model = source["model"];
 	    }
 	}
+	export class ErrorView {
+	    kind: string;
+	    field: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ErrorView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.field = source["field"];
+	        this.message = source["message"];
+	    }
+	}
 	export class ExportResult {
 	    path: string;
 	    format: string;
@@ -610,6 +634,30 @@ export namespace research {
 	        this.path = source["path"];
 	        this.format = source["format"];
 	        this.bytes = source["bytes"];
+	    }
+	}
+	export class FieldSpec {
+	    min: number;
+	    max: number;
+	    has_range: boolean;
+	    unit: string;
+	    default: string;
+	    accepted: string;
+	    locked_by: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.min = source["min"];
+	        this.max = source["max"];
+	        this.has_range = source["has_range"];
+	        this.unit = source["unit"];
+	        this.default = source["default"];
+	        this.accepted = source["accepted"];
+	        this.locked_by = source["locked_by"];
 	    }
 	}
 	export class ProviderHealth {
@@ -781,6 +829,7 @@ export namespace research {
 	export class KeyTest {
 	    ok: boolean;
 	    message: string;
+	    key_rejected: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new KeyTest(source);
@@ -790,6 +839,7 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.ok = source["ok"];
 	        this.message = source["message"];
+	        this.key_rejected = source["key_rejected"];
 	    }
 	}
 	export class SettingProblem {
@@ -810,6 +860,22 @@ export namespace research {
 	        this.message = source["message"];
 	    }
 	}
+	export class ToolCallLimits {
+	    min: number;
+	    max: number;
+	    default: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ToolCallLimits(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.min = source["min"];
+	        this.max = source["max"];
+	        this.default = source["default"];
+	    }
+	}
 	export class ModelInfo {
 	    id: string;
 	    provider: string;
@@ -822,6 +888,7 @@ export namespace research {
 	    replacement: string;
 	    warning: string;
 	    capabilities: provider.Capabilities;
+	    tool_calls: ToolCallLimits;
 	
 	    static createFrom(source: any = {}) {
 	        return new ModelInfo(source);
@@ -840,6 +907,7 @@ export namespace research {
 	        this.replacement = source["replacement"];
 	        this.warning = source["warning"];
 	        this.capabilities = this.convertValues(source["capabilities"], provider.Capabilities);
+	        this.tool_calls = this.convertValues(source["tool_calls"], ToolCallLimits);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -943,6 +1011,7 @@ export namespace research {
 	    providers: ProviderInfo[];
 	    helper: HelperView;
 	    locked: Record<string, string>;
+	    fields: Record<string, FieldSpec>;
 	    settings_problems: SettingProblem[];
 	    settings_notice: string;
 	
@@ -974,6 +1043,7 @@ export namespace research {
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.helper = this.convertValues(source["helper"], HelperView);
 	        this.locked = source["locked"];
+	        this.fields = this.convertValues(source["fields"], FieldSpec, true);
 	        this.settings_problems = this.convertValues(source["settings_problems"], SettingProblem);
 	        this.settings_notice = source["settings_notice"];
 	    }
@@ -1225,6 +1295,72 @@ export namespace research {
 	        this.start_at_login = source["start_at_login"];
 	    }
 	}
+	export class SettingsPatch {
+	    poll_interval_seconds?: number;
+	    max_running?: number;
+	    default_model?: string;
+	    notifications?: boolean;
+	    use_webhooks?: boolean;
+	    webhook_listen?: string;
+	    webhook_url?: string;
+	    monthly_budget_usd?: number;
+	    prices?: string;
+	    theme?: string;
+	    close_action?: string;
+	    start_at_login?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SettingsPatch(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.poll_interval_seconds = source["poll_interval_seconds"];
+	        this.max_running = source["max_running"];
+	        this.default_model = source["default_model"];
+	        this.notifications = source["notifications"];
+	        this.use_webhooks = source["use_webhooks"];
+	        this.webhook_listen = source["webhook_listen"];
+	        this.webhook_url = source["webhook_url"];
+	        this.monthly_budget_usd = source["monthly_budget_usd"];
+	        this.prices = source["prices"];
+	        this.theme = source["theme"];
+	        this.close_action = source["close_action"];
+	        this.start_at_login = source["start_at_login"];
+	    }
+	}
+	export class SettingsResult {
+	    settings: SettingsView;
+	    error?: ErrorView;
+	
+	    static createFrom(source: any = {}) {
+	        return new SettingsResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.settings = this.convertValues(source["settings"], SettingsView);
+	        this.error = this.convertValues(source["error"], ErrorView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class SubmitRequest {
 	    prompt: string;
@@ -1322,6 +1458,7 @@ export namespace research {
 		    return a;
 		}
 	}
+	
 
 }
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import * as apiModule from '../api';
 import { makeJob, makeSettings } from '../../tests/fixtures';
 import { makeDecision, makeProviders } from '../../tests/spendFixtures';
@@ -48,6 +48,21 @@ describe('NewResearch', () => {
       edited_from: '',
       parent_id: '',
     });
+  });
+
+  it('keeps the prompt being written when the form is left and opened again, until it is submitted', async () => {
+    api.Submit.mockResolvedValue({ job: makeJob(), notes: [] });
+    await setup();
+    await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'Half a question' } });
+    cleanup(); // another view was opened
+    await setup();
+    const prompt = screen.getByTestId('prompt-input') as HTMLTextAreaElement;
+    expect(prompt.value).toBe('Half a question');
+    await fireEvent.keyDown(prompt, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(api.Submit).toHaveBeenCalledTimes(1));
+    cleanup();
+    await setup();
+    expect((screen.getByTestId('prompt-input') as HTMLTextAreaElement).value).toBe('');
   });
 
   it('Cmd+Enter submits too; plain Enter does not', async () => {
@@ -333,7 +348,7 @@ describe('NewResearch', () => {
   });
 
   it('lists saved reports on the same subject under the prompt, and opens one', async () => {
-    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '' };
+    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters', title: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '' };
     api.Similar.mockResolvedValue([hit]);
     const { onopen } = await setup();
     await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'heat' } });

@@ -81,6 +81,8 @@ describe('Queue', () => {
     const empty = await screen.findByTestId('queue-empty');
     await waitFor(() => expect(empty.dataset.step).toBe('key'));
     expect(empty.textContent).toContain('Add an API key in Settings');
+    // Issue 25: the keyboard starts on "Add an API key in Settings", not on the buttons above it.
+    await waitFor(() => expect(document.activeElement).toBe(within(empty).getByTestId('queue-empty-settings')));
     await fireEvent.click(within(empty).getByTestId('queue-empty-settings'));
     expect(onsettings).toHaveBeenCalledTimes(1);
     expect(within(empty).getByRole('button', { name: /New research \(Ctrl\+N\)/ }), 'research stays possible').toBeInTheDocument();
@@ -109,6 +111,8 @@ describe('Queue', () => {
     expect(within(r).getByText('How do heat pumps perform in cold climates?')).toBeInTheDocument();
     expect(within(r).getByTestId('job-progress').textContent).toMatch(/3 steps.*2 searches.*5 pages.*Now: Reading field studies/);
     expect(r.textContent).toMatch(/submitted\s+5 min ago/);
+    // Issue 25: an active job shows its running time.
+    expect(r.textContent).toMatch(/running for\s+5 min/);
 
     const u = row('unc');
     expect(within(u).getByText('connection reset after sending')).toBeInTheDocument();
@@ -122,6 +126,24 @@ describe('Queue', () => {
     };
     for (const [id, labels] of Object.entries(want)) {
       expect(buttons(row(id)), `buttons of ${id}`).toEqual(labels);
+    }
+  });
+
+  it('shows a job submitted after the last minute tick as "just now", not in the future', async () => {
+    await setup([makeJob({ id: 'fresh', status: 'running', submitted_at: new Date(now + 20_000).toISOString() })]);
+    const r = row('fresh');
+    expect(r.textContent).toMatch(/submitted\s+just now/);
+    expect(r.textContent).not.toMatch(/in under a minute/);
+  });
+
+  // Issue 25: nothing moves under the pointer. The selection bar and the
+  // banners are not inserted above the rows a user is about to click.
+  it('shows the bulk-selection bar after the rows, not above them', async () => {
+    await setup([makeJob({ id: 'a', status: 'completed' }), makeJob({ id: 'b', status: 'completed' })]);
+    await fireEvent.click(within(row('a')).getByTestId('job-check'));
+    const bar = await screen.findByTestId('queue-bulk');
+    for (const id of ['a', 'b']) {
+      expect(row(id).compareDocumentPosition(bar) & Node.DOCUMENT_POSITION_FOLLOWING, `the bar follows row ${id}`).toBeTruthy();
     }
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render } from '@testing-library/svelte';
 import { get } from 'svelte/store';
 import { createMinuteClock } from '../stores/ticker';
-import RelTime, { relativeMinutes } from './RelTime.svelte';
+import RelTime, { relativeMinutes, runningFor } from './RelTime.svelte';
 
 const now = Date.parse('2026-03-01T10:05:30Z');
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -33,6 +33,24 @@ describe('relativeMinutes', () => {
     const texts = new Set<string>();
     for (let m = 0; m < 60; m++) texts.add(relativeMinutes(iso, now + m * min));
     expect([...texts]).toEqual(['2 h ago']);
+  });
+});
+
+describe('a past event (issue 25: fresh times never read as future)', () => {
+  it('reads a time just after the last minute tick as "just now", never "in under a minute"', () => {
+    expect(relativeMinutes(ago(-30_000), now, true)).toBe('just now');
+    expect(relativeMinutes(ago(-59_000), now, true)).toBe('just now');
+    expect(relativeMinutes(ago(-3 * min), now, true)).toBe('just now');
+    expect(relativeMinutes(ago(5 * min), now, true)).toBe('5 min ago');
+  });
+
+  it('gives an active job its running time', () => {
+    expect(runningFor(ago(-20_000), now)).toBe('under a minute');
+    expect(runningFor(ago(20_000), now)).toBe('under a minute');
+    expect(runningFor(ago(12 * min + 5_000), now)).toBe('12 min');
+    expect(runningFor(ago(65 * min), now)).toBe('1 h 5 min');
+    expect(runningFor(ago(26 * 60 * min), now)).toBe('1 d 2 h');
+    expect(runningFor(null, now)).toBe('');
   });
 });
 
@@ -72,6 +90,20 @@ describe('RelTime', () => {
     expect(el?.textContent).toBe('3 h ago');
     expect(el?.getAttribute('datetime')).toBe(iso);
     expect(el?.getAttribute('title')).not.toBe('');
+  });
+
+  it('shows a fresh past time as "just now" when asked for a past event', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    const { container } = render(RelTime, { iso: ago(-20_000), past: true });
+    expect(container.querySelector('time')?.textContent).toBe('just now');
+  });
+
+  it('shows a running time', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    const { container } = render(RelTime, { iso: ago(7 * min), running: true });
+    expect(container.querySelector('time')?.textContent).toBe('7 min');
   });
 
   it('renders nothing for a missing time', () => {

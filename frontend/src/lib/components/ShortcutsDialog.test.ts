@@ -24,6 +24,11 @@ describe('ShortcutsDialog', () => {
       /^Space = Tick/,
       /^Enter or Shift\+Enter = Next or previous match/,
       /^Esc = Close/,
+      /^Ctrl\+1 = Queue/,
+      /^Ctrl\+2 = Library/,
+      /^Ctrl\+3 = Spend/,
+      /^Ctrl\+, = Settings/,
+      /^Esc or Alt\+← = Back/,
     ]) {
       expect(rows.some((r) => want.test(r)), `${want} in ${rows.join(' | ')}`).toBe(true);
     }

@@ -84,7 +84,7 @@ export function passes(f: LibraryFilters, j: Job): boolean {
   return true;
 }
 
-const finishedWithReport = (j: Job) => (j.status === 'completed' || j.status === 'incomplete') && !!j.actions?.includes('open');
+const finishedWithReport = (j: Job) => j.has_report;
 
 export function createLibraryStore(opts: { liveDelayMs?: number } = {}): LibraryStore {
   const liveDelayMs = opts.liveDelayMs ?? 300;

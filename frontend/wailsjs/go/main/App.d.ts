@@ -66,6 +66,8 @@ export function SaveHelper(arg1:research.HelperInput):Promise<research.SettingsV
 
 export function SaveSettings(arg1:research.SettingsInput):Promise<research.SettingsView>;
 
+export function SaveSettingsPatch(arg1:research.SettingsPatch):Promise<research.SettingsResult>;
+
 export function SearchReports(arg1:research.SearchRequest):Promise<research.SearchResult>;
 
 export function SetAPIKey(arg1:string):Promise<research.KeyResult>;

@@ -122,6 +122,10 @@ export function SaveSettings(arg1) {
   return window['go']['main']['App']['SaveSettings'](arg1);
 }
 
+export function SaveSettingsPatch(arg1) {
+  return window['go']['main']['App']['SaveSettingsPatch'](arg1);
+}
+
 export function SearchReports(arg1) {
   return window['go']['main']['App']['SearchReports'](arg1);
 }
