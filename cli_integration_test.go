@@ -161,7 +161,7 @@ func TestCLISubmitValidation(t *testing.T) {
 		{"empty stdin", "\n", []string{"submit", "-"}, "empty"},
 		{"unknown model", "", []string{"submit", "--model", "gpt-2", "hello"}, "unknown model"},
 		{"too big", strings.Repeat("a", 101*1024), []string{"submit", "-"}, "limit"},
-		{"bad tool calls", "", []string{"submit", "--max-tool-calls", "-3", "hi"}, "max tool calls"},
+		{"bad tool calls", "", []string{"submit", "--max-tool-calls", "-3", "hi"}, "Max tool calls"},
 	}
 	for _, tc := range cases {
 		_, errOut, code := c.run(tc.stdin, tc.args...)

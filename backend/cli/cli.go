@@ -18,6 +18,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/logging"
 	"github.com/deepr-desktop/deepr/backend/research"
@@ -182,7 +183,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case errors.Is(err, errSilent):
 		return exitErr
 	default:
-		fmt.Fprintf(env.Stderr, "deepr: %s\n", safe(phrase(err)))
+		fmt.Fprintf(env.Stderr, "deepr: %s%s\n", safe(phrase(err)), hint(err))
 		return exitErr
 	}
 }
@@ -203,6 +204,29 @@ func phrase(err error) string {
 		return e.Msg + fmt.Sprintf(" (`deepr dismiss %s`, `deepr resubmit %s`, `deepr adopt %s RESPONSE_ID`)", e.JobID, e.JobID, e.JobID)
 	}
 	return e.Msg
+}
+
+// settingOf names the setting behind a service error's field: the
+// service speaks of Settings, a terminal user may set the variable.
+var settingOf = map[string]string{
+	"helper_model":    "DEEPR_HELPER_MODEL",
+	"helper_provider": "DEEPR_HELPER_PROVIDER",
+}
+
+// hint adds what a terminal user can set to a service error ("" when
+// nothing): the variable behind the field, or the budget's.
+func hint(err error) string {
+	var be *cost.BudgetError
+	if errors.As(err, &be) {
+		if be.PerJob {
+			return " (or give a higher --max-cost)"
+		}
+		return " (the monthly budget is DEEPR_MONTHLY_BUDGET)"
+	}
+	if e, ok := research.AsError(err); ok && errors.Is(e, research.ErrInvalid) && settingOf[e.Field] != "" {
+		return " (setting " + settingOf[e.Field] + ")"
+	}
+	return ""
 }
 
 type runner struct {
