@@ -20,7 +20,7 @@ describe('source rules', () => {
 
   it('uses {@html} only for the report body and search snippets', () => {
     const uses = sources.flatMap((s) => [...s.text.matchAll(/\{@html ([^}]+)\}/g)].map((m) => `${s.path}: ${m[1].trim()}`));
-    expect(uses.sort()).toEqual(['lib/components/Library.svelte: hit.snippet_html', 'lib/components/Report.svelte: report.html']);
+    expect(uses.sort()).toEqual(['lib/components/Library.svelte: hit.snippet_html', 'lib/components/ReportBody.svelte: report.html']);
   });
 
   it('imports the Wails bindings only from lib/api.ts', () => {
