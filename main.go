@@ -24,6 +24,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/cli"
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/notify"
+	"github.com/deepr-desktop/deepr/backend/research"
 )
 
 //go:embed all:frontend/dist
@@ -65,6 +66,9 @@ func runDesktop() int {
 		OnBeforeClose:    app.beforeClose, // app_window.go: hide while jobs are active
 		OnShutdown:       app.shutdown,
 		Bind:             []interface{}{app},
+		// A bound method's error reaches the window as data ({kind, field,
+		// message}: research.AsView), never as text to be parsed.
+		ErrorFormatter: func(err error) any { return research.AsView(err) },
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId:               instanceID(dirs.Data, cfgErr),
 			OnSecondInstanceLaunch: app.onSecondInstance,

@@ -63,7 +63,7 @@ var commands = []command{
 	{"submit", "[--provider openai|gemini|perplexity|azure] [--model M] [--no-web-search] [--code-interpreter] [--max-tool-calls N] [--max-cost USD] [--follow-up ID] [--clarify] [--dry-run] [--json] PROMPT",
 		`queue research (PROMPT "-" reads stdin); prints the job id; --follow-up goes deeper on a finished report; --clarify asks a few questions first and submits the brief; --dry-run prints the estimate and budget only`, (*runner).submit},
 	{"clarify", "PROMPT [--json]", "up to three questions the helper model would ask before research (scope, period, region, depth)", (*runner).clarify},
-	{"list", "[--status S[,S...]] [--limit N] [--json]", "jobs, newest first (--limit 0: all)", (*runner).list},
+	{"list", "[--status S[,S...]] [--limit N] [--json]", "jobs, newest first (--limit 0: all; --status open: every job not final)", (*runner).list},
 	{"status", "ID [--json]", "one job (ID or a unique prefix) and its thread of follow-ups", (*runner).status},
 	{"wait", "ID [--timeout DURATION]", "block until the job ends; exit 0 only if completed", (*runner).wait},
 	{"check", "ID", "ask the provider about a queued or running job now", (*runner).check},

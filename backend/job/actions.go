@@ -92,6 +92,7 @@ func ActionsOf(j Job, hasText bool) []Action {
 func Derive(j Job, hasText bool) Job {
 	j.Actions = ActionsOf(j, hasText)
 	j.Active = j.Status.Active()
+	j.Final = j.Status.Final()
 	j.HasReport = hasText
 	j.DisplayTitle = j.Title()
 	return j

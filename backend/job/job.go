@@ -125,6 +125,19 @@ func (s Status) Final() bool {
 	return s == Completed || s == Incomplete || s == Failed || s == Cancelled
 }
 
+// OpenStatuses are the statuses that are not final: the jobs the poller or
+// the user still has to act on (the Queue's Active section; "open" in a
+// status filter).
+func OpenStatuses() []Status {
+	var out []Status
+	for _, s := range []Status{Queued, Submitting, Running, Unconfirmed, Completed, Incomplete, Failed, Cancelled} {
+		if !s.Final() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Resubmittable reports whether the user may start a new attempt.
 func (s Status) Resubmittable() bool {
 	return s == Failed || s == Cancelled || s == Unconfirmed
@@ -228,6 +241,12 @@ type Job struct {
 	// removed and it is cut short (see library.Import).
 	OriginID string `json:"origin_id,omitempty"`
 
+	// Clarified is what the user wrote when the prompt is a research
+	// brief a helper model wrote from it (nil otherwise): their own
+	// question, which titles the job, and their answers to the helper's
+	// questions. Kept in the job and its report folder's metadata.json.
+	Clarified *Clarified `json:"clarified,omitempty"`
+
 	// ParentID is the job this one follows up on ("Go deeper"), "" for
 	// new research.
 	ParentID string `json:"parent_id"`
@@ -274,12 +293,29 @@ type Job struct {
 	// (Status.Active), HasReport whether a report text is saved, and
 	// DisplayTitle is the job's one title (Title). Derived like Actions.
 	Active       bool   `json:"active"`
+	Final        bool   `json:"final"` // Status.Final: nothing more happens without the user
 	HasReport    bool   `json:"has_report"`
 	DisplayTitle string `json:"title"`
 }
 
-// Title is a short one-line title derived from the prompt.
+// Clarified is the user's own request behind a research brief.
+type Clarified struct {
+	Question string   `json:"question"`
+	Answers  []Answer `json:"answers,omitempty"`
+}
+
+// Answer is the user's answer to one of the helper model's questions.
+type Answer struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+}
+
+// Title is a short one-line title: the user's own question, from the
+// prompt or, for a brief written from it, from Clarified.
 func (j Job) Title() string {
+	if j.Clarified != nil && strings.TrimSpace(j.Clarified.Question) != "" {
+		return TitleFrom(j.Clarified.Question)
+	}
 	return TitleFrom(j.Prompt)
 }
 

@@ -387,3 +387,26 @@ func TestRepairStatsOnly(t *testing.T) {
 		t.Errorf("Rebuild after Repair = %+v, %v; want the garbled folder rewritten", res, err)
 	}
 }
+
+// TestWriteKeepsTheClarifiedRequest: a job sent as a research brief keeps
+// the user's own question and answers in metadata.json, and its report is
+// titled by the question when it has no title of its own (issue 25).
+func TestWriteKeepsTheClarifiedRequest(t *testing.T) {
+	j, rep := sample()
+	j.Prompt = "Research brief. Estimate the history of tea trade routes."
+	j.Clarified = &job.Clarified{Question: "How did tea reach Europe?", Answers: []job.Answer{{Question: "Which century?", Answer: "The 17th"}}}
+	rep.Title = "" // the report has no title of its own: the job's is used
+	dir, err := Write(t.TempDir(), j, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, ReportFile))
+	if !strings.HasPrefix(string(md), "# How did tea reach Europe?\n") {
+		t.Errorf("report.md starts %q; want the user's question as its title", strings.SplitN(string(md), "\n", 2)[0])
+	}
+	var meta job.Job
+	b, _ := os.ReadFile(filepath.Join(dir, MetadataFile))
+	if err := json.Unmarshal(b, &meta); err != nil || !reflect.DeepEqual(meta.Clarified, j.Clarified) || meta.Prompt != j.Prompt {
+		t.Errorf("metadata.json clarified = %+v, prompt %q (%v); want both the brief and %+v", meta.Clarified, meta.Prompt, err, j.Clarified)
+	}
+}

@@ -65,7 +65,7 @@ func newBudgetProc(t *testing.T, env map[string]string) *budgetProc {
 	t.Helper()
 	const azureKey, geminiKey, pplxKey = "azure-test-key-0001112223334445", "AIza-test-gemini-key-000111222", "pplx-test-perplexity-key-000111"
 	oa := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 1000})
-	az := fakeopenai.New(fakeopenai.Options{APIKey: azureKey, Azure: true, StepsToFinish: 1000})
+	az := fakeopenai.New(fakeopenai.Options{APIKey: azureKey, Azure: true, StepsToFinish: 1000, IDPrefix: "resp_azfake"})
 	ge := fakegemini.New(fakegemini.Options{APIKey: geminiKey, StepsToFinish: 1000})
 	px := fakeperplexity.New(fakeperplexity.Options{APIKey: pplxKey, StepsToFinish: 1000})
 	for _, c := range []func(){oa.Close, az.Close, ge.Close, px.Close} {

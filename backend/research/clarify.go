@@ -80,10 +80,7 @@ func (s *Service) Clarify(ctx context.Context, prompt string) (ClarifyResult, er
 }
 
 // Answer is the user's answer to one clarifying question ("" : skipped).
-type Answer struct {
-	Question string `json:"question"`
-	Answer   string `json:"answer"`
-}
+type Answer = job.Answer
 
 // BriefRequest is a research request and the answers to its clarifying
 // questions.

@@ -86,12 +86,13 @@ var errorKinds = []struct {
 	{ErrProvider, "provider"},
 }
 
-// AsView maps err to its ErrorView; nil for nil.
+// AsView maps err to its ErrorView; nil for nil. The message is written
+// as a sentence (capital first, full stop last), as the window shows it.
 func AsView(err error) *ErrorView {
 	if err == nil {
 		return nil
 	}
-	v := &ErrorView{Kind: "internal", Message: err.Error()}
+	v := &ErrorView{Kind: "internal", Message: sentence(err.Error())}
 	for _, k := range errorKinds {
 		if errors.Is(err, k.kind) {
 			v.Kind = k.name

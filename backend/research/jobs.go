@@ -39,6 +39,10 @@ type SubmitRequest struct {
 	// EditedFrom links the new job to the job it was edited from ("Edit
 	// and resubmit"); "" for a new request.
 	EditedFrom string `json:"edited_from"`
+	// Clarified is the user's own question and answers when Prompt is a
+	// research brief written from them (Clarify first); nil otherwise.
+	// The job keeps it and is titled by the question.
+	Clarified *job.Clarified `json:"clarified,omitempty"`
 	// ParentID makes this a follow-up of a finished job ("Go deeper"):
 	// the provider continues the parent's research, or reads its report
 	// as context. With no provider and model given, the parent's are used.
@@ -52,6 +56,9 @@ type SubmitRequest struct {
 func (s *Service) Validate(in SubmitRequest) (SubmitRequest, error) {
 	var err error
 	if in.Prompt, err = checkPrompt(in.Prompt); err != nil {
+		return in, err
+	}
+	if in.Clarified, err = checkClarified(in.Clarified); err != nil {
 		return in, err
 	}
 	if in.ParentID = strings.TrimSpace(in.ParentID); in.ParentID != "" {
@@ -97,6 +104,38 @@ func checkPrompt(p string) (string, error) {
 		return p, invalid("prompt", "the prompt contains a control character (byte %d): remove it", i)
 	}
 	return p, nil
+}
+
+// MaxAnswers is the most clarifying answers a submission keeps.
+const MaxAnswers = 10
+
+// checkClarified checks the user's own request behind a brief like a
+// prompt: nil when there is no question; answers left empty are dropped.
+func checkClarified(c *job.Clarified) (*job.Clarified, error) {
+	if c == nil || strings.TrimSpace(c.Question) == "" {
+		return nil, nil
+	}
+	q, err := checkPrompt(c.Question)
+	if err != nil {
+		return nil, invalid("question", "your question (before the brief): %s", err.Error())
+	}
+	out := &job.Clarified{Question: q}
+	for _, a := range c.Answers {
+		if strings.TrimSpace(a.Answer) == "" {
+			continue
+		}
+		if len(out.Answers) == MaxAnswers {
+			return nil, invalid("answers", "more than %d answers to clarifying questions: keep the first %d", MaxAnswers, MaxAnswers)
+		}
+		var qa [2]string
+		for i, t := range []string{a.Question, a.Answer} {
+			if qa[i], err = checkPrompt(t); err != nil {
+				return nil, invalid("answers", "a clarifying question or its answer: %s", err.Error())
+			}
+		}
+		out.Answers = append(out.Answers, job.Answer{Question: qa[0], Answer: qa[1]})
+	}
+	return out, nil
 }
 
 // SubmitResult is a queued job and what the user should know about it.
@@ -156,6 +195,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 		Model:         in.Model,
 		Prompt:        in.Prompt,
 		Options:       optionsOf(in),
+		Clarified:     in.Clarified,
 		NextPollAt:    s.now(),
 		ParentID:      in.ParentID,
 		ParentContext: parentContext,
@@ -207,13 +247,21 @@ type ListRequest struct {
 	Limit    int      `json:"limit"`    // 0: all (up to MaxListLimit)
 }
 
-// ParseStatuses turns status names (or comma-separated lists of them) into
-// statuses, naming the valid values on error.
+// OpenFilter is the status filter of every job that is not final (see
+// job.OpenStatuses).
+const OpenFilter = "open"
+
+// ParseStatuses turns status names (or comma-separated lists of them, or
+// OpenFilter) into statuses, naming the valid values on error.
 func ParseStatuses(in []string) ([]job.Status, error) {
 	var out []job.Status
 	for _, part := range in {
 		for _, name := range strings.Split(part, ",") {
 			if strings.TrimSpace(name) == "" {
+				continue
+			}
+			if strings.EqualFold(strings.TrimSpace(name), OpenFilter) {
+				out = append(out, job.OpenStatuses()...)
 				continue
 			}
 			st, err := job.ParseStatus(name)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,6 +55,9 @@ type proc struct {
 
 // openProc opens a service on a fresh data folder, talking to fake, with
 // env on top of the basic environment (folders, key, base URL).
+// procs numbers the processes openProc opens.
+var procs atomic.Int64
+
 func openProc(t testing.TB, fake *fakeopenai.Server, env map[string]string) *proc {
 	t.Helper()
 	data := t.TempDir()
@@ -72,7 +76,7 @@ func openProc(t testing.TB, fake *fakeopenai.Server, env map[string]string) *pro
 	svc, err := engine.Open(engine.Options{
 		Getenv:  func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
 		WorkDir: t.TempDir(),
-		Holder:  "service process test",
+		Holder:  fmt.Sprintf("service process test %d", procs.Add(1)), // each its own, as two processes are
 		Events:  p.rec,
 		Log:     l,
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/catalog"
 	"github.com/deepr-desktop/deepr/backend/config"
 	"github.com/deepr-desktop/deepr/backend/provider"
+	"github.com/deepr-desktop/deepr/backend/store"
 )
 
 // ProviderSpec describes one deep-research provider to the service: how to
@@ -74,11 +75,37 @@ type ProviderInfo struct {
 	// model carries its own (ModelInfo.Capabilities), which a face offers
 	// (and the service checks, see Validate).
 	Capabilities provider.Capabilities `json:"capabilities"`
+	// KeyCheck is what is known of the key in force: its last test and
+	// the last call the provider answered (nil: nothing yet).
+	KeyCheck *KeyCheck `json:"key_check"`
+}
+
+// KeyCheck is when a provider's key was last tested (and how that went)
+// and when the provider last answered a call; nil times: never.
+type KeyCheck struct {
+	TestedAt    *time.Time `json:"tested_at" ts_type:"string"`
+	TestOK      bool       `json:"test_ok"`
+	TestMessage string     `json:"test_message"`
+	LastOKAt    *time.Time `json:"last_ok_at" ts_type:"string"`
+}
+
+func keyCheckOf(k store.KeyCheck) *KeyCheck {
+	at := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	return &KeyCheck{TestedAt: at(k.TestedAt), TestOK: k.TestOK, TestMessage: k.TestMessage, LastOKAt: at(k.LastOKAt)}
 }
 
 // Providers lists every provider with its key state and models.
 func (s *Service) Providers() []ProviderInfo {
 	cfg := s.Config()
+	checks, err := s.st.KeyChecks(context.Background())
+	if err != nil {
+		s.log.WithError(err).Warn("reading when keys last worked")
+	}
 	out := make([]ProviderInfo, 0, len(s.specs))
 	for _, sp := range s.specs {
 		k := s.keyState(sp.Name)
@@ -94,6 +121,9 @@ func (s *Service) Providers() []ProviderInfo {
 		}
 		if k.key != "" {
 			pi.KeyHint = hint(k.key)
+			if c, ok := checks[sp.Name]; ok {
+				pi.KeyCheck = keyCheckOf(c)
+			}
 		}
 		pi.Reason = s.notReady(cfg, sp)
 		pi.Ready = pi.Reason == ""
@@ -257,30 +287,41 @@ func (s *Service) rebuildProviders() {
 	}
 }
 
-// TestKeyOf asks a provider whether its current key is accepted.
+// TestKeyOf asks a provider whether its current key is accepted, and
+// remembers the answer (ProviderInfo.KeyCheck) when the provider was asked.
 func (s *Service) TestKeyOf(ctx context.Context, name string) KeyTest {
+	t, asked := s.testKeyOf(ctx, name)
+	if asked {
+		if err := s.st.RecordKeyTest(ctx, name, t.OK, t.Message); err != nil {
+			s.log.WithError(err).Warn("saving the key test")
+		}
+	}
+	return t
+}
+
+func (s *Service) testKeyOf(ctx context.Context, name string) (t KeyTest, asked bool) {
 	sp, ok := s.spec(name)
 	if !ok {
-		return KeyTest{Message: sentence(fmt.Sprintf("unknown provider %q: use one of %s", name, s.providerNames()))}
+		return KeyTest{Message: sentence(fmt.Sprintf("unknown provider %q: use one of %s", name, s.providerNames()))}, false
 	}
 	if why := s.notReady(s.Config(), sp); why != "" {
-		return KeyTest{Message: sentence(why)}
+		return KeyTest{Message: sentence(why)}, false
 	}
 	p := s.provider(sp.Name)
 	if p == nil {
-		return KeyTest{Message: sp.Display + " is not configured."}
+		return KeyTest{Message: sp.Display + " is not configured."}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := p.CheckKey(ctx); err != nil {
 		var pe *provider.Error
 		if errors.As(err, &pe) {
-			return KeyTest{Message: sentence(pe.Message), KeyRejected: pe.Kind == provider.KindAuth}
+			return KeyTest{Message: sentence(pe.Message), KeyRejected: pe.Kind == provider.KindAuth}, true
 		}
-		return KeyTest{Message: sentence(err.Error())}
+		return KeyTest{Message: sentence(err.Error())}, true
 	}
 	s.readShutdownDates(ctx, sp.Name, p)
-	return KeyTest{OK: true, Message: sp.Display + " accepted the key."}
+	return KeyTest{OK: true, Message: sp.Display + " accepted the key."}, true
 }
 
 // sentence starts msg with a capital letter and ends it with a full stop.
@@ -291,7 +332,7 @@ func sentence(msg string) string {
 	}
 	r, n := utf8.DecodeRuneInString(msg)
 	msg = string(unicode.ToUpper(r)) + msg[n:]
-	if !strings.HasSuffix(msg, ".") {
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
 		msg += "."
 	}
 	return msg

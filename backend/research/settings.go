@@ -228,6 +228,7 @@ func (s *Service) SetKey(ctx context.Context, provider, key string) (KeyResult, 
 	if _, err := s.secrets.Set(sp.SecretName, key); err != nil {
 		return KeyResult{}, fmt.Errorf("could not save the key: %w", err)
 	}
+	s.forgetKeyChecks(ctx, sp.Name)
 	s.rebuildProviders()
 	t := s.TestKeyOf(ctx, sp.Name)
 	if k := s.keyState(sp.Name); k.key != key {
@@ -253,9 +254,17 @@ func (s *Service) ClearKey(ctx context.Context, provider string) (SettingsView, 
 			return SettingsView{}, fmt.Errorf("could not remove the key: %w", err)
 		}
 	}
+	s.forgetKeyChecks(ctx, sp.Name)
 	s.rebuildProviders()
 	s.emitHealth()
 	return s.Settings(), nil
+}
+
+// forgetKeyChecks drops what was known of a provider's old key.
+func (s *Service) forgetKeyChecks(ctx context.Context, name string) {
+	if err := s.st.ForgetKeyChecks(ctx, name); err != nil {
+		s.log.WithError(err).Warn("forgetting the old key's tests")
+	}
 }
 
 // KeyTest is the result of "test key".

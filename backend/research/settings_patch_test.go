@@ -56,19 +56,19 @@ func TestSaveSettingsPatchRefusesNamingTheField(t *testing.T) {
 
 func TestAsViewMapsEveryKind(t *testing.T) {
 	for _, c := range []struct {
-		err         error
-		kind, field string
+		err                  error
+		kind, field, message string
 	}{
-		{&research.Error{Kind: research.ErrInvalid, Field: "max_running", Msg: "Use 1 to 50."}, "invalid", "max_running"},
-		{fmt.Errorf("saving: %w", &research.Error{Kind: research.ErrNotFound, Msg: "No such job."}), "not_found", ""},
-		{&research.Error{Kind: research.ErrNotAllowed, Msg: "x"}, "not_allowed", ""},
-		{&research.Error{Kind: research.ErrNotFinished, Msg: "x"}, "not_finished", ""},
-		{&research.Error{Kind: research.ErrProvider, Msg: "x"}, "provider", ""},
-		{errors.New("disk full"), "internal", ""},
+		{&research.Error{Kind: research.ErrInvalid, Field: "max_running", Msg: "Use 1 to 50."}, "invalid", "max_running", "Use 1 to 50."},
+		{fmt.Errorf("saving: %w", &research.Error{Kind: research.ErrNotFound, Msg: "No such job."}), "not_found", "", "Saving: No such job."},
+		{&research.Error{Kind: research.ErrNotAllowed, Msg: "x"}, "not_allowed", "", "X."},
+		{&research.Error{Kind: research.ErrNotFinished, Msg: "the job is still running"}, "not_finished", "", "The job is still running."},
+		{&research.Error{Kind: research.ErrProvider, Msg: "is it up?"}, "provider", "", "Is it up?"},
+		{errors.New("disk full"), "internal", "", "Disk full."},
 	} {
 		v := research.AsView(c.err)
-		if v == nil || v.Kind != c.kind || v.Field != c.field || v.Message != c.err.Error() {
-			t.Errorf("AsView(%v) = %+v, want kind %q field %q", c.err, v, c.kind, c.field)
+		if v == nil || v.Kind != c.kind || v.Field != c.field || v.Message != c.message {
+			t.Errorf("AsView(%v) = %+v, want kind %q field %q message %q (a sentence)", c.err, v, c.kind, c.field, c.message)
 		}
 	}
 	if research.AsView(nil) != nil {

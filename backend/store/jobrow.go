@@ -17,17 +17,17 @@ import (
 // order of jobArgs and scanJob.
 const jobCols = `id, prompt, provider, model, options, status, provider_status, provider_job_id,
 	attempt, error, progress, usage, cost_usd, created_at, updated_at, submitted_at, finished_at,
-	next_poll_at, poll_errors, report_path, version, parent_id, parent_context, queued_at, max_cost_usd, cancel_requested_at, origin_id`
+	next_poll_at, poll_errors, report_path, version, parent_id, parent_context, queued_at, max_cost_usd, cancel_requested_at, origin_id, clarified`
 
 // jobColsJ is jobCols qualified with the table alias j.
 const jobColsJ = `j.id, j.prompt, j.provider, j.model, j.options, j.status, j.provider_status, j.provider_job_id,
 	j.attempt, j.error, j.progress, j.usage, j.cost_usd, j.created_at, j.updated_at, j.submitted_at, j.finished_at,
-	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context, j.queued_at, j.max_cost_usd, j.cancel_requested_at, j.origin_id`
+	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context, j.queued_at, j.max_cost_usd, j.cancel_requested_at, j.origin_id, j.clarified`
 
 // jobSet assigns every column but id (for UPDATE), in jobArgs order.
 const jobSet = `prompt = ?, provider = ?, model = ?, options = ?, status = ?, provider_status = ?, provider_job_id = ?,
 	attempt = ?, error = ?, progress = ?, usage = ?, cost_usd = ?, created_at = ?, updated_at = ?, submitted_at = ?, finished_at = ?,
-	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?, queued_at = ?, max_cost_usd = ?, cancel_requested_at = ?, origin_id = ?`
+	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?, queued_at = ?, max_cost_usd = ?, cancel_requested_at = ?, origin_id = ?, clarified = ?`
 
 // activeIn is the SQL list of active statuses (see job.Status.Active).
 const activeIn = `('queued', 'submitting', 'running')`
@@ -81,6 +81,14 @@ func jobArgs(j job.Job) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cancel_requested_at: %w", err)
 	}
+	clarified := "" // '': none
+	if j.Clarified != nil {
+		b, err := json.Marshal(j.Clarified)
+		if err != nil {
+			return nil, err
+		}
+		clarified = string(b)
+	}
 	var capUSD sql.NullFloat64 // NULL: no cap
 	if j.MaxCostUSD > 0 {
 		capUSD = sql.NullFloat64{Float64: j.MaxCostUSD, Valid: true}
@@ -88,7 +96,7 @@ func jobArgs(j job.Job) ([]any, error) {
 	return []any{
 		j.ID, j.Prompt, j.Provider, j.Model, string(opts), string(j.Status), j.ProviderStatus, pjid,
 		j.Attempt, j.Error, string(prog), string(usage), j.CostUSD, created, updated, submitted, finished,
-		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext, queued, capUSD, cancelAt, j.OriginID,
+		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext, queued, capUSD, cancelAt, j.OriginID, clarified,
 	}, nil
 }
 
@@ -106,11 +114,12 @@ func scanJob(sc scanner, extra ...any) (job.Job, error) {
 		submitted, finished     sql.NullInt64
 		capUSD                  sql.NullFloat64
 		cancelAt                sql.NullInt64
+		clarified               string
 	)
 	dest := []any{
 		&j.ID, &j.Prompt, &j.Provider, &j.Model, &opts, &status, &j.ProviderStatus, &pjid,
 		&j.Attempt, &j.Error, &prog, &use, &j.CostUSD, &created, &updated, &submitted, &finished,
-		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext, &queued, &capUSD, &cancelAt, &j.OriginID,
+		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext, &queued, &capUSD, &cancelAt, &j.OriginID, &clarified,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return job.Job{}, err
@@ -133,6 +142,12 @@ func scanJob(sc scanner, extra ...any) (job.Job, error) {
 	}{{"options", opts, &j.Options}, {"progress", prog, &j.Progress}, {"usage", use, &j.Usage}} {
 		if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
 			return job.Job{}, fmt.Errorf("job %s: reading its %s: %w", j.ID, f.name, err)
+		}
+	}
+	if clarified != "" {
+		j.Clarified = new(job.Clarified)
+		if err := json.Unmarshal([]byte(clarified), j.Clarified); err != nil {
+			return job.Job{}, fmt.Errorf("job %s: reading its clarified request: %w", j.ID, err)
 		}
 	}
 	return j, nil

@@ -55,7 +55,8 @@ export type { cost, job, library, provider, research, store } from '../../wailsj
 export interface Backend {
   ListJobs(req: ListJobsRequest): Promise<Job[]>;
   GetJob(id: string): Promise<Job>;
-  Submit(req: SubmitRequest): Promise<SubmitResult>;
+  /** Takes the model class (its clarified request is a nested model); the wrapper builds it from plain data. */
+  Submit(req: goResearch.SubmitRequest): Promise<SubmitResult>;
   Cancel(id: string): Promise<CancelResult>;
   Resubmit(id: string): Promise<Job>;
   Dismiss(id: string): Promise<Job>;
@@ -84,7 +85,7 @@ export interface Backend {
   ClearProviderKey(provider: string): Promise<Settings>;
   SetProviderEndpoint(provider: string, endpoint: string): Promise<Settings>;
   TestProviderKey(provider: string): Promise<KeyTest>;
-  Estimate(req: SubmitRequest): Promise<Decision>;
+  Estimate(req: goResearch.SubmitRequest): Promise<Decision>;
   Costs(month: string): Promise<Spend>;
   SpendMonths(): Promise<MonthTotal[]>;
   ExportReport(id: string, format: string): Promise<ExportResult>;
@@ -119,7 +120,7 @@ const go = App as unknown as Backend;
 
 export const ListJobs = (req: ListJobsRequest) => go.ListJobs(req);
 export const GetJob = (id: string) => go.GetJob(id);
-export const Submit = (req: SubmitRequest) => go.Submit(req);
+export const Submit = (req: SubmitRequest) => go.Submit(goResearch.SubmitRequest.createFrom(req));
 export const Cancel = (id: string) => go.Cancel(id);
 export const Resubmit = (id: string) => go.Resubmit(id);
 export const Dismiss = (id: string) => go.Dismiss(id);
@@ -148,7 +149,7 @@ export const SetProviderKey = (provider: string, key: string) => go.SetProviderK
 export const ClearProviderKey = (provider: string) => go.ClearProviderKey(provider);
 export const SetProviderEndpoint = (provider: string, endpoint: string) => go.SetProviderEndpoint(provider, endpoint);
 export const TestProviderKey = (provider: string) => go.TestProviderKey(provider);
-export const Estimate = (req: SubmitRequest) => go.Estimate(req);
+export const Estimate = (req: SubmitRequest) => go.Estimate(goResearch.SubmitRequest.createFrom(req));
 export const Costs = (month: string) => go.Costs(month);
 export const SpendMonths = () => go.SpendMonths();
 /** ExportReport opens a save dialog, then writes the report; a cancelled dialog gives an empty path. */

@@ -1,22 +1,28 @@
 // Pure formatting helpers shared by the views. No side effects, no state.
 
-/** errorMessage turns a rejected binding call (Go sends a string) into text. */
+/** errorMessage is the text of a rejected binding call: Go sends its error as data ({kind, field, message}), older code a string. */
 export function errorMessage(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err instanceof Error) return err.message;
+  const v = errorData(err);
+  if (v) return v.message;
   return String(err);
+}
+
+/** errorField is the input field a rejected binding call names ('' for none), as Go's research.AsView sends it. */
+export function errorField(err: unknown): string {
+  return errorData(err)?.field ?? '';
+}
+
+function errorData(err: unknown): { kind: string; field: string; message: string } | null {
+  if (typeof err !== 'object' || err === null || typeof (err as { message?: unknown }).message !== 'string') return null;
+  const e = err as { kind?: unknown; field?: unknown; message: string };
+  return { kind: typeof e.kind === 'string' ? e.kind : '', field: typeof e.field === 'string' ? e.field : '', message: e.message };
 }
 
 /** modelAndProvider is "model · provider" by the display names Go sends with a job (its ids when it sends none). */
 export function modelAndProvider(job: { provider: string; model: string; provider_display?: string; model_display?: string }): string {
   return `${job.model_display || job.model} · ${job.provider_display || job.provider}`;
-}
-
-/** titleOf returns the first non-empty line of a prompt, cut to max characters. */
-export function titleOf(prompt: string, max = 120): string {
-  const line = prompt.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
-  if (line === '') return '(empty prompt)';
-  return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
 
 /** parseTime reads an RFC 3339 time in ms; null for a missing, zero or unreadable one. */

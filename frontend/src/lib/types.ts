@@ -43,12 +43,6 @@ export type JobStatus =
 /** What the user can do with a job now (backend/job/actions.go), in the order Go lists them. */
 export type JobAction = 'check' | 'cancel' | 'open' | 'follow_up' | 'resubmit' | 'edit' | 'adopt' | 'dismiss' | 'delete';
 
-/**
- * Statuses that still need the user or the poller: the Queue's "Active"
- * section and the snapshot of every pending job. This is a grouping for
- * display, not the state machine: what can be done is job.actions.
- */
-export const pendingStatuses: JobStatus[] = ['queued', 'submitting', 'running', 'unconfirmed'];
 
 export type JobOptions = Data<job.Options>;
 export type Progress = Data<job.Progress>;
@@ -141,7 +135,7 @@ export type Question = Data<store.Question>;
 export type AskResult = Data<research.AskResult>;
 export type ClarifyResult = Data<research.ClarifyResult>;
 /** The user's answer to one clarifying question ("" : skipped). */
-export type ClarifyAnswer = Data<research.Answer>;
+export type ClarifyAnswer = Data<job.Answer>;
 export type BriefRequest = Data<research.BriefRequest>;
 export type BriefResult = Data<research.BriefResult>;
 /** How a follow-up carries its parent's context (job.parent_context); report_fallback: the provider no longer kept the earlier response. */
@@ -172,8 +166,12 @@ export type Draft = Pick<SubmitRequest, 'prompt' | 'provider' | 'model' | 'web_s
   max_cost_usd?: number;
   /** The finished job this goes deeper on (a follow-up: the provider continues from it). */
   parent_id?: string;
-  /** The parent's title, shown in the form. */
+  /** The parent's title (Go's), shown in the form. */
   parent_title?: string;
+  /** The edited job's title (Go's), shown in the form. */
+  source_title?: string;
+  /** The edited job's own question behind its brief, kept by the copy. */
+  clarified?: SubmitRequest['clarified'];
 };
 
 /** Something a view tells the user after an action (a warning must be shown, not logged). */

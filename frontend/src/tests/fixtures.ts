@@ -27,6 +27,7 @@ export const sampleCancelPrompt: Partial<Record<JobStatus, string>> = {
 /** makeJob builds a job; its actions follow its status unless given. */
 export function makeJob(over: Partial<Job> = {}): Job {
   const status = over.status ?? 'running';
+  const prompt = over.prompt ?? 'How do heat pumps perform in cold climates?\nFocus on Nordic data.';
   return {
     id: 'j1',
     status,
@@ -61,8 +62,9 @@ export function makeJob(over: Partial<Job> = {}): Job {
     parent_context: '',
     max_cost_usd: 0,
     active: status === 'queued' || status === 'submitting' || status === 'running',
+    final: ['completed', 'incomplete', 'failed', 'cancelled'].includes(status),
     has_report: status === 'completed' || status === 'incomplete',
-    title: 'How do heat pumps perform in cold climates?',
+    title: prompt.split('\n')[0], // what Go's job.Title sends for a short prompt
     ...over,
   };
 }
@@ -215,6 +217,7 @@ export function makeProvider(over: Partial<ProviderInfo> = {}): ProviderInfo {
     note: '',
     models: [],
     capabilities: { web_search: 'optional', code_interpreter: 'optional', max_tool_calls: true, cost_cap: true, cancel: true, continue: true },
+    key_check: null,
     ...over,
   };
 }

@@ -69,6 +69,20 @@ export namespace cost {
 
 export namespace job {
 	
+	export class Answer {
+	    question: string;
+	    answer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Answer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question = source["question"];
+	        this.answer = source["answer"];
+	    }
+	}
 	export class Citation {
 	    index: number;
 	    url: string;
@@ -88,6 +102,38 @@ export namespace job {
 	        this.start = source["start"];
 	        this.end = source["end"];
 	    }
+	}
+	export class Clarified {
+	    question: string;
+	    answers?: Answer[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Clarified(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question = source["question"];
+	        this.answers = this.convertValues(source["answers"], Answer);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Usage {
 	    input_tokens: number;
@@ -169,6 +215,7 @@ export namespace job {
 	    report_path: string;
 	    version: number;
 	    origin_id?: string;
+	    clarified?: Clarified;
 	    parent_id: string;
 	    parent_context: string;
 	    max_cost_usd: number;
@@ -180,6 +227,7 @@ export namespace job {
 	    model_display: string;
 	    actions: string[];
 	    active: boolean;
+	    final: boolean;
 	    has_report: boolean;
 	    title: string;
 	
@@ -212,6 +260,7 @@ export namespace job {
 	        this.report_path = source["report_path"];
 	        this.version = source["version"];
 	        this.origin_id = source["origin_id"];
+	        this.clarified = this.convertValues(source["clarified"], Clarified);
 	        this.parent_id = source["parent_id"];
 	        this.parent_context = source["parent_context"];
 	        this.max_cost_usd = source["max_cost_usd"];
@@ -223,6 +272,7 @@ export namespace job {
 	        this.model_display = source["model_display"];
 	        this.actions = source["actions"];
 	        this.active = source["active"];
+	        this.final = source["final"];
 	        this.has_report = source["has_report"];
 	        this.title = source["title"];
 	    }
@@ -430,20 +480,6 @@ export namespace research {
 	        this.response_id = source["response_id"];
 	    }
 	}
-	export class Answer {
-	    question: string;
-	    answer: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Answer(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.question = source["question"];
-	        this.answer = source["answer"];
-	    }
-	}
 	export class AskResult {
 	    question: store.Question;
 	    cost_usd: number;
@@ -478,7 +514,7 @@ export namespace research {
 	}
 	export class BriefRequest {
 	    prompt: string;
-	    answers: Answer[];
+	    answers: job.Answer[];
 	
 	    static createFrom(source: any = {}) {
 	        return new BriefRequest(source);
@@ -487,7 +523,7 @@ export namespace research {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.prompt = source["prompt"];
-	        this.answers = this.convertValues(source["answers"], Answer);
+	        this.answers = this.convertValues(source["answers"], job.Answer);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -826,6 +862,24 @@ export namespace research {
 		    return a;
 		}
 	}
+	export class KeyCheck {
+	    tested_at?: string;
+	    test_ok: boolean;
+	    test_message: string;
+	    last_ok_at?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tested_at = source["tested_at"];
+	        this.test_ok = source["test_ok"];
+	        this.test_message = source["test_message"];
+	        this.last_ok_at = source["last_ok_at"];
+	    }
+	}
 	export class KeyTest {
 	    ok: boolean;
 	    message: string;
@@ -945,6 +999,7 @@ export namespace research {
 	    note: string;
 	    models: ModelInfo[];
 	    capabilities: provider.Capabilities;
+	    key_check?: KeyCheck;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProviderInfo(source);
@@ -968,6 +1023,7 @@ export namespace research {
 	        this.note = source["note"];
 	        this.models = this.convertValues(source["models"], ModelInfo);
 	        this.capabilities = this.convertValues(source["capabilities"], provider.Capabilities);
+	        this.key_check = this.convertValues(source["key_check"], KeyCheck);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1371,6 +1427,7 @@ export namespace research {
 	    max_cost_usd: number;
 	    provider: string;
 	    edited_from: string;
+	    clarified?: job.Clarified;
 	    parent_id: string;
 	
 	    static createFrom(source: any = {}) {
@@ -1387,8 +1444,27 @@ export namespace research {
 	        this.max_cost_usd = source["max_cost_usd"];
 	        this.provider = source["provider"];
 	        this.edited_from = source["edited_from"];
+	        this.clarified = this.convertValues(source["clarified"], job.Clarified);
 	        this.parent_id = source["parent_id"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SubmitResult {
 	    job: job.Job;

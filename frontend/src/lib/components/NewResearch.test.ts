@@ -113,7 +113,7 @@ describe('NewResearch', () => {
   });
 
   it('starts filled from a draft ("Edit as new") and submits it as a new job', async () => {
-    const draft: Draft = { prompt: 'Old question\nwith detail', provider: 'azure', model: 'o3-deep-research', web_search: true, code_interpreter: true, max_tool_calls: 7, edited_from: 'old1' };
+    const draft: Draft = { prompt: 'Old question\nwith detail', provider: 'azure', model: 'o3-deep-research', web_search: true, code_interpreter: true, max_tool_calls: 7, edited_from: 'old1', source_title: 'Old question' };
     const res = { job: makeJob({ id: 'copy', status: 'queued' }), notes: [] };
     api.Submit.mockResolvedValue(res);
     const { onsubmitted } = await setup({}, draft);
@@ -410,7 +410,6 @@ describe('NewResearch: clarify first', () => {
       prompt,
       answers: [
         { question: questions[0], answer: 'Since 2015' },
-        { question: questions[1], answer: '' },
         { question: questions[2], answer: 'Detailed' },
       ],
     });
@@ -430,6 +429,13 @@ describe('NewResearch: clarify first', () => {
     expect(api.Submit).toHaveBeenCalledWith(
       expect.objectContaining({ prompt: 'Heat pumps in Nordic winters since 2015, in detail.', provider: 'openai', model: 'o4-mini-deep-research', parent_id: '' }),
     );
+    expect(api.Submit.mock.calls[0][0].clarified, 'the job keeps the question and the answers beside the brief').toEqual({
+      question: prompt,
+      answers: [
+        { question: questions[0], answer: 'Since 2015' },
+        { question: questions[2], answer: 'Detailed' },
+      ],
+    });
     expect(api.Clarify).toHaveBeenCalledTimes(1);
   });
 

@@ -335,6 +335,25 @@ describe('Queue', () => {
     }
   });
 
+  it('moves no row while the pointer is over them: an ended job stays in Active, a new one waits (issue 25)', async () => {
+    await setup([
+      makeJob({ id: 'a', status: 'running', version: 1, prompt: 'Heat pumps in Norway', created_at: '2026-03-01T10:00:00Z' }),
+      makeJob({ id: 'b', status: 'running', version: 1, prompt: 'Solar in Spain', created_at: '2026-03-01T09:00:00Z' }),
+      makeJob({ id: 'old', status: 'completed', version: 1, created_at: '2026-02-01T09:00:00Z' }),
+    ]);
+    const order = () => screen.getAllByTestId('job-row').map((r) => r.dataset.jobId);
+    const activeIds = () => within(screen.getByRole('list', { name: /Active/ })).getAllByTestId('job-row').map((r) => r.dataset.jobId);
+    expect(order()).toEqual(['a', 'b', 'old']);
+    await fireEvent.pointerEnter(screen.getByTestId('queue-rows'));
+    api.emit('job:updated', makeJob({ id: 'a', status: 'completed', version: 2, prompt: 'Heat pumps in Norway', created_at: '2026-03-01T10:00:00Z' }));
+    api.emit('job:updated', makeJob({ id: 'new', status: 'queued', version: 1, prompt: 'Arrived meanwhile', created_at: '2026-03-01T11:00:00Z' }));
+    await waitFor(() => expect(screen.getAllByTestId('job-row')[0].dataset.status).toBe('completed'));
+    expect(order(), 'the ended job stays in place and the new one waits').toEqual(['a', 'b', 'old']);
+    expect(activeIds()).toEqual(['a', 'b']);
+    await fireEvent.pointerLeave(screen.getByTestId('queue-rows'));
+    await waitFor(() => expect(order()).toEqual(['new', 'b', 'a', 'old']));
+  });
+
   it('announces a job that finishes, not one that arrives finished', async () => {
     await setup([
       makeJob({ id: 'a', status: 'running', version: 1, prompt: 'Heat pumps in Norway', created_at: '2026-03-01T10:00:00Z' }),

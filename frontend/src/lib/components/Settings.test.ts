@@ -146,6 +146,20 @@ describe('Settings', () => {
     expect(api.OpenDataFolder).toHaveBeenCalledTimes(1);
   });
 
+  it("remembers each key's last test and last answered call, as Go sends them (issue 25)", async () => {
+    const providers = makeProviders(['openai', 'gemini']).map((p) =>
+      p.name === 'gemini'
+        ? { ...p, key_check: { tested_at: '2026-12-01T09:00:00Z', test_ok: false, test_message: 'Gemini could not be reached.', last_ok_at: '2026-12-02T10:00:00Z' } }
+        : p,
+    );
+    await setup({ providers });
+    const check = screen.getByTestId('key-check-gemini').textContent ?? '';
+    expect(check).toMatch(/Last test .*2026.*: failed \(Gemini could not be reached\)\./);
+    expect(check).toMatch(/Last answered call .*2026/);
+    expect(screen.getByTestId('key-status-gemini').textContent, 'a key that answered is not "not tested"').not.toMatch(/Not tested yet/);
+    expect(screen.queryByTestId('key-check-openai'), 'nothing known: nothing said').toBeNull();
+  });
+
   it('has a key card per provider; a saved key not tested yet is not shown as good', async () => {
     await setup({ providers: makeProviders(['openai', 'gemini']) });
     for (const p of ['openai', 'gemini', 'perplexity', 'azure']) expect(screen.getByTestId(`provider-key-${p}`), p).toBeInTheDocument();

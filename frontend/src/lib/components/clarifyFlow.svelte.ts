@@ -83,7 +83,7 @@ export class ClarifyFlow {
     if (this.#deps.blocked() || this.helperBusy) return;
     this.helperBusy = 'brief';
     try {
-      const res = await api.Brief({ prompt: this.#deps.prompt(), answers: this.questions.map((question, i) => ({ question, answer: this.answers[i] ?? '' })) });
+      const res = await api.Brief({ prompt: this.#deps.prompt(), answers: this.clarified(this.#deps.prompt()).answers });
       this.brief = res.brief;
       this.briefCost = res.cost_usd;
       this.briefModel = res.model;
@@ -94,6 +94,11 @@ export class ClarifyFlow {
     } finally {
       this.helperBusy = '';
     }
+  }
+
+  /** clarified is what the user wrote behind the brief: their question and the answers they gave. */
+  clarified(question: string): { question: string; answers: { question: string; answer: string }[] } {
+    return { question, answers: this.questions.map((q, i) => ({ question: q, answer: this.answers[i] ?? '' })).filter((a) => a.answer.trim() !== '') };
   }
 
   /** sendAsIs submits the prompt as the user wrote it, without the helper. */

@@ -11,7 +11,7 @@
 import { writable, type Readable } from 'svelte/store';
 import * as api from '../api';
 import { errorMessage } from '../format';
-import { pendingStatuses, type Job } from '../types';
+import type { Job } from '../types';
 import { startLive } from './live';
 
 export interface JobsState {
@@ -81,7 +81,7 @@ export function createJobsStore(doc: Document | undefined = globalThis.document)
     touched = new Set();
     try {
       const [pending, recent] = await Promise.all([
-        api.ListJobs({ statuses: [...pendingStatuses], limit: 1000 }),
+        api.ListJobs({ statuses: ['open'], limit: 1000 }), // every job not final (Go's research.OpenFilter)
         api.ListJobs({ statuses: [], limit: recentLimit }),
       ]);
       if (gen !== fetchGen) return; // a newer fetch is under way
