@@ -30,6 +30,13 @@ type session struct {
 
 func newSession(t *testing.T, withKey bool) *session {
 	t.Helper()
+	return newSessionEnv(t, withKey)
+}
+
+// newSessionEnv is newSession with more of the app's environment
+// ("NAME=value"), such as a saved theme or a higher running-job limit.
+func newSessionEnv(t *testing.T, withKey bool, extra ...string) *session {
+	t.Helper()
 	requireDisplay(t)
 	fake := fakeopenai.New(fakeopenai.Options{APIKey: e2eKey, StepsToFinish: 3})
 	t.Cleanup(fake.Close)
@@ -48,6 +55,7 @@ func newSession(t *testing.T, withKey bool) *session {
 	if withKey {
 		env = append(env, "OPENAI_API_KEY="+e2eKey)
 	}
+	env = append(env, extra...)
 	root := repoRoot(t)
 	start(t, binary(t, "deepr-dev"), env,
 		"-assetdir", filepath.Join(root, "frontend", "dist"),
