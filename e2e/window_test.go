@@ -130,7 +130,9 @@ func TestWindowDarkFromTheFirstFrame(t *testing.T) {
 		mu.Lock()
 		frames = append(frames, f.Data)
 		mu.Unlock()
-		go func() { _, _ = chromedp.Call(s.ctx, page.ScreencastFrameAck, page.ScreencastFrameAckParams{SessionID: f.SessionID}) }()
+		go func() {
+			_, _ = chromedp.Call(s.ctx, page.ScreencastFrameAck, page.ScreencastFrameAckParams{SessionID: f.SessionID})
+		}()
 	}); err != nil {
 		t.Fatal(err)
 	}
