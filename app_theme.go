@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 
+	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 )
 
@@ -50,11 +52,22 @@ func themeHTML(page []byte, theme string) []byte {
 	}
 	mark := ` data-theme="` + theme + `" data-theme-choice="` + theme + `"`
 	if theme == "dark" {
-		mark += ` style="background-color:#18181b;color-scheme:dark"`
+		c := background(theme)
+		mark += fmt.Sprintf(` style="background-color:#%02x%02x%02x;color-scheme:dark"`, c.R, c.G, c.B)
 	}
 	at := i + len("<html")
 	out := make([]byte, 0, len(page)+len(mark))
 	out = append(out, page[:at]...)
 	out = append(out, mark...)
 	return append(out, page[at:]...)
+}
+
+// background is the window's colour before the page paints (the same as
+// the page's first frame for dark, see themeHTML), so opening never
+// flashes the other theme.
+func background(theme string) *options.RGBA {
+	if theme == "dark" {
+		return &options.RGBA{R: 24, G: 24, B: 27, A: 255}
+	}
+	return &options.RGBA{R: 250, G: 250, B: 250, A: 255}
 }

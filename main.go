@@ -95,13 +95,3 @@ func instanceID(data string, err error) string {
 	sum := sha256.Sum256([]byte(key))
 	return "io.deepr.desktop." + hex.EncodeToString(sum[:6])
 }
-
-// background is the window's colour before the page paints, so a dark
-// theme opens without a white flash. "system" follows the light default:
-// the page switches at once from prefers-color-scheme.
-func background(theme string) *options.RGBA {
-	if theme == "dark" {
-		return &options.RGBA{R: 24, G: 24, B: 27, A: 255}
-	}
-	return &options.RGBA{R: 250, G: 250, B: 250, A: 255}
-}
