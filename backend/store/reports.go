@@ -143,8 +143,8 @@ func (s *Store) DeleteJob(ctx context.Context, id string) error {
 		if !job.Deletable(job.Status(status)) {
 			return fmt.Errorf("job %s is %s: %w", id, status, ErrActive)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, seq); err != nil {
-			return fmt.Errorf("deleting job %s from the search index: %w", id, err)
+		if err := unindexTx(ctx, tx, seq); err != nil {
+			return fmt.Errorf("deleting job %s: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE seq = ?`, seq); err != nil {
 			return fmt.Errorf("deleting job %s: %w", id, err)

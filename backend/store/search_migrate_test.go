@@ -73,7 +73,7 @@ func TestSearchMigrationFrom0001(t *testing.T) {
 		{"solair", "old3", "\x02Solaire\x03 panels are cheap."},
 		{"x.example", "", ""},
 	} {
-		hits, err := st.Search(e.ctx, tt.q, SearchOptions{})
+		hits, err := hitsOf(st.Search(e.ctx, tt.q, SearchOptions{}))
 		if err != nil {
 			t.Fatalf("Search(%q): %v", tt.q, err)
 		}
