@@ -333,3 +333,18 @@ func cjkFTS(run string) string {
 	}
 	return "cjk : " + quote(strings.Join(bigrams(run), " "))
 }
+
+// Word is the FTS5 query for one word as the index holds it (folded,
+// stemmed by FTS5), in any column or, when columns are named, in those
+// only; "" when w holds no word.
+func Word(w string, columns ...string) string {
+	toks := tokens(w)
+	if len(toks) == 0 {
+		return ""
+	}
+	q := quote(strings.Join(toks, " "))
+	if len(columns) > 0 {
+		q = "{" + strings.Join(columns, " ") + "} : " + q
+	}
+	return q
+}

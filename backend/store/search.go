@@ -271,3 +271,61 @@ func preview(md string) string {
 	}
 	return t
 }
+
+// Matched is which of some words a report has: anywhere, and in its
+// prompt or title.
+type Matched struct {
+	Anywhere []string
+	Title    []string
+}
+
+// MatchWords tells, for each of the jobs ids, which of words its search
+// row holds (word forms and folded letters count, as in Search). A job
+// that holds none is left out.
+func (s *Store) MatchWords(ctx context.Context, ids, words []string) (map[string]Matched, error) {
+	out := map[string]Matched{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := "?" + strings.Repeat(", ?", len(ids)-1)
+	for _, w := range words {
+		for _, title := range []bool{false, true} {
+			var cols []string
+			if title {
+				cols = []string{"prompt", "title"}
+			}
+			match := searchq.Word(w, cols...)
+			if match == "" {
+				continue
+			}
+			args := []any{match}
+			for _, id := range ids {
+				args = append(args, id)
+			}
+			rows, err := s.db.QueryContext(ctx, `SELECT j.id FROM search JOIN jobs j ON j.seq = search.rowid
+				WHERE search MATCH ? AND j.id IN (`+in+`)`, args...)
+			if err != nil {
+				return nil, fmt.Errorf("matching words: %w", err)
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("matching words: %w", err)
+				}
+				m := out[id]
+				if title {
+					m.Title = append(m.Title, w)
+				} else {
+					m.Anywhere = append(m.Anywhere, w)
+				}
+				out[id] = m
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, fmt.Errorf("matching words: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
