@@ -237,6 +237,26 @@ func (q Query) Prefixes() []string {
 	return out
 }
 
+// Words reports whether q looks for any word (not only CJK text), which
+// only the word columns can hold.
+func (q Query) Words() bool {
+	var has func(t term) bool
+	has = func(t term) bool {
+		for _, a := range t.or {
+			if has(a) {
+				return true
+			}
+		}
+		return len(t.tokens) > 0
+	}
+	for _, t := range q.must {
+		if has(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // CJK is the CJK runs q looks for, for CJKSnippet.
 func (q Query) CJK() []string {
 	var out []string

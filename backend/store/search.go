@@ -1,10 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/deepr-desktop/deepr/backend/job"
 
 	"github.com/deepr-desktop/deepr/backend/searchq"
 )
@@ -18,7 +23,7 @@ const snippetTokens = 24
 // maxPrefixTerms is how many index terms a word being typed may stand for
 // (see searchq.Query.Prefixes); a prefix that starts more is looked up by
 // FTS5 alone.
-const maxPrefixTerms = 64
+const maxPrefixTerms = 16
 
 // Results is one page of a search and how many reports match in all.
 type Results struct {
@@ -72,57 +77,147 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) (Resu
 	match := pq.FTS(terms)
 	cjk := pq.CJK()
 
-	// Pick the page first (bm25 needs no text), counting every match in
-	// the same pass, then run the match again on the page's rows only for
-	// FTS5's snippets; the report text is read only for a CJK query.
-	inner, outer := "score, at DESC, jid DESC", "page.score, page.at DESC, page.jid DESC"
+	// FTS5 ranks the matches itself (ORDER BY rank, bm25 with the column
+	// weights as its rank function) and makes snippets for the page's rows
+	// only; the filters are a set of rows it checks. By date, the page is
+	// picked from the jobs first. The job rows, and the text a CJK query or
+	// a preview needs, are read by rowid afterwards.
+	filter, fargs := "", []any(nil)
+	if cond != "1" {
+		filter, fargs = ` AND search.rowid + 0 IN (SELECT j.seq FROM jobs j WHERE `+cond+`)`, args
+	}
+	// FTS5's snippet of the first column with the best match: the report
+	// text, else its sources, prompt or title (see the column order).
+	marks := `snippet(search, -1, char(2), char(3), '…', ` + fmt.Sprint(snippetTokens) + `)`
+	if !pq.Words() {
+		marks = `''` // CJK only: no word column can match
+	}
+	var q string
+	var qargs []any
+	var byDate []int64
 	if o.Sort == "date" {
-		inner, outer = "at DESC, jid DESC", "page.at DESC, page.jid DESC"
+		byDate, err = s.seqs(ctx, `SELECT j.seq FROM jobs j WHERE j.seq IN (SELECT rowid FROM search WHERE search MATCH ?) AND `+cond+`
+			ORDER BY `+when+` DESC, j.id DESC`+limitOffset(o.Limit, o.Offset), append([]any{match}, args...)...)
+		if err != nil {
+			return Results{}, searchErr(query, err)
+		}
+		q = `SELECT search.rowid, 0.0, ` + marks + ` FROM search WHERE search MATCH ? AND search.rowid IN (` + ints(byDate) + `)`
+		qargs = []any{match}
+	} else {
+		q = `SELECT search.rowid, rank, ` + marks + ` FROM search
+			WHERE search MATCH ? AND rank MATCH 'bm25(` + bm25Weights + `)'` + filter + `
+			ORDER BY rank` + limitOffset(o.Limit, o.Offset)
+		qargs = append([]any{match}, fargs...)
 	}
-	mark := func(f string, col int) string {
-		return fmt.Sprintf("%s(search, %d, char(2), char(3)%s)", f, col, map[bool]string{true: fmt.Sprintf(", '…', %d", snippetTokens)}[f == "snippet"])
+	type found struct {
+		rank   float64
+		marked string
 	}
-	q := `WITH found AS MATERIALIZED (
-			SELECT search.rowid AS seq, bm25(search, ` + bm25Weights + `) AS score, ` + when + ` AS at, j.id AS jid
-			FROM search JOIN jobs j ON j.seq = search.rowid
-			WHERE search MATCH ? AND ` + cond + `),
-		page AS MATERIALIZED (
-			SELECT seq, score, at, jid, count(*) OVER () AS total FROM found
-			ORDER BY ` + inner + limitOffset(o.Limit, o.Offset) + `)
-		SELECT ` + jobColsJ + `, page.score, page.total, ` + mark("snippet", 2) + `, ` + mark("snippet", 3) + `, ` + mark("highlight", 0) + `, ` + mark("highlight", 1) + `,
-			st.sources, CASE WHEN ? THEN st.body ELSE substr(st.body, 1, ` + fmt.Sprint(2*previewRunes) + `) END
-		FROM page CROSS JOIN jobs j CROSS JOIN search CROSS JOIN search_text st
-		WHERE j.seq = page.seq AND search.rowid = page.seq AND search MATCH ? AND st.seq = page.seq
-		ORDER BY ` + outer
-	all := append(append([]any{match}, args...), len(cjk) > 0, match)
-	rows, err := s.db.QueryContext(ctx, q, all...)
+	var seqs []int64
+	byseq := map[int64]found{}
+	err = s.each(ctx, q, qargs, func(sc scanner) error {
+		var seq int64
+		var f found
+		if err := sc.Scan(&seq, &f.rank, &f.marked); err != nil {
+			return err
+		}
+		seqs = append(seqs, seq)
+		byseq[seq] = f
+		return nil
+	})
 	if err != nil {
 		return Results{}, searchErr(query, err)
 	}
-	defer rows.Close()
-	res := Results{Hits: []Hit{}}
-	for rows.Next() {
-		var h Hit
-		var body, src, prompt, title, sources, text string
-		h.Job, err = scanJob(rows, &h.Rank, &res.Total, &body, &src, &prompt, &title, &sources, &text)
+	hits := map[int64]Hit{}
+	err = s.each(ctx, `SELECT `+jobColsJ+`, st.title, st.sources, CASE WHEN ? THEN st.body ELSE substr(st.body, 1, `+fmt.Sprint(2*previewRunes)+`) END, j.seq
+		FROM jobs j JOIN search_text st ON st.seq = j.seq WHERE j.seq IN (`+ints(seqs)+`)`, []any{len(cjk) > 0}, func(sc scanner) error {
+		var seq int64
+		var title, sources, text string
+		j, err := scanJob(sc, &title, &sources, &text, &seq)
 		if err != nil {
-			return Results{}, searchErr(query, err)
+			return err
 		}
-		h.Snippet = hitSnippet(cjk, text, []string{body, src, prompt, title}, []string{text, sources, prompt, title})
-		res.Hits = append(res.Hits, h)
-	}
-	if err := rows.Err(); err != nil {
+		f := byseq[seq]
+		hits[seq] = Hit{Job: j, Rank: f.rank, Snippet: hitSnippet(cjk, text, f.marked, []string{text, sources, j.Prompt, title})}
+		return nil
+	})
+	if err != nil {
 		return Results{}, searchErr(query, err)
 	}
-	if len(res.Hits) == 0 && o.Offset > 0 {
-		// Past the last page: the count comes on its own.
-		err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM search JOIN jobs j ON j.seq = search.rowid WHERE search MATCH ? AND `+cond,
-			append([]any{match}, args...)...).Scan(&res.Total)
-		if err != nil {
-			return Results{}, searchErr(query, err)
+	if byDate != nil {
+		seqs = byDate
+	}
+	res := Results{Hits: []Hit{}}
+	for _, seq := range seqs {
+		if h, ok := hits[seq]; ok {
+			res.Hits = append(res.Hits, h)
 		}
 	}
+	if byDate == nil {
+		// FTS5 breaks ties by rowid; the newest report comes first.
+		slices.SortStableFunc(res.Hits, func(a, b Hit) int {
+			if c := cmp.Compare(a.Rank, b.Rank); c != 0 {
+				return c
+			}
+			return dated(b.Job).Compare(dated(a.Job))
+		})
+	}
+	if len(seqs) > 0 && len(seqs) < o.Limit || len(seqs) == 0 && o.Offset == 0 {
+		res.Total = o.Offset + len(seqs) // the last page: nothing more to count
+	} else if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM search WHERE search MATCH ?`+filter, append([]any{match}, fargs...)...).Scan(&res.Total); err != nil {
+		return Results{}, searchErr(query, err)
+	}
 	return res, nil
+}
+
+// dated is the time a report is sorted by (when).
+func dated(j job.Job) time.Time {
+	if j.FinishedAt != nil {
+		return *j.FinishedAt
+	}
+	return j.CreatedAt
+}
+
+// ints is a list of numbers for SQL IN (...): "NULL" when empty.
+func ints(ns []int64) string {
+	if len(ns) == 0 {
+		return "NULL"
+	}
+	var b strings.Builder
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(n, 10))
+	}
+	return b.String()
+}
+
+// each runs a query and calls f for every row.
+func (s *Store) each(ctx context.Context, q string, args []any, f func(scanner) error) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// seqs runs a query of job sequence numbers.
+func (s *Store) seqs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	var out []int64
+	err := s.each(ctx, q, args, func(sc scanner) error {
+		var n int64
+		err := sc.Scan(&n)
+		out = append(out, n)
+		return err
+	})
+	return out, err
 }
 
 // when is the time a report is dated, filtered and sorted by.
@@ -227,16 +322,12 @@ func (s *Store) prefixTerms(ctx context.Context, prefixes []string) (map[string]
 	return out, nil
 }
 
-// hitSnippet is the snippet of one hit: FTS5's snippet of the report text
-// where it has a match, else of its sources, else the prompt or title
-// highlighted (marked); for a CJK query, the CJK text found in the report,
-// its sources, prompt or title (texts); else the start of the report
-// (start).
-func hitSnippet(cjk []string, start string, marked, texts []string) string {
-	for _, m := range marked {
-		if strings.Contains(m, "\x02") {
-			return searchq.Flatten(m)
-		}
+// hitSnippet is the snippet of one hit: FTS5's snippet (marked) when it
+// has a match; for a CJK query, the CJK text found in the report, its
+// sources, prompt or title (texts); else the start of the report (start).
+func hitSnippet(cjk []string, start, marked string, texts []string) string {
+	if strings.Contains(marked, "\x02") {
+		return searchq.Flatten(marked)
 	}
 	if len(cjk) > 0 {
 		for _, t := range texts {

@@ -178,7 +178,13 @@ func BenchmarkSearchLibrary(b *testing.B) {
 	n := benchReports(b)
 	start := time.Now()
 	e := benchLibrary(b, n, 30<<10)
-	b.Logf("built %d reports of ~30 KB in %s", n, time.Since(start).Round(time.Millisecond))
+	built := time.Since(start)
+	b.Logf("built %d reports of ~30 KB in %s", n, built.Round(time.Millisecond))
+	b.Run("import", func(b *testing.B) {
+		for b.Loop() {
+		}
+		b.ReportMetric(float64(n)/built.Seconds(), "import-reports/s")
+	})
 	for _, bc := range []struct{ name, q string }{
 		{"two-words", "heat pump "},
 		{"typing-prefix", "hydro"},

@@ -16,9 +16,9 @@ import (
 // The search index (migrations/0009_search.sql) has one row per job with
 // a report, rowid = jobs.seq, and the columns
 //
-//	prompt, title  as written
 //	body           the report and its questions as plain text (render.PlainText)
 //	sources        cited sources' titles and host names (sourcesText)
+//	prompt, title  as written
 //	cjk            CJK bigrams of all of the above (searchq.CJKIndex)
 //
 // search_text holds the row as written (without the bigrams) and is what
@@ -32,10 +32,10 @@ import (
 // Rows listed in search_stale are rebuilt in Go by reindexStale when the
 // database is opened (after a migration that changes how rows are made).
 
-// bm25 weights of the search columns: prompt, title, body, sources, cjk.
-// A title or a prompt that has the words ranks far above a report that
-// only mentions them.
-const bm25Weights = "6.0, 10.0, 1.0, 2.0, 1.0"
+// bm25 weights of the search columns, in their order: body, sources,
+// prompt, title, cjk. A title or a prompt that has the words ranks far
+// above a report that only mentions them.
+const bm25Weights = "1.0, 2.0, 6.0, 10.0, 1.0"
 
 // indexTx replaces the search row of the job with sequence number seq.
 // The body is the report and the questions asked about it with their

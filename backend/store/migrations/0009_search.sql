@@ -20,8 +20,11 @@ CREATE TABLE search_text (
     cjk     TEXT NOT NULL DEFAULT ''
 );
 
+-- The report text comes first: snippet(search, -1, ...) takes the first
+-- column of the best score, so a report's own words are shown before its
+-- sources, prompt or title.
 CREATE VIRTUAL TABLE search USING fts5 (
-    prompt, title, body, sources, cjk,
+    body, sources, prompt, title, cjk,
     tokenize = 'porter unicode61 remove_diacritics 2',
     prefix = '2 3',
     content = 'search_text',
