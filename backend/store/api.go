@@ -52,11 +52,8 @@ func (s *Store) Commits() uint64 { return s.commits.Load() }
 type ListFilter struct {
 	Statuses []job.Status
 	Model    string
-	// UpdatedAfter, when set, keeps only jobs with updated_at > UpdatedAfter
-	// (a process that does not hold the lease watches the database this way).
-	UpdatedAfter time.Time
-	Limit        int // 0: no limit
-	Offset       int
+	Limit    int // 0: no limit
+	Offset   int
 }
 
 // Report is the saved outcome text of a job.

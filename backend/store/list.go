@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -44,14 +43,6 @@ func (s *Store) ListJobs(ctx context.Context, f ListFilter) ([]job.Job, error) {
 		where = append(where, "model = ?")
 		args = append(args, f.Model)
 	}
-	if !f.UpdatedAfter.IsZero() {
-		n, err := toNanos(f.UpdatedAfter)
-		if err != nil {
-			return nil, fmt.Errorf("listing jobs: %w", err)
-		}
-		where = append(where, "updated_at > ?")
-		args = append(args, n)
-	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Limit, f.Offset), args...)
 	if err != nil {
@@ -83,20 +74,6 @@ func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]job.Jo
 		return nil, fmt.Errorf("finding due jobs: %w", err)
 	}
 	return out, nil
-}
-
-// NextDue returns the earliest next_poll_at of any active job; ok is false
-// when there is no active job.
-func (s *Store) NextDue(ctx context.Context) (t time.Time, ok bool, err error) {
-	var n sql.NullInt64
-	err = s.db.QueryRowContext(ctx, `SELECT min(next_poll_at) FROM jobs WHERE status IN `+activeIn).Scan(&n)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("finding the next due job: %w", err)
-	}
-	if !n.Valid {
-		return time.Time{}, false, nil
-	}
-	return fromNanos(n.Int64), true, nil
 }
 
 // CountStatus counts jobs of one provider in one status ("" provider: all).
