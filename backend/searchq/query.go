@@ -222,55 +222,42 @@ func (q Query) Empty() bool { return len(q.must) == 0 }
 // prefix, the index terms that start with it as typed.
 func (q Query) Prefixes() []string {
 	var out []string
-	var add func(t term)
-	add = func(t term) {
-		for _, a := range t.or {
-			add(a)
-		}
+	q.each(func(t term) {
 		if t.prefix && len(t.tokens) == 1 {
 			out = append(out, t.tokens[0])
 		}
-	}
-	for _, t := range q.must {
-		add(t)
-	}
+	})
 	return out
 }
 
 // Words reports whether q looks for any word (not only CJK text), which
 // only the word columns can hold.
 func (q Query) Words() bool {
-	var has func(t term) bool
-	has = func(t term) bool {
-		for _, a := range t.or {
-			if has(a) {
-				return true
-			}
-		}
-		return len(t.tokens) > 0
-	}
-	for _, t := range q.must {
-		if has(t) {
-			return true
-		}
-	}
-	return false
+	words := false
+	q.each(func(t term) { words = words || len(t.tokens) > 0 })
+	return words
 }
 
 // CJK is the CJK runs q looks for, for CJKSnippet.
 func (q Query) CJK() []string {
 	var out []string
-	var add func(t term)
-	add = func(t term) {
+	q.each(func(t term) { out = append(out, t.cjk...) })
+	return out
+}
+
+// each calls f for every term q must match, the alternatives of an OR
+// included.
+func (q Query) each(f func(term)) {
+	var walk func(t term)
+	walk = func(t term) {
 		for _, a := range t.or {
-			add(a)
+			walk(a)
 		}
-		out = append(out, t.cjk...)
+		f(t)
 	}
 	for _, t := range q.must {
-		add(t)
+		walk(t)
 	}
-	return out
 }
 
 // FTS renders the query in FTS5 syntax over the search index, or "" when
