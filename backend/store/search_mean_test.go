@@ -25,7 +25,7 @@ func meaningLibrary(t *testing.T) *env {
 	}
 	for i := range 12 {
 		docs = append(docs, struct{ id, prompt, md string }{fmt.Sprintf("mention%02d", i), fmt.Sprintf("Mining outlook %d", i),
-			strings.Repeat("Mining for battery metals faces battery regulation and more battery regulation rules. ", 6)})
+			strings.Repeat("Mining for battery metals: batteries are regulated, battery regulations and more regulation of batteries. ", 6)})
 	}
 	for _, d := range docs {
 		e.clock.Advance(time.Hour)
