@@ -128,17 +128,37 @@ func (s *Store) Search(ctx context.Context, query string, o SearchOptions) (Resu
 	if err != nil {
 		return Results{}, searchErr(query, err)
 	}
-	hits := map[int64]Hit{}
-	err = s.each(ctx, `SELECT `+jobColsJ+`, st.title, st.sources, CASE WHEN ? THEN st.body ELSE substr(st.body, 1, `+fmt.Sprint(2*previewRunes)+`) END, j.seq
-		FROM jobs j JOIN search_text st ON st.seq = j.seq WHERE j.seq IN (`+ints(seqs)+`)`, []any{len(cjk) > 0}, func(sc scanner) error {
+	// The report text is read only for the hits FTS5 gave no snippet of:
+	// the CJK text to find, or the start to show.
+	var bare []int64
+	for _, seq := range seqs {
+		if !strings.Contains(byseq[seq].marked, "\x02") {
+			bare = append(bare, seq)
+		}
+	}
+	text := map[int64]string{}
+	err = s.each(ctx, `SELECT seq, CASE WHEN ? THEN body ELSE substr(body, 1, `+fmt.Sprint(2*previewRunes)+`) END
+		FROM search_text WHERE seq IN (`+ints(bare)+`)`, []any{len(cjk) > 0}, func(sc scanner) error {
 		var seq int64
-		var title, sources, text string
-		j, err := scanJob(sc, &title, &sources, &text, &seq)
+		var t string
+		err := sc.Scan(&seq, &t)
+		text[seq] = t
+		return err
+	})
+	if err != nil {
+		return Results{}, searchErr(query, err)
+	}
+	hits := map[int64]Hit{}
+	err = s.each(ctx, `SELECT `+jobColsJ+`, st.title, st.sources, j.seq
+		FROM jobs j JOIN search_text st ON st.seq = j.seq WHERE j.seq IN (`+ints(seqs)+`)`, nil, func(sc scanner) error {
+		var seq int64
+		var title, sources string
+		j, err := scanJob(sc, &title, &sources, &seq)
 		if err != nil {
 			return err
 		}
 		f := byseq[seq]
-		hits[seq] = Hit{Job: j, Rank: f.rank, Snippet: hitSnippet(cjk, text, f.marked, []string{text, sources, j.Prompt, title})}
+		hits[seq] = Hit{Job: j, Rank: f.rank, Snippet: hitSnippet(cjk, text[seq], f.marked, []string{text[seq], sources, j.Prompt, title})}
 		return nil
 	})
 	if err != nil {
