@@ -2,7 +2,6 @@ package searchq
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,36 +19,60 @@ import (
 // Changing what Fold does changes the index: it needs a migration that
 // rebuilds the search rows.
 func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	start := -1
-	for i, r := range s {
-		if isTokenRune(r) {
-			if start < 0 {
-				start = i
-			}
+	var b *strings.Builder // nil until a word changes
+	copied := 0            // s[:copied] is in b
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !isTokenRune(r) {
+			i += size
 			continue
 		}
-		if start >= 0 {
-			foldWord(&b, s[start:i])
-			start = -1
+		start, ascii := i, true
+		for i < len(s) {
+			r, size = rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+				ascii = false
+			}
+			if !isTokenRune(r) {
+				break
+			}
+			i += size
 		}
-		b.WriteRune(r)
+		f, changed := foldWord(s[start:i], ascii)
+		if !changed {
+			continue
+		}
+		if b == nil {
+			b = &strings.Builder{}
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[copied:start])
+		b.WriteString(f)
+		copied = i
 	}
-	if start >= 0 {
-		foldWord(&b, s[start:])
+	if b == nil {
+		return s
 	}
+	b.WriteString(s[copied:])
 	return b.String()
 }
 
-// foldWord writes the folded form of one word.
-func foldWord(b *strings.Builder, w string) {
+// foldWord is the folded form of one word, changed false when it is the
+// word itself. ascii tells that the word has no other letters.
+func foldWord(w string, ascii bool) (string, bool) {
 	if len(w) > 3 {
 		if s, ok := singular(w); ok {
-			b.WriteString(s)
-			return
+			return s, true
 		}
 	}
+	if ascii || strings.IndexFunc(w, func(r rune) bool { _, ok := letters[r]; return ok }) < 0 {
+		return "", false
+	}
+	var b strings.Builder
 	for _, r := range w {
 		if f, ok := letters[r]; ok {
 			b.WriteString(f)
@@ -57,6 +80,7 @@ func foldWord(b *strings.Builder, w string) {
 			b.WriteRune(r)
 		}
 	}
+	return b.String(), true
 }
 
 // letters are the letters without a Unicode decomposition, as typed on a
@@ -69,9 +93,11 @@ var letters = map[rune]string{
 // singular is the singular of a classical plural (lowercase), ok false
 // for any other word.
 func singular(w string) (string, bool) {
-	last, _ := utf8.DecodeLastRuneInString(w)
-	switch unicode.ToLower(last) {
-	case 'a', 'e', 'i', 's':
+	// Every plural below ends in -a, -i, -ae or -es: most words are let
+	// through on their last two bytes.
+	n := len(w)
+	switch last, before := w[n-1]|0x20, w[n-2]|0x20; {
+	case last == 'a' || last == 'i', last == 's' && before == 'e', last == 'e' && before == 'a':
 	default:
 		return "", false
 	}

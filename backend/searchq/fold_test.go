@@ -40,3 +40,11 @@ func TestFoldKeepsTokens(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkFold(b *testing.B) {
+	text := strings.Repeat("Heat pumps and their analyses: prices fell in Straße 5, said Søren. ", 400)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Fold(text)
+	}
+}
