@@ -56,8 +56,8 @@ func (a *App) ImportLibrary() (research.ImportResult, error) {
 
 // Similar lists up to three saved reports on the subject of a prompt being
 // typed, so the user can read one instead of paying again.
-func (a *App) Similar(prompt string) ([]research.SearchHit, error) {
-	return call(a, func(s *research.Service, ctx context.Context) ([]research.SearchHit, error) {
+func (a *App) Similar(prompt string) ([]research.SimilarReport, error) {
+	return call(a, func(s *research.Service, ctx context.Context) ([]research.SimilarReport, error) {
 		return s.Similar(ctx, prompt)
 	})
 }

@@ -70,6 +70,9 @@ func (r *runner) submit(ctx context.Context, args []string) error {
 		Prompt: prompt, Model: *model, WebSearch: !*noWeb, CodeInterpreter: *code, MaxToolCalls: *maxCalls, MaxCostUSD: capUSD, Provider: *prov,
 		ParentID: *followUp,
 	}
+	if req.ParentID == "" {
+		r.noteSimilar(ctx, prompt)
+	}
 	if *dryRun {
 		return r.dryRun(ctx, req, *asJSON)
 	}

@@ -69,6 +69,7 @@ func (r *runner) search(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
 	limit := fs.Int("limit", 20, "")
+	offset := fs.Int("offset", 0, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -80,10 +81,13 @@ func (r *runner) search(ctx context.Context, args []string) error {
 	if *limit < 1 || *limit > 200 {
 		return usagef("--limit must be between 1 and 200")
 	}
+	if *offset < 0 {
+		return usagef("--offset must be 0 or more (the number of matches to skip)")
+	}
 	if err := r.open(""); err != nil {
 		return err
 	}
-	res, err := r.svc.Search(ctx, research.SearchRequest{Query: q, Limit: *limit})
+	res, err := r.svc.Search(ctx, research.SearchRequest{Query: q, Limit: *limit, Offset: *offset})
 	if err != nil {
 		return err
 	}
@@ -92,22 +96,32 @@ func (r *runner) search(ctx context.Context, args []string) error {
 			job.Job
 			Snippet string `json:"snippet"`
 		}
-		out := make([]hit, 0, len(res.Hits))
+		out := struct {
+			Total  int   `json:"total"`
+			Offset int   `json:"offset"`
+			Hits   []hit `json:"hits"`
+		}{res.Total, *offset, make([]hit, 0, len(res.Hits))}
 		for _, h := range res.Hits {
-			out = append(out, hit{h.Job, h.Snippet})
+			out.Hits = append(out.Hits, hit{h.Job, h.Snippet})
 		}
 		return r.printJSON(out)
 	}
 	if len(res.Hits) == 0 {
-		fmt.Fprintf(r.env.Stdout, "No saved report matches %q.\n", termSafe(q, false))
+		if res.Total > 0 {
+			fmt.Fprintf(r.env.Stdout, "%s match %q; --offset %d is past the last one.\n", reportCount(res.Total), termSafe(q, false), *offset)
+		} else {
+			fmt.Fprintf(r.env.Stdout, "No saved report matches %q.\n", termSafe(q, false))
+		}
 		return nil
 	}
 	for _, h := range res.Hits {
 		fmt.Fprintf(r.env.Stdout, "%s  %s  %s\n    %s\n", safe(h.Job.ID), h.Job.CreatedAt.Local().Format("2006-01-02"),
 			cut(h.Job.Title(), 70), termSafe(h.Marked("[", "]"), false))
 	}
+	fmt.Fprintf(r.env.Stderr, "(%d-%d of %s", *offset+1, *offset+len(res.Hits), reportCount(res.Total))
 	if res.HasMore {
-		fmt.Fprintf(r.env.Stderr, "(showing the first %d matches; --limit N shows more)\n", *limit)
+		fmt.Fprintf(r.env.Stderr, "; --offset %d shows the next", *offset+len(res.Hits))
 	}
+	fmt.Fprintln(r.env.Stderr, ")")
 	return nil
 }

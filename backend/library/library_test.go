@@ -84,7 +84,7 @@ func sampleLibrary(t testing.TB, st *store.Store) []job.Job {
 func searchAll(t *testing.T, st *store.Store) string {
 	var b strings.Builder
 	for _, q := range []string{"heat pump", "чай", "研究", "東京", "price", "example.jp", "solair", ""} {
-		hits, err := st.Search(context.Background(), q, store.SearchOptions{})
+		hits, err := hitsOf(st.Search(context.Background(), q, store.SearchOptions{}))
 		if err != nil {
 			t.Fatalf("Search(%q): %v", q, err)
 		}
@@ -191,7 +191,7 @@ func TestImportTodaysMirror(t *testing.T) {
 		if rep.Markdown != "Tea came to Europe [1] and [2]; again [1]." || len(rep.Citations) != 3 || rep.Citations[0].Title != "B [brackets]" {
 			t.Errorf("imported report = %+v", rep)
 		}
-		if hits, _ := st.Search(ctx, "europe", store.SearchOptions{}); len(hits) != 1 {
+		if hits, _ := hitsOf(st.Search(ctx, "europe", store.SearchOptions{})); len(hits) != 1 {
 			t.Errorf("the imported report is not searchable: %v", hits)
 		}
 	}
@@ -265,7 +265,7 @@ func TestImportDamaged(t *testing.T) {
 	if len(res.Damaged) != len(cases)+1 {
 		t.Errorf("%d damaged, want %d: %+v", len(res.Damaged), len(cases)+1, res.Damaged)
 	}
-	if hits, _ := st.Search(ctx, "kumquat", store.SearchOptions{}); len(hits) != 1 {
+	if hits, _ := hitsOf(st.Search(ctx, "kumquat", store.SearchOptions{})); len(hits) != 1 {
 		t.Errorf("the good report is not searchable after an import with damaged folders")
 	}
 }
@@ -302,3 +302,6 @@ func TestImportErrors(t *testing.T) {
 		t.Errorf("Import(cancelled) = %v", err)
 	}
 }
+
+// hitsOf is the hits of a search page.
+func hitsOf(r store.Results, err error) ([]store.Hit, error) { return r.Hits, err }

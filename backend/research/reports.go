@@ -9,6 +9,7 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/render"
+	"github.com/deepr-desktop/deepr/backend/searchq"
 	"github.com/deepr-desktop/deepr/backend/store"
 )
 
@@ -140,9 +141,11 @@ func (h SearchHit) Marked(open, close string) string {
 
 func flatten(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// SearchResult is one page of library results.
+// SearchResult is one page of library results. Total is how many reports
+// match in all (every page says the same).
 type SearchResult struct {
 	Hits    []SearchHit `json:"hits"`
+	Total   int         `json:"total"`
 	HasMore bool        `json:"has_more"`
 }
 
@@ -161,7 +164,7 @@ func (s *Service) Search(ctx context.Context, r SearchRequest) (SearchResult, er
 	if r.Offset < 0 {
 		return SearchResult{}, invalid("offset", "the offset must not be negative")
 	}
-	o.Limit = r.Limit + 1 // one more tells whether there is a next page
+	o.Limit = r.Limit
 	if r.Status != "" && r.Status != "all" {
 		sts, err := ParseStatuses([]string{r.Status})
 		if err != nil {
@@ -179,19 +182,17 @@ func (s *Service) Search(ctx context.Context, r SearchRequest) (SearchResult, er
 	if !o.Until.IsZero() {
 		o.Until = o.Until.Add(24*time.Hour - time.Nanosecond)
 	}
-	hits, err := s.st.Search(ctx, r.Query, o)
-	var qe *store.QueryError
+	found, err := s.st.Search(ctx, r.Query, o)
+	var qe *searchq.QueryError
 	if errors.As(err, &qe) {
 		return SearchResult{}, &Error{Kind: ErrInvalid, Field: "query", Msg: qe.Msg, Err: err}
 	}
 	if err != nil {
 		return SearchResult{}, err
 	}
-	res := SearchResult{Hits: []SearchHit{}}
-	if len(hits) > r.Limit {
-		res.HasMore = true
-		hits = hits[:r.Limit]
-	}
+	hits := found.Hits
+	res := SearchResult{Hits: []SearchHit{}, Total: found.Total}
+	res.HasMore = r.Offset+len(hits) < found.Total
 	jobs := make([]job.Job, len(hits))
 	for i, h := range hits {
 		jobs[i] = h.Job

@@ -4,33 +4,69 @@ import (
 	"context"
 	"strings"
 	"unicode"
+
+	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/store"
 )
 
 // SimilarLimit is how many saved reports Similar returns at most.
 const SimilarLimit = 3
 
+// similarCandidates is how many of the best search hits Similar weighs.
+const similarCandidates = 12
+
+// SimilarReport is a saved report on the subject of a prompt, with why it
+// matched: the prompt's words the report holds.
+type SimilarReport struct {
+	Job         job.Job  `json:"job"`
+	Snippet     string   `json:"snippet"`
+	SnippetHTML string   `json:"snippet_html"`
+	Matched     []string `json:"matched"`
+}
+
 // Similar finds up to three saved reports on the subject of a prompt being
-// typed ("you researched this on ..."), so the user need not pay twice. A
-// prompt too short to say much finds nothing.
-func (s *Service) Similar(ctx context.Context, prompt string) ([]SearchHit, error) {
+// typed ("you researched this before"), so the user need not pay twice.
+// The prompt's content words (keywords) are looked up in the library; a
+// report counts when it holds at least two of them and either half of
+// them or two in its title or prompt (closeEnough): a reworded prompt on
+// the same subject finds it, one shared common word does not. A prompt
+// too short to say much finds nothing; a prompt is never an error.
+func (s *Service) Similar(ctx context.Context, prompt string) ([]SimilarReport, error) {
+	out := []SimilarReport{}
 	words := keywords(prompt, 8)
 	if len(words) < 2 {
-		return []SearchHit{}, nil
+		return out, nil
 	}
-	res, err := s.Search(ctx, SearchRequest{Query: strings.Join(words, " OR "), Limit: SimilarLimit, Sort: "relevance"})
+	res, err := s.Search(ctx, SearchRequest{Query: strings.Join(words, " OR ") + " ", Limit: similarCandidates, Sort: "relevance"})
 	if err != nil {
-		return []SearchHit{}, nil // a prompt is not a query: never an error while typing
+		return out, nil // a prompt is not a query: never an error while typing
 	}
-	var out []SearchHit
+	var ids []string
 	for _, h := range res.Hits {
-		if h.Job.Status == "completed" || h.Job.Status == "incomplete" {
-			out = append(out, h)
+		ids = append(ids, h.Job.ID)
+	}
+	matched, err := s.st.MatchWords(ctx, ids, words)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		m := matched[h.Job.ID]
+		if (h.Job.Status != job.Completed && h.Job.Status != job.Incomplete) || !closeEnough(m, len(words)) {
+			continue
+		}
+		out = append(out, SimilarReport{Job: h.Job, Snippet: h.Snippet, SnippetHTML: h.SnippetHTML, Matched: m.Anywhere})
+		if len(out) == SimilarLimit {
+			break
 		}
 	}
-	if out == nil {
-		out = []SearchHit{}
-	}
 	return out, nil
+}
+
+// closeEnough is the threshold of Similar: a report that holds at least
+// two of the prompt's n keywords, and either half of them or two in its
+// title or prompt.
+func closeEnough(m store.Matched, n int) bool {
+	return len(m.Anywhere) >= 2 && (2*len(m.Anywhere) >= n || len(m.Title) >= 2)
 }
 
 // keywords picks up to n distinct content words of a prompt: letters and

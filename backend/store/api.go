@@ -4,8 +4,18 @@
 package store
 
 // This file holds the public types other packages code against (worker,
-// cli, app). The methods live in store.go (Open, Close), jobs.go, reports.go,
-// search.go, lease.go and changes.go (Feed, JobVersions, Schedule).
+// cli, app). The methods are grouped by concept, a file prefix each:
+//
+//	store.go, migrate.go   Open, Close, the schema, the file's identity
+//	jobs*.go               a job's row, create/get/update, lists, due and count queries
+//	changes.go             the change feed (Feed, JobVersions, Schedule)
+//	lease.go               the poller lease
+//	reports*.go            reports, their threads of follow-ups, their questions
+//	spend*.go              charges and the budget, attempts, months, notices,
+//	                       helper calls and reservations, claims under the budget
+//	bulk.go                imports (InsertFinished, ids from elsewhere)
+//	mirrorstate.go         which report folders are due to be written
+//	search*.go             the search index and its SQL
 
 import (
 	"database/sql"
@@ -52,11 +62,8 @@ func (s *Store) Commits() uint64 { return s.commits.Load() }
 type ListFilter struct {
 	Statuses []job.Status
 	Model    string
-	// UpdatedAfter, when set, keeps only jobs with updated_at > UpdatedAfter
-	// (a process that does not hold the lease watches the database this way).
-	UpdatedAfter time.Time
-	Limit        int // 0: no limit
-	Offset       int
+	Limit    int // 0: no limit
+	Offset   int
 }
 
 // Report is the saved outcome text of a job.

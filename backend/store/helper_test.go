@@ -55,7 +55,7 @@ func TestMigrateHelperFromV4WithData(t *testing.T) {
 	}
 	// Searchable: the question's words and the answer's.
 	for _, w := range []string{"gyokuro", "shade"} {
-		if hits, err := e.st.Search(e.ctx, w, SearchOptions{}); err != nil || len(hits) != 1 || hits[0].Job.ID != "done0000001" {
+		if hits, err := hitsOf(e.st.Search(e.ctx, w, SearchOptions{})); err != nil || len(hits) != 1 || hits[0].Job.ID != "done0000001" {
 			t.Errorf("search %q after the question: %v, %v", w, hits, err)
 		}
 	}

@@ -153,7 +153,7 @@ func TestMigrateSpendFromV1WithData(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM citations`); n != 2 {
 		t.Errorf("%d citations after migrating, want 2", n)
 	}
-	hits, err := e.st.Search(e.ctx, "matcha", SearchOptions{})
+	hits, err := hitsOf(e.st.Search(e.ctx, "matcha", SearchOptions{}))
 	if err != nil || len(hits) != 1 || hits[0].Job.ID != "done0000001" {
 		t.Errorf("search after migrating: %v, %v; want the tea report", hits, err)
 	}

@@ -129,7 +129,7 @@ func TestReadersDoNotWaitForAWriter(t *testing.T) {
 	if jobs, err := st.ListJobs(ctx, ListFilter{}); err != nil || len(jobs) != 2 {
 		t.Errorf("ListJobs while another process writes = %d jobs, %v; want the 2 committed", len(jobs), err)
 	}
-	if hits, err := st.Search(ctx, "quince", SearchOptions{}); err != nil || len(hits) != 1 {
+	if hits, err := hitsOf(st.Search(ctx, "quince", SearchOptions{})); err != nil || len(hits) != 1 {
 		t.Errorf("Search while another process writes = %v, %v; want the committed report", hits, err)
 	}
 	if rep, err := st.GetReport(ctx, root.ID); err != nil || len(rep.Citations) != 1 {

@@ -26,7 +26,7 @@ func (e *env) finish(id string, rep Report) job.Job {
 
 func (e *env) searchIDs(q string, o SearchOptions) []string {
 	e.t.Helper()
-	hits, err := e.st.Search(e.ctx, q, o)
+	hits, err := hitsOf(e.st.Search(e.ctx, q, o))
 	if err != nil {
 		e.t.Fatalf("Search(%q): %v", q, err)
 	}
@@ -146,3 +146,6 @@ func TestDeleteJobCascades(t *testing.T) {
 		t.Errorf("second DeleteJob: %v, want ErrNotFound", err)
 	}
 }
+
+// hitsOf is the hits of a search page.
+func hitsOf(r Results, err error) ([]Hit, error) { return r.Hits, err }

@@ -3,24 +3,39 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/deepr-desktop/deepr/backend/job"
+	"github.com/deepr-desktop/deepr/backend/render"
+	"github.com/deepr-desktop/deepr/backend/searchq"
 )
 
-// The search table (migrations/0003_search.sql) has one row per job with a
-// report, rowid = jobs.seq, and the columns
+// The search index (migrations/0009_search.sql) has one row per job with
+// a report, rowid = jobs.seq, and the columns
 //
-//	prompt, title  as written
-//	body           the report as plain text (PlainText)
+//	body           the report and its questions as plain text (render.PlainText)
 //	sources        cited sources' titles and host names (sourcesText)
-//	cjk            CJK bigrams of all of the above (cjkIndex)
+//	prompt, title  as written
+//	cjk            CJK bigrams of all of the above (searchq.CJKIndex)
 //
-// Rows listed in search_stale were filled by SQL alone (the migration) and
-// are rebuilt in Go by reindexStale when the database is opened.
+// search_text holds the row as written (without the bigrams) and is what
+// FTS5's snippet() and highlight() read; the FTS5 index holds the words of
+// searchq.Fold of it, stemmed by FTS5's porter tokenizer. Fold keeps every
+// word in its place, so the index's positions are those of search_text.
+// Because the index does not hold what search_text holds, a row is only
+// ever removed with FTS5's 'delete' command and the values it was indexed
+// with (unindexTx), never with DELETE.
+//
+// Rows listed in search_stale are rebuilt in Go by reindexStale when the
+// database is opened (after a migration that changes how rows are made).
 
-// bm25 weights of the search columns: prompt, title, body, sources, cjk.
-const bm25Weights = "4.0, 8.0, 1.0, 2.0, 1.0"
+// bm25 weights of the search columns, in their order: body, sources,
+// prompt, title, cjk. A title or a prompt that has the words ranks far
+// above a report that only mentions them.
+const bm25Weights = "1.0, 2.0, 6.0, 10.0, 1.0"
 
 // indexTx replaces the search row of the job with sequence number seq.
 // The body is the report and the questions asked about it with their
@@ -34,17 +49,42 @@ func indexTx(ctx context.Context, tx *sql.Tx, seq int64, prompt, title, markdown
 	if err != nil {
 		return fmt.Errorf("updating the search index: %w", err)
 	}
-	body := PlainText(markdown + qa)
+	if err := unindexTx(ctx, tx, seq); err != nil {
+		return err
+	}
+	body := render.PlainText(markdown + qa)
 	src := sourcesText(cs)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, seq); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_text (seq, prompt, title, body, sources) VALUES (?, ?, ?, ?, ?)`,
+		seq, prompt, title, body, src); err != nil {
 		return fmt.Errorf("updating the search index: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO search (rowid, prompt, title, body, sources, cjk) VALUES (?, ?, ?, ?, ?, ?)`,
-		seq, prompt, title, body, src, cjkIndex(prompt, title, body, src)); err != nil {
+		seq, searchq.Fold(prompt), searchq.Fold(title), searchq.Fold(body), searchq.Fold(src), searchq.CJKIndex(prompt, title, body, src)); err != nil {
 		return fmt.Errorf("updating the search index: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_stale WHERE seq = ?`, seq); err != nil {
 		return fmt.Errorf("updating the search index: %w", err)
+	}
+	return nil
+}
+
+// unindexTx removes the search row of seq, if it has one: the index
+// entries with the values indexTx gave them, then the text.
+func unindexTx(ctx context.Context, tx *sql.Tx, seq int64) error {
+	var prompt, title, body, src string
+	err := tx.QueryRowContext(ctx, `SELECT prompt, title, body, sources FROM search_text WHERE seq = ?`, seq).Scan(&prompt, &title, &body, &src)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("removing a report from the search index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search (search, rowid, prompt, title, body, sources, cjk) VALUES ('delete', ?, ?, ?, ?, ?, ?)`,
+		seq, searchq.Fold(prompt), searchq.Fold(title), searchq.Fold(body), searchq.Fold(src), searchq.CJKIndex(prompt, title, body, src)); err != nil {
+		return fmt.Errorf("removing a report from the search index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE seq = ?`, seq); err != nil {
+		return fmt.Errorf("removing a report from the search index: %w", err)
 	}
 	return nil
 }
@@ -133,4 +173,27 @@ func citationsTx(ctx context.Context, tx *sql.Tx, jobID string) ([]job.Citation,
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// sourcesText is the sources column: one line per cited URL with its
+// title and host name ("Energy outlook www.example.jp").
+func sourcesText(cs []job.Citation) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, c := range cs {
+		if seen[c.URL] {
+			continue
+		}
+		seen[c.URL] = true
+		host := ""
+		if u, err := url.Parse(strings.TrimSpace(c.URL)); err == nil {
+			host = u.Hostname()
+		}
+		line := strings.TrimSpace(strings.Join(strings.Fields(c.Title), " ") + " " + host)
+		if line != "" {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }

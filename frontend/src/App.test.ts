@@ -287,7 +287,7 @@ describe('App shell', () => {
   });
 
   it('opens a similar saved report from the New research form', async () => {
-    const hit = { job: makeJob({ id: 'r5', status: 'completed', prompt: 'Heat pumps in Nordic winters' }), snippet: '', snippet_html: '' };
+    const hit = { job: makeJob({ id: 'r5', status: 'completed', prompt: 'Heat pumps in Nordic winters' }), snippet: '', snippet_html: '', matched: ['heat', 'pumps'] };
     api.Similar.mockResolvedValue([hit]);
     api.GetReport.mockResolvedValue({ questions: [], job: hit.job, html: '<p>old report</p>', markdown: 'old report', citations: [] });
     await setup();

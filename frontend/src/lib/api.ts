@@ -40,6 +40,7 @@ import type {
   SearchRequest,
   SearchHit,
   SearchResult,
+  SimilarReport,
   Settings,
   SettingsInput,
   SettingsPatch,
@@ -91,7 +92,7 @@ export interface Backend {
   ExportReport(id: string, format: string): Promise<ExportResult>;
   ExportLibrary(): Promise<LibraryExport>;
   ImportLibrary(): Promise<ImportResult>;
-  Similar(prompt: string): Promise<SearchHit[]>;
+  Similar(prompt: string): Promise<SimilarReport[]>;
   Ready(): Promise<void>;
   Ask(id: string, question: string): Promise<AskResult>;
   Clarify(prompt: string): Promise<ClarifyResult>;

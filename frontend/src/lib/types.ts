@@ -69,6 +69,8 @@ export type SearchRequest = Refine<Data<research.SearchRequest>, { sort: SearchS
 /** snippet_html is escaped text with <mark>…</mark> around matches: safe for {@html}. */
 export type SearchHit = Refine<Data<research.SearchHit>, { job: Job }>;
 export type SearchResult = Refine<Data<research.SearchResult>, { hits: SearchHit[] }>;
+/** A saved report on the subject of a prompt, with the prompt's words it holds (matched). */
+export type SimilarReport = Refine<Data<research.SimilarReport>, { job: Job }>;
 
 /** Where the API key in force comes from (secrets storage or a config source). */
 export type KeyStorage = 'keychain' | 'file' | 'environment' | '.env' | 'config .env' | '';

@@ -58,7 +58,7 @@ export function fakeApi() {
     GetReport: async (): Promise<ReportView> => {
       throw 'not mocked';
     },
-    SearchReports: async (): Promise<SearchResult> => ({ hits: [], has_more: false }),
+    SearchReports: async (): Promise<SearchResult> => ({ hits: [], total: 0, has_more: false }),
     OpenURL: async () => {},
     RevealReport: async () => {},
     OpenDataFolder: async () => {},

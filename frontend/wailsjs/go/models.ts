@@ -1286,6 +1286,7 @@ export namespace research {
 	}
 	export class SearchResult {
 	    hits: SearchHit[];
+	    total: number;
 	    has_more: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -1295,6 +1296,7 @@ export namespace research {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.hits = this.convertValues(source["hits"], SearchHit);
+	        this.total = source["total"];
 	        this.has_more = source["has_more"];
 	    }
 	
@@ -1418,6 +1420,42 @@ export namespace research {
 		}
 	}
 	
+	export class SimilarReport {
+	    job: job.Job;
+	    snippet: string;
+	    snippet_html: string;
+	    matched: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SimilarReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.job = this.convertValues(source["job"], job.Job);
+	        this.snippet = source["snippet"];
+	        this.snippet_html = source["snippet_html"];
+	        this.matched = source["matched"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SubmitRequest {
 	    prompt: string;
 	    model: string;

@@ -47,14 +47,15 @@ describe('Library', () => {
 
   it('shows highlighted hits, loads more, and opens one', async () => {
     const hit = (id: string) => ({ job: makeJob({ id, status: 'completed' }), snippet: `about heat ${id}`, snippet_html: `about <mark>heat</mark> ${id}` });
-    api.SearchReports.mockResolvedValueOnce({ hits: [hit('a'), hit('b')], has_more: true });
-    api.SearchReports.mockResolvedValueOnce({ hits: [hit('c')], has_more: false });
+    api.SearchReports.mockResolvedValueOnce({ hits: [hit('a'), hit('b')], total: 3, has_more: true });
+    api.SearchReports.mockResolvedValueOnce({ hits: [hit('c')], total: 3, has_more: false });
     const onopen = vi.fn();
     render(Library, { library: createLibraryStore(), onopen, onnew: vi.fn() });
     await settle();
     const hits = screen.getAllByTestId('search-hit');
     expect(hits.map((h) => h.dataset.jobId)).toEqual(['a', 'b']);
     expect(hits[0].querySelector('mark')?.textContent).toBe('heat');
+    expect(screen.getByTestId('library-count').textContent, "Go's count of every match").toBe('3 reports');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
     await settle();
@@ -80,6 +81,7 @@ describe('Library', () => {
     const hit = (id: string, prompt: string, parent_id = '') => ({ job: makeJob({ id, status: 'completed', prompt, parent_id }), snippet: '', snippet_html: '' });
     api.SearchReports.mockResolvedValueOnce({
       hits: [hit('c1', 'District heating', 'p1'), hit('p1', 'Heat pumps in cold climates'), hit('c2', 'Finland', 'p1'), hit('c3', 'Iceland', 'gone')],
+      total: 4,
       has_more: false,
     });
     render(Library, { library: createLibraryStore(), onopen: vi.fn(), onnew: vi.fn() });

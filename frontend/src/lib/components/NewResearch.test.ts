@@ -348,7 +348,7 @@ describe('NewResearch', () => {
   });
 
   it('lists saved reports on the same subject under the prompt, and opens one', async () => {
-    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters', title: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '' };
+    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters', title: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '', matched: ['heat', 'pumps'] };
     api.Similar.mockResolvedValue([hit]);
     const { onopen } = await setup();
     await fireEvent.input(screen.getByTestId('prompt-input'), { target: { value: 'heat' } });

@@ -48,7 +48,7 @@ describe('provider and model names come from Go', () => {
   });
 
   it('a library card shows them', async () => {
-    api.SearchReports.mockResolvedValue({ hits: [{ job: azure, snippet: 'tea', snippet_html: 'tea' }, { job: openai, snippet: 'tea', snippet_html: 'tea' }], has_more: false });
+    api.SearchReports.mockResolvedValue({ hits: [{ job: azure, snippet: 'tea', snippet_html: 'tea' }, { job: openai, snippet: 'tea', snippet_html: 'tea' }], total: 2, has_more: false });
     render(Library, { library: createLibraryStore(), onopen: vi.fn(), onnew: vi.fn() });
     const hits = await screen.findAllByTestId('search-hit');
     expect(within(hits[0]).getByTestId('hit-source').textContent).toBe('team-o3 (o3 deep research) · Azure OpenAI (Sweden)');

@@ -12,7 +12,7 @@ beforeEach(() => api.reset());
 
 describe('SimilarReports', () => {
   it("lists saved reports on the prompt's subject by Go's title, and opens one", async () => {
-    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters, long', title: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '' };
+    const hit = { job: makeJob({ id: 'r7', status: 'completed', prompt: 'Heat pumps in Nordic winters, long', title: 'Heat pumps in Nordic winters', cost_usd: 1.25 }), snippet: '', snippet_html: '', matched: ['heat', 'pumps', 'cold'] };
     api.Similar.mockResolvedValue([hit]);
     const onopen = vi.fn();
     render(SimilarReports, { prompt: 'heat pumps in cold climates', onopen });
@@ -20,6 +20,7 @@ describe('SimilarReports', () => {
     expect(api.Similar).toHaveBeenCalledWith('heat pumps in cold climates');
     expect(link.textContent).toBe('Heat pumps in Nordic winters');
     expect(screen.getByTestId('similar-reports').textContent).toContain('$1.25');
+    expect(screen.getByTestId('similar-matched').textContent, 'why it matched').toBe('matched: heat, pumps, cold');
     await fireEvent.click(link);
     expect(onopen).toHaveBeenCalledWith('r7');
   });

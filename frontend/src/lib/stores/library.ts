@@ -2,7 +2,8 @@
 // scroll position. It lives in the app, not in the view, so coming back
 // from a report finds everything as it was left.
 //
-// - Searches go to Go (SearchReports) page by page (offset/limit, has_more).
+// - Searches go to Go (SearchReports) page by page (offset/limit, has_more);
+//   Go counts every match (total).
 //   Provider and cost are filtered here, over the loaded pages, because Go's
 //   search has no such filters; while one is set, pages are larger.
 // - Live while started (the Library is open): a job that finishes with a
@@ -35,6 +36,8 @@ export interface LibraryState {
   /** The loaded hits that pass the filters Go cannot apply (provider, cost). */
   visible: SearchHit[];
   hasMore: boolean;
+  /** How many reports match in all, by Go's count (before the provider and cost filters). */
+  total: number;
   loading: boolean;
   /** True once a search has answered. */
   searched: boolean;
@@ -91,6 +94,7 @@ export function createLibraryStore(opts: { liveDelayMs?: number } = {}): Library
   let filters: LibraryFilters = { ...emptyFilters };
   let hits: SearchHit[] = [];
   let hasMore = false;
+  let total = 0;
   let loading = false;
   let searched = false;
   let error = '';
@@ -100,7 +104,7 @@ export function createLibraryStore(opts: { liveDelayMs?: number } = {}): Library
 
   const state = writable<LibraryState>(snapshot());
   function snapshot(): LibraryState {
-    return { filters, hits, visible: hits.filter((h) => passes(filters, h.job)), hasMore, loading, searched, error };
+    return { filters, hits, visible: hits.filter((h) => passes(filters, h.job)), hasMore, total, loading, searched, error };
   }
   const publish = () => state.set(snapshot());
 
@@ -122,6 +126,7 @@ export function createLibraryStore(opts: { liveDelayMs?: number } = {}): Library
       const res = await api.SearchReports(req);
       if (mine !== gen) return;
       const page = res.hits ?? [];
+      total = res.total ?? 0;
       if (mode === 'more') {
         const held = new Set(hits.map((h) => h.job.id));
         hits = [...hits, ...page.filter((h) => !held.has(h.job.id))];
@@ -141,6 +146,7 @@ export function createLibraryStore(opts: { liveDelayMs?: number } = {}): Library
       if (mode === 'new') {
         hits = [];
         hasMore = false;
+        total = 0;
       }
     } finally {
       if (mine === gen) {

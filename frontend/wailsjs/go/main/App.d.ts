@@ -78,7 +78,7 @@ export function SetProviderKey(arg1:string,arg2:string):Promise<research.KeyResu
 
 export function SetWebhookSecret(arg1:string):Promise<research.SettingsView>;
 
-export function Similar(arg1:string):Promise<Array<research.SearchHit>>;
+export function Similar(arg1:string):Promise<Array<research.SimilarReport>>;
 
 export function SpendMonths():Promise<Array<store.MonthTotal>>;
 

@@ -44,7 +44,7 @@ func TestMigrateFollowUpsFromV3WithData(t *testing.T) {
 	if c, err := e.st.GetCharge(e.ctx, "runn0000006"); err != nil || c.EstimateHighUSD != 4 {
 		t.Errorf("charge after migrating = %+v, %v", c, err)
 	}
-	if hits, err := e.st.Search(e.ctx, "matcha", SearchOptions{}); err != nil || len(hits) != 1 {
+	if hits, err := hitsOf(e.st.Search(e.ctx, "matcha", SearchOptions{})); err != nil || len(hits) != 1 {
 		t.Errorf("search after migrating: %v, %v", hits, err)
 	}
 

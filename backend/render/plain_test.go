@@ -1,4 +1,4 @@
-package store
+package render
 
 import (
 	"strings"
@@ -6,6 +6,30 @@ import (
 
 	"github.com/deepr-desktop/deepr/backend/fakehttp"
 )
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"# Title\n\nSome **bold** and _it_ and `code`.", "Title\nSome bold and it and code."},
+		{"A [link](https://x.example/y \"t\") and <https://auto.example>", "A link and https://auto.example"},
+		{"- one\n- two\n\n1. three", "one\ntwo\nthree"},
+		{"```go\nfunc main() {}\n```", "func main() {}"},
+		{"| a | b |\n|---|---|\n| c | d |", "a b \nc d"},
+		{"| a | b |\n|---|---|\n| c<br>e | d |", "a b \nc e d"},
+		{"raw <b>html</b> here\n\n> quoted", "raw html here\nquoted"},
+		{"![alt text](http://img.example/x.png)", "alt text"},
+		{"- [x] done", "done"},
+		{`Escaped \*stars\* \[1\] &amp; &#x41; ` + "`\\*raw*`", `Escaped *stars* [1] & A \*raw*`},
+		{"Before\n\n<div class=\"note\">Raw <b>HTML</b> &amp; more<br>next</div>\n\nAfter", "Before\nRaw HTML & more\nnext\nAfter"},
+		{"<script>alert(1)</script>\n\n<style>p{}</style>\n\nText", "Text"},
+		{"<table>\n<tr><td>cell one</td><td>cell two</td></tr>\n</table>", "cell one cell two"},
+		{"marker \x02 and \x03 gone", "marker  and  gone"},
+	}
+	for _, tt := range tests {
+		if got := PlainText(tt.in); got != tt.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
 
 // A report parsed a piece at a time gives exactly the text it gives
 // parsed whole, whatever the pieces' size; text that could hold a block

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -44,14 +45,6 @@ func (s *Store) ListJobs(ctx context.Context, f ListFilter) ([]job.Job, error) {
 		where = append(where, "model = ?")
 		args = append(args, f.Model)
 	}
-	if !f.UpdatedAfter.IsZero() {
-		n, err := toNanos(f.UpdatedAfter)
-		if err != nil {
-			return nil, fmt.Errorf("listing jobs: %w", err)
-		}
-		where = append(where, "updated_at > ?")
-		args = append(args, n)
-	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Limit, f.Offset), args...)
 	if err != nil {
@@ -85,20 +78,6 @@ func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]job.Jo
 	return out, nil
 }
 
-// NextDue returns the earliest next_poll_at of any active job; ok is false
-// when there is no active job.
-func (s *Store) NextDue(ctx context.Context) (t time.Time, ok bool, err error) {
-	var n sql.NullInt64
-	err = s.db.QueryRowContext(ctx, `SELECT min(next_poll_at) FROM jobs WHERE status IN `+activeIn).Scan(&n)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("finding the next due job: %w", err)
-	}
-	if !n.Valid {
-		return time.Time{}, false, nil
-	}
-	return fromNanos(n.Int64), true, nil
-}
-
 // CountStatus counts jobs of one provider in one status ("" provider: all).
 func (s *Store) CountStatus(ctx context.Context, provider string, st job.Status) (int, error) {
 	var n int
@@ -108,4 +87,38 @@ func (s *Store) CountStatus(ctx context.Context, provider string, st job.Status)
 		return 0, fmt.Errorf("counting %s jobs: %w", st, err)
 	}
 	return n, nil
+}
+
+// GetJobByProviderID finds the job the provider knows by providerJobID
+// (for webhooks). ErrNotFound when no job has that id.
+func (s *Store) GetJobByProviderID(ctx context.Context, providerJobID string) (job.Job, error) {
+	pid := strings.TrimSpace(providerJobID)
+	if pid == "" {
+		return job.Job{}, fmt.Errorf("no provider id given: %w", ErrNotFound)
+	}
+	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE provider_job_id = ?`, pid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return job.Job{}, fmt.Errorf("provider id %q: %w", pid, ErrNotFound)
+	}
+	if err != nil {
+		return job.Job{}, fmt.Errorf("reading job with provider id %s: %w", pid, err)
+	}
+	return j, nil
+}
+
+// PullInPolls moves the next check of every running job that is due after
+// by to by, when the poll interval got shorter (the webhook listener
+// stopped, say): a job planned at the long interval is not left waiting.
+// It is a scheduling detail, so the jobs' versions are not bumped; it
+// returns how many jobs moved.
+func (s *Store) PullInPolls(ctx context.Context, by time.Time) (int64, error) {
+	n, err := toNanos(by)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET next_poll_at = ? WHERE status = 'running' AND next_poll_at > ?`, n, n)
+	if err != nil {
+		return 0, fmt.Errorf("moving the next checks of running jobs: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -1,4 +1,9 @@
-package store
+// Package searchq is the query language of the library's search: it parses
+// what a person types into an FTS5 query over the search index, folds
+// words the way the index folds them (Fold), and cuts the CJK text that
+// FTS5 cannot place (CJKSnippet). It holds no SQL and no state; package
+// store runs the queries.
+package searchq
 
 import (
 	"errors"
@@ -29,9 +34,11 @@ func badQuery(q, format string, args ...any) error {
 
 // The query language, for the user:
 //
-//	heat pump          reports with both words; word forms count ("pumps"),
-//	                   and the last word may be unfinished ("hydro" finds hydrogen)
-//	"heat pump"        the exact phrase
+//	heat pump          reports with both words; word forms count ("pumps",
+//	                   "analyses" for analysis), and the last word may be
+//	                   unfinished ("hydro" finds hydrogen)
+//	"heat pump"        the words next to each other, in this order (word
+//	                   forms still count: "heat pumps" matches)
 //	heat OR solar      either word
 //	-gas, NOT gas      leave out reports with the word
 //	研究, 東京タワー   Chinese, Japanese and Korean words inside sentences
@@ -43,13 +50,14 @@ func badQuery(q, format string, args ...any) error {
 type term struct {
 	tokens []string // folded word tokens (a phrase when more than one)
 	cjk    []string // runs of CJK text, each looked up as a substring
-	exact  bool     // quoted: no word forms, no prefix
+	exact  bool     // quoted: a phrase, never a prefix
 	prefix bool     // the last token may be unfinished
 	or     []term   // when set, the term is the OR of these (tokens unused)
 }
 
-// query is a parsed search: every must term matches, no not term does.
-type query struct {
+// Query is a parsed search: every must term matches, no not term does.
+// The zero Query (an empty search) has nothing to match.
+type Query struct {
 	must []term
 	not  []term
 }
@@ -113,17 +121,17 @@ func clip(s string) string {
 	return s
 }
 
-// parseQuery turns user text into a query. An empty query (nothing to look
+// Parse turns user text into a query. An empty query (nothing to look
 // for) comes back with no terms and no error; a query that only has
-// operators or exclusions is a *QueryError.
-func parseQuery(q string) (query, error) {
+// operators or exclusions is a *QueryError wrapping ErrBadQuery.
+func Parse(q string) (Query, error) {
 	items, err := lex(q)
 	if err != nil {
-		return query{}, err
+		return Query{}, err
 	}
 	// The last word is unfinished while one types, unless a space follows it.
 	open := q != "" && !unicode.IsSpace([]rune(q)[len([]rune(q))-1])
-	var out query
+	var out Query
 	var group []term // alternatives joined by OR, not yet added
 	pendingOr, pendingNot, pendingAnd := false, false, false
 	flush := func() {
@@ -142,30 +150,30 @@ func parseQuery(q string) (query, error) {
 			switch it.text {
 			case "AND", "OR", "NOT":
 				if pendingOr || pendingNot || pendingAnd {
-					return query{}, badQuery(q, `"%s" cannot follow another AND, OR or NOT: put a word between them.`, it.text)
+					return Query{}, badQuery(q, `"%s" cannot follow another AND, OR or NOT: put a word between them.`, it.text)
 				}
 				if last {
-					return query{}, badQuery(q, `"%s" needs a word after it (to search for the word itself, type it in lowercase).`, it.text)
+					return Query{}, badQuery(q, `"%s" needs a word after it (to search for the word itself, type it in lowercase).`, it.text)
 				}
 				if it.text != "NOT" && len(group) == 0 {
-					return query{}, badQuery(q, `"%s" needs a word before it (to search for the word itself, type it in lowercase).`, it.text)
+					return Query{}, badQuery(q, `"%s" needs a word before it (to search for the word itself, type it in lowercase).`, it.text)
 				}
 				pendingOr, pendingNot, pendingAnd = it.text == "OR", it.text == "NOT", it.text == "AND"
 				continue
 			case "-":
-				return query{}, badQuery(q, `A lone "-" leaves nothing out: write the word to exclude right after it, as in -coal.`)
+				return Query{}, badQuery(q, `A lone "-" leaves nothing out: write the word to exclude right after it, as in -coal.`)
 			}
 		}
 		t, ok := makeTerm(it, last && open)
 		neg := it.neg || pendingNot
 		switch {
 		case !ok && pendingOr:
-			return query{}, badQuery(q, `"OR" needs a word after it, not "%s".`, clip(it.text))
+			return Query{}, badQuery(q, `"OR" needs a word after it, not "%s".`, clip(it.text))
 		case !ok:
 			// nothing searchable (punctuation, emoji): ignore the item
 		case neg:
 			if pendingOr {
-				return query{}, badQuery(q, `"OR" cannot be followed by an exclusion: write OR between two words.`)
+				return Query{}, badQuery(q, `"OR" cannot be followed by an exclusion: write OR between two words.`)
 			}
 			out.not = append(out.not, t)
 		case pendingOr:
@@ -178,7 +186,7 @@ func parseQuery(q string) (query, error) {
 	}
 	flush()
 	if len(out.must) == 0 && len(out.not) > 0 {
-		return query{}, badQuery(q, "Say what to look for as well as what to leave out, as in: heat pump -gas.")
+		return Query{}, badQuery(q, "Say what to look for as well as what to leave out, as in: heat pump -gas.")
 	}
 	return out, nil
 }
@@ -204,42 +212,88 @@ func makeTerm(it item, prefix bool) (term, bool) {
 	return t, len(t.tokens) > 0 || len(t.cjk) > 0
 }
 
-// fts renders the query in FTS5 syntax over the search table, or "" when
-// there is nothing to match.
-func (q query) fts() string {
+// Empty reports whether q has nothing to match.
+func (q Query) Empty() bool { return len(q.must) == 0 }
+
+// Prefixes are the folded words q completes as one types ("hydro" of
+// "solar hydro"). FTS5 stems a prefix before it looks it up, so a prefix
+// that the porter stemmer changes ("analy", stemmed "anali") would miss
+// the words it starts ("analysis", indexed "analysi"); FTS takes, for each
+// prefix, the index terms that start with it as typed.
+func (q Query) Prefixes() []string {
+	var out []string
+	q.each(func(t term) {
+		if t.prefix && len(t.tokens) == 1 {
+			out = append(out, t.tokens[0])
+		}
+	})
+	return out
+}
+
+// Words reports whether q looks for any word (not only CJK text), which
+// only the word columns can hold.
+func (q Query) Words() bool {
+	words := false
+	q.each(func(t term) { words = words || len(t.tokens) > 0 })
+	return words
+}
+
+// CJK is the CJK runs q looks for, for CJKSnippet.
+func (q Query) CJK() []string {
+	var out []string
+	q.each(func(t term) { out = append(out, t.cjk...) })
+	return out
+}
+
+// each calls f for every term q must match, the alternatives of an OR
+// included.
+func (q Query) each(f func(term)) {
+	var walk func(t term)
+	walk = func(t term) {
+		for _, a := range t.or {
+			walk(a)
+		}
+		f(t)
+	}
+	for _, t := range q.must {
+		walk(t)
+	}
+}
+
+// FTS renders the query in FTS5 syntax over the search index, or "" when
+// there is nothing to match. terms maps a prefix of Prefixes to the index
+// terms that start with it (nil: none known).
+func (q Query) FTS(terms map[string][]string) string {
 	if len(q.must) == 0 {
 		return ""
 	}
 	parts := make([]string, len(q.must))
 	for i, t := range q.must {
-		parts[i] = t.fts()
+		parts[i] = t.fts(terms)
 	}
 	s := strings.Join(parts, " AND ")
 	for _, t := range q.not {
-		s = "(" + s + ") NOT " + t.fts()
+		s = "(" + s + ") NOT " + t.fts(terms)
 	}
 	return s
 }
 
 // fts renders one term. Every string is quoted, so no user text is ever
 // read as FTS5 syntax.
-func (t term) fts() string {
+func (t term) fts(terms map[string][]string) string {
 	if len(t.or) > 0 {
 		alts := make([]string, len(t.or))
 		for i, a := range t.or {
-			alts[i] = a.fts()
+			alts[i] = a.fts(terms)
 		}
 		return "(" + strings.Join(alts, " OR ") + ")"
 	}
 	var ands []string
 	switch {
-	case len(t.tokens) == 1 && !t.exact:
-		var alts []string
-		if t.prefix {
-			alts = append(alts, quote(t.tokens[0])+"*")
-		}
-		for _, f := range wordForms(t.tokens[0]) {
-			alts = append(alts, quote(f))
+	case len(t.tokens) == 1 && t.prefix:
+		alts := []string{quote(t.tokens[0]) + "*"}
+		for _, x := range terms[t.tokens[0]] {
+			alts = append(alts, quote(x))
 		}
 		if len(alts) == 1 {
 			ands = append(ands, alts[0])
@@ -262,6 +316,16 @@ func (t term) fts() string {
 	return "(" + strings.Join(ands, " AND ") + ")"
 }
 
+// tokens splits non-CJK text into words where FTS5 does, folded (Fold)
+// and lowercased.
+func tokens(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !isTokenRune(r) }) {
+		out = append(out, strings.ToLower(Fold(f)))
+	}
+	return out
+}
+
 // quote is an FTS5 string: inner quotes doubled.
 func quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
@@ -277,91 +341,17 @@ func cjkFTS(run string) string {
 	return "cjk : " + quote(strings.Join(bigrams(run), " "))
 }
 
-// wordForms returns w and its regular English inflections (plural, -ed,
-// -ing) and, for an inflected w, its base and the base's other forms:
-// "price" -> price, prices, priced, pricing; "pumps" -> pumps, pump, ...
-// Only lowercase ASCII words of three letters or more get forms; others
-// come back alone.
-func wordForms(w string) []string {
-	if len(w) < 3 || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
-		return []string{w}
+// Word is the FTS5 query for one word as the index holds it (folded,
+// stemmed by FTS5), in any column or, when columns are named, in those
+// only; "" when w holds no word.
+func Word(w string, columns ...string) string {
+	toks := tokens(w)
+	if len(toks) == 0 {
+		return ""
 	}
-	bases := []string{w}
-	n := len(w)
-	switch {
-	case strings.HasSuffix(w, "ies") && n > 4:
-		bases = append(bases, w[:n-3]+"y")
-	case strings.HasSuffix(w, "es") && n > 3 && sibilant(w[:n-2]):
-		bases = append(bases, w[:n-2])
-	case strings.HasSuffix(w, "s") && n > 3 && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
-		bases = append(bases, w[:n-1])
-	case strings.HasSuffix(w, "ied") && n > 4:
-		bases = append(bases, w[:n-3]+"y")
-	case strings.HasSuffix(w, "ed") && n > 4:
-		bases = append(bases, stemBases(w[:n-2])...)
-	case strings.HasSuffix(w, "ing") && n > 5:
-		bases = append(bases, stemBases(w[:n-3])...)
+	q := quote(strings.Join(toks, " "))
+	if len(columns) > 0 {
+		q = "{" + strings.Join(columns, " ") + "} : " + q
 	}
-	seen := map[string]bool{}
-	var out []string
-	add := func(f string) {
-		if !seen[f] && len(f) > 1 {
-			seen[f] = true
-			out = append(out, f)
-		}
-	}
-	for _, b := range bases {
-		add(b)
-		for _, f := range inflect(b) {
-			add(f)
-		}
-	}
-	return out
-}
-
-// stemBases are the bases a word had before -ed or -ing was added to stem:
-// stem itself, stem+"e" (priced), and stem without a doubled consonant
-// (stopped).
-func stemBases(stem string) []string {
-	out := []string{stem, stem + "e"}
-	if n := len(stem); n > 2 && stem[n-1] == stem[n-2] && !isVowel(stem[n-1]) {
-		out = append(out, stem[:n-1])
-	}
-	return out
-}
-
-// inflect returns the plural, past and -ing forms of a base word.
-func inflect(b string) []string {
-	n := len(b)
-	last := b[n-1]
-	var out []string
-	switch {
-	case last == 'y' && n > 1 && !isVowel(b[n-2]):
-		out = append(out, b[:n-1]+"ies", b[:n-1]+"ied")
-	case sibilant(b):
-		out = append(out, b+"es", b+"ed")
-	case last == 'e':
-		out = append(out, b+"s", b+"d")
-	default:
-		out = append(out, b+"s", b+"ed")
-	}
-	switch {
-	case last == 'e' && !strings.HasSuffix(b, "ee") && n > 2:
-		out = append(out, b[:n-1]+"ing")
-	default:
-		out = append(out, b+"ing")
-	}
-	// Short consonant-vowel-consonant words double the consonant: stop, stopped.
-	if n >= 3 && n <= 4 && !isVowel(last) && isVowel(b[n-2]) && !isVowel(b[n-3]) && !strings.ContainsRune("wxy", rune(last)) {
-		out = append(out, b+string(last)+"ed", b+string(last)+"ing")
-	}
-	return out
-}
-
-func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
-
-// sibilant reports whether a plural of b takes -es (box, bus, church, wish).
-func sibilant(b string) bool {
-	return strings.HasSuffix(b, "s") || strings.HasSuffix(b, "x") || strings.HasSuffix(b, "z") ||
-		strings.HasSuffix(b, "ch") || strings.HasSuffix(b, "sh")
+	return q
 }

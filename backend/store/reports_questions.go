@@ -11,29 +11,6 @@ import (
 	"github.com/deepr-desktop/deepr/backend/job"
 )
 
-// Kinds of attempt rows (attempts.kind): a research run, or a call of the
-// helper model.
-const (
-	KindResearch = "research"
-	KindAsk      = "ask"
-	KindClarify  = "clarify"
-	KindBrief    = "brief"
-)
-
-// HelperCall is one call of the helper model, kept as an attempt row so
-// the month's spend and the budget count it.
-type HelperCall struct {
-	ID       string // "" : a new id is made ("<kind>-<random>")
-	Kind     string // KindAsk, KindClarify or KindBrief
-	About    string // the job it was about, "" for none
-	Provider string
-	Model    string
-	Title    string // what the spend view lists, e.g. "Question: why ...?"
-	Usage    job.Usage
-	CostUSD  float64
-	At       time.Time // zero: now
-}
-
 // Question is a question asked about a saved report, with its answer.
 type Question struct {
 	ID        string    `json:"id"`
@@ -50,60 +27,6 @@ type Question struct {
 // QuestionTitle is what the spend view lists for a question about a
 // report.
 func QuestionTitle(question string) string { return "Question: " + job.TitleFrom(question) }
-
-// RecordHelperCall keeps the cost of a helper call and, in the same write,
-// ends its reservation (c.ID, from ReserveHelper). It returns the call
-// with its id and time. Recording the same id again replaces the row, so
-// a retry after a commit that seemed to fail counts the call once, and the
-// real cost replaces the high estimate of a reservation settled when it
-// expired.
-func (s *Store) RecordHelperCall(ctx context.Context, c HelperCall) (HelperCall, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		c, err = s.helperCallTx(ctx, tx, c)
-		return err
-	})
-	return c, err
-}
-
-func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (HelperCall, error) {
-	if !helperKind(c.Kind) {
-		return c, fmt.Errorf("recording a helper call: unknown kind %q", c.Kind)
-	}
-	if c.ID == "" {
-		id, err := newID()
-		if err != nil {
-			return c, err
-		}
-		c.ID = c.Kind + "-" + id
-	}
-	if c.At.IsZero() {
-		c.At = s.now()
-	}
-	c.At = c.At.UTC().Round(0)
-	at, err := toNanos(c.At)
-	if err != nil {
-		return c, err
-	}
-	usage, err := json.Marshal(c.Usage)
-	if err != nil {
-		return c, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM helper_reservations WHERE id = ?`, c.ID); err != nil {
-		return c, fmt.Errorf("settling the reservation of a %s call: %w", c.Kind, err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE job_id = ? AND attempt = 1 AND kind = ?`, c.ID, c.Kind); err != nil {
-		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.Provider, c.Model, c.Title, string(job.Completed), c.CostUSD, string(usage), at, at, c.Kind, c.About)
-	if err != nil {
-		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
-	}
-	return c, nil
-}
 
 // SaveQuestion keeps a question about job q.JobID (exact id) and its
 // answer, with its cost as a helper call (ending its reservation q.ID, as
