@@ -13,7 +13,7 @@ import (
 	"github.com/deepr-desktop/deepr/backend/searchq"
 )
 
-// The search index (migrations/0009_search.sql) has one row per job with
+// The search index (migrations/0010_search.sql) has one row per job with
 // a report, rowid = jobs.seq, and the columns
 //
 //	body           the report and its questions as plain text (render.PlainText)
