@@ -54,6 +54,10 @@ const (
 	Unconfirmed Status = "unconfirmed"
 )
 
+// ViaAssistant marks a job or a helper call that an AI assistant asked
+// for through Deepr's MCP server (Job.Via).
+const ViaAssistant = "assistant"
+
 // MsgCancelled is the error text of a job the user cancelled.
 const MsgCancelled = "Cancelled by the user."
 
@@ -227,6 +231,11 @@ type Job struct {
 	// a new one; "" otherwise. Provenance only: control characters are
 	// removed and it is cut short (see library.Import).
 	OriginID string `json:"origin_id,omitempty"`
+
+	// Via says through which face the job was submitted: "" for the
+	// window and the CLI, ViaAssistant for an AI assistant (deepr mcp).
+	// It is recorded with every attempt's cost, so spend shows it.
+	Via string `json:"via"`
 
 	// ParentID is the job this one follows up on ("Go deeper"), "" for
 	// new research.

@@ -32,6 +32,7 @@ type HelperCall struct {
 	Usage    job.Usage
 	CostUSD  float64
 	At       time.Time // zero: now
+	Via      string    // "" : its reservation's (job.ViaAssistant for an assistant's call)
 }
 
 // Question is a question asked about a saved report, with its answer.
@@ -89,6 +90,14 @@ func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (Hel
 	if err != nil {
 		return c, err
 	}
+	// The face the call came through is its reservation's (or, settled
+	// at its estimate already, that attempt's).
+	if c.Via == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT via FROM helper_reservations WHERE id = ?),
+			(SELECT via FROM attempts WHERE job_id = ? AND attempt = 1 AND kind = ?), '')`, c.ID, c.ID, c.Kind).Scan(&c.Via); err != nil {
+			return c, fmt.Errorf("settling the reservation of a %s call: %w", c.Kind, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM helper_reservations WHERE id = ?`, c.ID); err != nil {
 		return c, fmt.Errorf("settling the reservation of a %s call: %w", c.Kind, err)
 	}
@@ -96,9 +105,9 @@ func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (Hel
 		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.Provider, c.Model, c.Title, string(job.Completed), c.CostUSD, string(usage), at, at, c.Kind, c.About)
+		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about, via)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Provider, c.Model, c.Title, string(job.Completed), c.CostUSD, string(usage), at, at, c.Kind, c.About, c.Via)
 	if err != nil {
 		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
 	}

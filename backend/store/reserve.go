@@ -29,6 +29,7 @@ type HelperReservation struct {
 	HighUSD  float64
 	At       time.Time // when it was reserved
 	Expires  time.Time // when it is settled at HighUSD if still open
+	Via      string    // "" (the window, the CLI) or job.ViaAssistant; kept on its attempt row
 }
 
 // ReserveHelper reserves a helper call's high estimate (check.Estimate)
@@ -76,8 +77,8 @@ func (s *Store) ReserveHelper(ctx context.Context, r HelperReservation, check Bu
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO helper_reservations
-			(id, kind, about, provider, model, title, high_usd, reserved_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.Kind, r.About, r.Provider, r.Model, r.Title, r.HighUSD, at, expires)
+			(id, kind, about, provider, model, title, high_usd, reserved_at, expires_at, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.Kind, r.About, r.Provider, r.Model, r.Title, r.HighUSD, at, expires, r.Via)
 		if err != nil {
 			return fmt.Errorf("reserving the budget of a %s call: %w", r.Kind, err)
 		}
@@ -130,8 +131,8 @@ func (s *Store) SettleExpiredHelpers(ctx context.Context) (int, error) {
 // settleExpiredTx settles the reservations that expired by now (unix ns).
 func settleExpiredTx(ctx context.Context, tx *sql.Tx, now int64) (int, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about)
-		SELECT id, 1, provider, model, title, ?, high_usd, '{}', NULL, reserved_at, kind, about
+		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about, via)
+		SELECT id, 1, provider, model, title, ?, high_usd, '{}', NULL, reserved_at, kind, about, via
 		FROM helper_reservations WHERE expires_at <= ?`, string(job.Unconfirmed), now); err != nil {
 		return 0, fmt.Errorf("settling expired helper reservations: %w", err)
 	}
