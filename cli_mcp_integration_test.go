@@ -16,11 +16,13 @@ import (
 // TestMCPOverStdio drives the built `deepr mcp` as an assistant's client
 // would (the Go SDK's CommandTransport): stdout carries nothing but the
 // protocol, and with no window open the server polls, so a run the
-// terminal submitted is followed to its end through get_research.
+// terminal submitted and one the assistant submitted are followed to
+// their end through get_research; `deepr costs` then shows what the
+// assistant spent.
 func TestMCPOverStdio(t *testing.T) {
 	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 2})
 	t.Cleanup(fake.Close)
-	c := newCLIEnv(t, fake)
+	c := newCLIEnv(t, fake, "DEEPR_MCP_ALLOW_SPEND=true")
 	id := strings.TrimSpace(c.ok("submit", "--model", "o4-mini-deep-research", "--max-tool-calls", "5", "History of green tea"))
 
 	cmd := c.cmd("", "mcp")
@@ -37,19 +39,41 @@ func TestMCPOverStdio(t *testing.T) {
 	if init := cs.InitializeResult(); init == nil || init.ServerInfo.Name != "deepr" {
 		t.Errorf("server info = %+v, want deepr", init)
 	}
-	var status string
-	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline) && status != "completed"; {
-		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "get_research", Arguments: map[string]any{"job_id": id, "wait_seconds": 5}})
+	call := func(name string, args map[string]any) map[string]any {
+		t.Helper()
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
 		if err != nil || res.IsError {
-			t.Fatalf("get_research: %v %+v\nstderr: %s", err, res, stderr.String())
+			t.Fatalf("%s: %v %+v\nstderr: %s", name, err, res, stderr.String())
 		}
 		b, _ := json.Marshal(res.StructuredContent)
-		var out struct{ Status string }
+		var out map[string]any
 		_ = json.Unmarshal(b, &out)
-		status = out.Status
+		return out
 	}
-	if status != "completed" {
-		t.Fatalf("the job is %q after 90 s: deepr mcp did not poll\nstderr: %s", status, stderr.String())
+	mine := call("submit_research", map[string]any{"prompt": "History of sencha", "model": "o4-mini-deep-research",
+		"options": map[string]any{"max_tool_calls": 5}, "max_cost_usd": 5})["job_id"].(string)
+	var cost float64
+	for _, job := range []string{id, mine} {
+		var out map[string]any
+		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline) && (out == nil || out["status"] != "completed"); {
+			out = call("get_research", map[string]any{"job_id": job, "wait_seconds": 5})
+		}
+		if out["status"] != "completed" {
+			t.Fatalf("job %s is %v after 90 s: deepr mcp did not poll\nstderr: %s", job, out["status"], stderr.String())
+		}
+		if job == mine {
+			cost = out["cost_usd"].(float64)
+		}
+	}
+	var sp struct {
+		SpentUSD     float64 `json:"spent_usd"`
+		AssistantUSD float64 `json:"assistant_usd"`
+	}
+	if err := json.Unmarshal([]byte(c.ok("costs", "--json")), &sp); err != nil || cost <= 0 || sp.AssistantUSD != cost || sp.SpentUSD <= cost {
+		t.Errorf("costs --json = %+v (%v); want the assistant's $%v of more spent", sp, err, cost)
+	}
+	if out := c.ok("costs"); !strings.Contains(out, "asked for by AI assistants") || !strings.Contains(out, "(assistant)") {
+		t.Errorf("deepr costs does not show what assistants spent:\n%s", out)
 	}
 	if !strings.Contains(stderr.String(), "deepr mcp: serving") {
 		t.Errorf("stderr = %q, want the start line there (stdout is the protocol)", stderr.String())
