@@ -235,7 +235,7 @@ type Job struct {
 	// Via says through which face the job was submitted: "" for the
 	// window and the CLI, ViaAssistant for an AI assistant (deepr mcp).
 	// It is recorded with every attempt's cost, so spend shows it.
-	Via string `json:"via"`
+	Via string `json:"via,omitempty"`
 
 	// ParentID is the job this one follows up on ("Go deeper"), "" for
 	// new research.

@@ -34,7 +34,7 @@ type AskRequest struct {
 	Question string `json:"question"`
 	// Via is "" for the window and the CLI, job.ViaAssistant for an AI
 	// assistant (deepr mcp): see assistants.go.
-	Via string `json:"via"`
+	Via string `json:"-"` // set by the face in Go, never from JSON
 }
 
 // AskResult is the answer, saved with the report, and what it cost.

@@ -111,3 +111,30 @@ func TestAssistantSpendIsBoundedPerCall(t *testing.T) {
 		t.Errorf("Costs = %+v, %v; want the assistant's question ($%v) as assistants' spend", sp, err, a.CostUSD)
 	}
 }
+
+// TestAssistantSettingsCard: the AI assistants card saves its two fields
+// alone, with the range declared in config; a bad limit is refused on its
+// field and a limit from the environment is locked.
+func TestAssistantSettingsCard(t *testing.T) {
+	u := newUnit(t, nil)
+	allow, limit := true, 2.5
+	v, err := u.svc.SaveSettingsPatch(u.ctx, research.SettingsPatch{MCPAllowSpend: &allow, MCPMaxCostUSD: &limit})
+	if err != nil || !v.MCPAllowSpend || v.MCPMaxCostUSD != 2.5 || !u.svc.Config().MCPAllowSpend {
+		t.Fatalf("SaveSettingsPatch = allow %v limit %v, %v; want both saved and in force", v.MCPAllowSpend, v.MCPMaxCostUSD, err)
+	}
+	f := v.Fields["mcp_max_cost_usd"]
+	if !f.HasRange || f.Max != 1000 || f.Unit != "USD" || f.Default != "5" {
+		t.Errorf("field mcp_max_cost_usd = %+v, want the range up to 1000 USD, default 5", f)
+	}
+	bad := -1.0
+	_, err = u.svc.SaveSettingsPatch(u.ctx, research.SettingsPatch{MCPMaxCostUSD: &bad})
+	wantError(t, err, research.ErrInvalid, "mcp_max_cost_usd")
+	none := 0.0
+	if v, err := u.svc.SaveSettingsPatch(u.ctx, research.SettingsPatch{MCPMaxCostUSD: &none}); err != nil || v.MCPMaxCostUSD != 5 || !v.MCPAllowSpend {
+		t.Errorf("a limit of 0 = %v, %v; want the default $5 back, spending still allowed", v.MCPMaxCostUSD, err)
+	}
+	locked := newUnit(t, map[string]string{"DEEPR_MCP_ALLOW_SPEND": "false"})
+	if v := locked.svc.Settings(); v.Locked["mcp_allow_spend"] != "DEEPR_MCP_ALLOW_SPEND" {
+		t.Errorf("Locked = %v, want mcp_allow_spend locked by DEEPR_MCP_ALLOW_SPEND", v.Locked)
+	}
+}

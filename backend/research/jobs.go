@@ -44,7 +44,7 @@ type SubmitRequest struct {
 	// the CLI, job.ViaAssistant for an AI assistant (deepr mcp), whose
 	// paid work is allowed only as the user said (assistants.go) and is
 	// recorded as an assistant's.
-	Via string `json:"via"`
+	Via string `json:"-"` // set by the face in Go, never from JSON
 	// ParentID makes this a follow-up of a finished job ("Go deeper"):
 	// the provider continues the parent's research, or reads its report
 	// as context. With no provider and model given, the parent's are used.
@@ -111,7 +111,7 @@ type SubmitResult struct {
 	Notes []Note  `json:"notes"` // why it may not start soon
 	// Estimate is the estimate the job was admitted with (its high end is
 	// reserved against the monthly budget until its cost is known).
-	Estimate cost.Range `json:"estimate"`
+	Estimate cost.Range `json:"estimate,omitempty"`
 }
 
 // Note is something the user should know, with a code a face can phrase

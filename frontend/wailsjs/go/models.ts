@@ -169,6 +169,7 @@ export namespace job {
 	    report_path: string;
 	    version: number;
 	    origin_id?: string;
+	    via?: string;
 	    parent_id: string;
 	    parent_context: string;
 	    max_cost_usd: number;
@@ -212,6 +213,7 @@ export namespace job {
 	        this.report_path = source["report_path"];
 	        this.version = source["version"];
 	        this.origin_id = source["origin_id"];
+	        this.via = source["via"];
 	        this.parent_id = source["parent_id"];
 	        this.parent_context = source["parent_context"];
 	        this.max_cost_usd = source["max_cost_usd"];
@@ -1008,6 +1010,8 @@ export namespace research {
 	    close_action: string;
 	    start_at_login: boolean;
 	    prices: string;
+	    mcp_allow_spend: boolean;
+	    mcp_max_cost_usd: number;
 	    providers: ProviderInfo[];
 	    helper: HelperView;
 	    locked: Record<string, string>;
@@ -1040,6 +1044,8 @@ export namespace research {
 	        this.close_action = source["close_action"];
 	        this.start_at_login = source["start_at_login"];
 	        this.prices = source["prices"];
+	        this.mcp_allow_spend = source["mcp_allow_spend"];
+	        this.mcp_max_cost_usd = source["mcp_max_cost_usd"];
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.helper = this.convertValues(source["helper"], HelperView);
 	        this.locked = source["locked"];
@@ -1274,6 +1280,8 @@ export namespace research {
 	    theme: string;
 	    close_action: string;
 	    start_at_login: boolean;
+	    mcp_allow_spend: boolean;
+	    mcp_max_cost_usd: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsInput(source);
@@ -1293,6 +1301,8 @@ export namespace research {
 	        this.theme = source["theme"];
 	        this.close_action = source["close_action"];
 	        this.start_at_login = source["start_at_login"];
+	        this.mcp_allow_spend = source["mcp_allow_spend"];
+	        this.mcp_max_cost_usd = source["mcp_max_cost_usd"];
 	    }
 	}
 	export class SettingsPatch {
@@ -1308,6 +1318,8 @@ export namespace research {
 	    theme?: string;
 	    close_action?: string;
 	    start_at_login?: boolean;
+	    mcp_allow_spend?: boolean;
+	    mcp_max_cost_usd?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsPatch(source);
@@ -1327,6 +1339,8 @@ export namespace research {
 	        this.theme = source["theme"];
 	        this.close_action = source["close_action"];
 	        this.start_at_login = source["start_at_login"];
+	        this.mcp_allow_spend = source["mcp_allow_spend"];
+	        this.mcp_max_cost_usd = source["mcp_max_cost_usd"];
 	    }
 	}
 	export class SettingsResult {
@@ -1393,6 +1407,7 @@ export namespace research {
 	export class SubmitResult {
 	    job: job.Job;
 	    notes: Note[];
+	    estimate?: cost.Range;
 	
 	    static createFrom(source: any = {}) {
 	        return new SubmitResult(source);
@@ -1402,6 +1417,7 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.job = this.convertValues(source["job"], job.Job);
 	        this.notes = this.convertValues(source["notes"], Note);
+	        this.estimate = this.convertValues(source["estimate"], cost.Range);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1477,6 +1493,7 @@ export namespace store {
 	    deleted: boolean;
 	    kind: string;
 	    about: string;
+	    via: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new JobSpend(source);
@@ -1495,6 +1512,7 @@ export namespace store {
 	        this.deleted = source["deleted"];
 	        this.kind = source["kind"];
 	        this.about = source["about"];
+	        this.via = source["via"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1604,6 +1622,7 @@ export namespace store {
 	    budget_usd?: number;
 	    jobs: JobSpend[];
 	    by_model: Record<string, ModelSpend>;
+	    assistant_usd: number;
 	    top: JobSpend[];
 	
 	    static createFrom(source: any = {}) {
@@ -1618,6 +1637,7 @@ export namespace store {
 	        this.budget_usd = source["budget_usd"];
 	        this.jobs = this.convertValues(source["jobs"], JobSpend);
 	        this.by_model = this.convertValues(source["by_model"], ModelSpend, true);
+	        this.assistant_usd = source["assistant_usd"];
 	        this.top = this.convertValues(source["top"], JobSpend);
 	    }
 	
