@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +79,69 @@ func TestMCPOverStdio(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "deepr mcp: serving") {
 		t.Errorf("stderr = %q, want the start line there (stdout is the protocol)", stderr.String())
+	}
+}
+
+// bearerRT adds the token to every request.
+type bearerRT struct{ token string }
+
+func (b bearerRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestMCPOverHTTP: `deepr mcp --http 127.0.0.1:0` prints its address and
+// a bearer token, and serves the tools to a client that sends it; an
+// address other machines could reach is refused unless --allow-remote.
+func TestMCPOverHTTP(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey})
+	t.Cleanup(fake.Close)
+	c := newCLIEnv(t, fake)
+	if _, errOut, code := c.run("", "mcp", "--http", "0.0.0.0:8765"); code != 2 || !strings.Contains(errOut, "--allow-remote") {
+		t.Errorf("deepr mcp --http 0.0.0.0:8765 = exit %d, %q; want a usage error naming --allow-remote", code, errOut)
+	}
+	cmd := c.cmd("", "mcp", "--http", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := bufio.NewScanner(out)
+	var url, token string
+	for lines.Scan() && (url == "" || token == "") {
+		if v, ok := strings.CutPrefix(lines.Text(), "url: "); ok {
+			url = v
+		}
+		if v, ok := strings.CutPrefix(lines.Text(), "token: "); ok {
+			token = v
+		}
+	}
+	if url == "" || len(token) != 64 {
+		t.Fatalf("deepr mcp --http printed url %q token %q\nstderr: %s", url, token, stderr.String())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := mcp.NewClient(&mcp.Implementation{Name: "http-cli-test", Version: "1"}, nil)
+	cs, err := client.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: &http.Client{Transport: bearerRT{token}}}, nil)
+	if err != nil {
+		t.Fatalf("connecting to %s: %v\nstderr: %s", url, err, stderr.String())
+	}
+	defer cs.Close()
+	tools, err := cs.ListTools(ctx, nil)
+	if err != nil || len(tools.Tools) != 8 {
+		t.Errorf("tools over HTTP = %v, %v; want the eight", tools, err)
+	}
+	resp, err := http.Post(url, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	if err == nil {
+		resp.Body.Close()
+	}
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a request without the token = %v, %v; want 401", resp, err)
 	}
 }

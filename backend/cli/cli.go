@@ -81,7 +81,7 @@ var commands = []command{
 	{"key", "set|clear|test [--provider P]", "a provider's API key, OpenAI by default (set reads it from stdin)", (*runner).key},
 	{"mirror", "rebuild [--all]", "rewrite missing or damaged report folders from the database (--all: every folder)", (*runner).mirror},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
-	{"mcp", "", "serve Deepr to an AI assistant over stdio (Model Context Protocol); polls while no other process does", (*runner).mcpCmd},
+	{"mcp", "[--http HOST:PORT [--allow-remote]]", "serve Deepr to an AI assistant over stdio (Model Context Protocol), or over HTTP on loopback with a bearer token; polls while no other process does", (*runner).mcpCmd},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},
 	{"version", "", "", nil}, // answered by Main itself
 	{"help", "", "", nil},
