@@ -114,7 +114,7 @@ func TestMCPOverHTTP(t *testing.T) {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(out)
 	var url, token string
-	for lines.Scan() && (url == "" || token == "") {
+	for (url == "" || token == "") && lines.Scan() {
 		if v, ok := strings.CutPrefix(lines.Text(), "url: "); ok {
 			url = v
 		}
