@@ -142,7 +142,7 @@ func errorText(v *research.ErrorView) string {
 
 // errTooLong is the error of a call the service did not answer in time.
 func errTooLong(limit time.Duration) error {
-	return fmt.Errorf("Deepr did not finish this call within %s, the longest a call lasts; what it started goes on where it can: "+
+	return fmt.Errorf("this call did not finish within %s, the longest a call lasts; what Deepr started goes on where it can: "+
 		"check with get_research or list_research", limit.Round(time.Second))
 }
 
