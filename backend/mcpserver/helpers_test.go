@@ -11,12 +11,19 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/deepr-desktop/deepr/backend/engine"
+	"github.com/deepr-desktop/deepr/backend/fakegemini"
 	"github.com/deepr-desktop/deepr/backend/fakeopenai"
+	"github.com/deepr-desktop/deepr/backend/fakeperplexity"
 	"github.com/deepr-desktop/deepr/backend/mcpserver"
 	"github.com/deepr-desktop/deepr/backend/research"
 )
 
-const testKey = "sk-test-mcp-0001"
+const (
+	testKey   = "sk-test-mcp-0001"
+	azureKey  = "azure-test-key-0001112223334445"
+	geminiKey = "AIza-test-gemini-key-000111222"
+	pplxKey   = "pplx-test-perplexity-key-000111"
+)
 
 // fixture is one Deepr process serving MCP to one client over the SDK's
 // in-memory transport, against the in-repo fake of OpenAI.
@@ -41,12 +48,21 @@ type setupOpts struct {
 func setup(t *testing.T, so setupOpts) *fixture {
 	t.Helper()
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:") // no keychain lookups
-	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 2})
-	t.Cleanup(fake.Close)
+	// Perplexity's fake names its runs resp_fakeNNNNNN too: the OpenAI fakes get prefixes of their own.
+	fake := fakeopenai.New(fakeopenai.Options{APIKey: testKey, StepsToFinish: 2, IDPrefix: "resp_openai"})
+	az := fakeopenai.New(fakeopenai.Options{APIKey: azureKey, Azure: true, StepsToFinish: 2, IDPrefix: "resp_azure"})
+	ge := fakegemini.New(fakegemini.Options{APIKey: geminiKey, StepsToFinish: 2})
+	px := fakeperplexity.New(fakeperplexity.Options{APIKey: pplxKey, StepsToFinish: 2})
+	for _, c := range []func(){fake.Close, az.Close, ge.Close, px.Close} {
+		t.Cleanup(c)
+	}
 	data := t.TempDir()
 	env := map[string]string{
 		"DEEPR_DATA_DIR": data, "DEEPR_CONFIG_DIR": filepath.Join(data, "config"),
 		"OPENAI_API_KEY": testKey, "OPENAI_BASE_URL": fake.URL(), "DEEPR_POLL_INTERVAL": "1",
+		"AZURE_OPENAI_API_KEY": azureKey, "AZURE_OPENAI_ENDPOINT": az.Endpoint(),
+		"GEMINI_API_KEY": geminiKey, "GEMINI_BASE_URL": ge.URL(),
+		"PERPLEXITY_API_KEY": pplxKey, "PERPLEXITY_BASE_URL": px.URL(),
 	}
 	for k, v := range so.env {
 		env[k] = v

@@ -138,3 +138,28 @@ func TestResearchThroughMCP(t *testing.T) {
 		t.Errorf("spend = %+v, %v; want all of it recorded as the assistant's", sp, err)
 	}
 }
+
+// TestEveryProvider: through MCP, research on each provider (its default
+// model) is estimated, submitted within the assistant's cap, followed to
+// its end and read, with its sources, against that provider's fake.
+func TestEveryProvider(t *testing.T) {
+	f := setup(t, setupOpts{poll: true, env: map[string]string{"DEEPR_MCP_ALLOW_SPEND": "true", "DEEPR_MCP_MAX_COST": "100"}})
+	for _, p := range []string{"openai", "azure", "gemini", "perplexity"} {
+		args := map[string]any{"prompt": "History of green tea in Japan (" + p + ")", "provider": p}
+		est := ok[mcpserver.EstimateOut](f, "estimate_research", args)
+		if !est.WouldPass || est.Provider != p {
+			t.Fatalf("%s: estimate = %+v; want it to pass", p, est)
+		}
+		args["max_cost_usd"] = min(100, float64(int(est.Estimate.HighUSD)+1))
+		sub := ok[mcpserver.SubmitOut](f, "submit_research", args)
+		done := f.waitDone(sub.JobID)
+		if done.Status != string(job.Completed) || done.Provider != p || done.Report == nil || len(done.Report.Sources) == 0 || !done.Assisted {
+			t.Errorf("%s: finished job = %+v; want completed on %s with a report brief and sources, from an assistant", p, done, p)
+			continue
+		}
+		rr, err := f.cs.ReadResource(f.ctx, &mcp.ReadResourceParams{URI: done.Report.URI})
+		if err != nil || !strings.Contains(rr.Contents[0].Text, done.Report.Sources[0].URL) {
+			t.Errorf("%s: the report resource = %v; want its markdown with its sources", p, err)
+		}
+	}
+}
