@@ -24,7 +24,7 @@ XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
 .PHONY: all run build dev test test-go test-frontend smoke e2e bench bench-go vet lint deps deps-test sim-long \
-        frontend-deps frontend bindings bindings-check clean version-sync \
+        frontend-deps frontend bindings bindings-check clean version-sync test-mcp \
         package-linux package-linux-check package-windows package-macos deps-package
 
 all: build
@@ -117,13 +117,21 @@ sim-long:
 test-frontend: frontend-deps
 	cd frontend && npm run check && npm test
 
+## `deepr mcp` driven over stdio by the official TypeScript MCP client
+## (@modelcontextprotocol/sdk, pinned in e2e/mcp with its own lock file),
+## as an assistant would, against the fake OpenAI.
+e2e/mcp/node_modules/.package-lock.json: e2e/mcp/package-lock.json
+	cd e2e/mcp && npm ci --no-audit --no-fund
+test-mcp: e2e/mcp/node_modules/.package-lock.json
+	$(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/mcp/
+
 ## The real window under Xvfb, and headless Chromium against the dev-tagged binary.
 smoke e2e: build
 	$(GO) build -tags dev,$(tags) -o build/bin/$(APP)-dev .
 	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
 test: deps deps-test frontend-deps
-	$(MAKE) bindings-check vet lint test-go test-frontend e2e package-linux-check
+	$(MAKE) bindings-check vet lint test-go test-frontend test-mcp e2e package-linux-check
 	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
 
 ## Prints the table of docs/benchmarks.md and writes it there (bench/): the idle

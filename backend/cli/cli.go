@@ -82,6 +82,7 @@ var commands = []command{
 	{"key", "set|clear|test [--provider P]", "a provider's API key, OpenAI by default (set reads it from stdin)", (*runner).key},
 	{"mirror", "rebuild [--all]", "rewrite missing or damaged report folders from the database (--all: every folder)", (*runner).mirror},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
+	{"mcp", "[--http HOST:PORT [--allow-remote]]", "serve Deepr to an AI assistant over stdio (Model Context Protocol), or over HTTP on loopback with a bearer token; polls while no other process does", (*runner).mcpCmd},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},
 	{"version", "", "", nil}, // answered by Main itself
 	{"help", "", "", nil},
@@ -146,6 +147,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Stderr == nil {
 		env.Stderr = os.Stderr
 	}
+	protocolOut := env.Stdout // deepr mcp's protocol: bytes as they are
 	stdout, stderr := &termWriter{w: env.Stdout}, &termWriter{w: env.Stderr}
 	defer stdout.flush()
 	defer stderr.flush()
@@ -154,7 +156,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stderr, Usage())
 		return exitUsage
 	}
-	r := &runner{env: env}
+	r := &runner{env: env, protocolOut: protocolOut}
 	defer func() { _ = r.svc.Close() }()
 	name := args[0]
 	switch name {
@@ -234,6 +236,9 @@ type runner struct {
 	env Env
 	svc *research.Service
 	log *logrus.Logger
+
+	events      research.Events // given to the service by open (deepr mcp's feed); nil: none
+	protocolOut io.Writer       // stdout without the terminal guard (deepr mcp)
 }
 
 // open starts the service (config, database) for commands that need it.
@@ -250,7 +255,7 @@ func (r *runner) open(holder string) error {
 		level = l
 	}
 	r.log = logging.New(r.env.Stderr, level)
-	svc, err := engine.Open(engine.Options{Getenv: r.env.Getenv, WorkDir: r.env.WorkDir, Log: r.log, Holder: holder})
+	svc, err := engine.Open(engine.Options{Getenv: r.env.Getenv, WorkDir: r.env.WorkDir, Log: r.log, Holder: holder, Events: r.events})
 	if err != nil {
 		return err
 	}

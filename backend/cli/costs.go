@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/deepr-desktop/deepr/backend/cost"
+	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/research"
 )
 
@@ -82,6 +83,9 @@ func (r *runner) costs(ctx context.Context, args []string) error {
 		budget = "of " + cost.FormatUSD(*sp.BudgetUSD)
 	}
 	fmt.Fprintf(w, "%s: %s spent %s; %s reserved by queued, running and unconfirmed jobs\n", sp.Month, cost.FormatUSD(sp.SpentUSD), budget, cost.FormatUSD(sp.ReservedUSD))
+	if sp.AssistantUSD > 0 {
+		fmt.Fprintf(w, "%s of it asked for by AI assistants (deepr mcp)\n", cost.FormatUSD(sp.AssistantUSD))
+	}
 	if len(sp.ByModel) > 0 {
 		keys := make([]string, 0, len(sp.ByModel))
 		for k := range sp.ByModel {
@@ -99,7 +103,11 @@ func (r *runner) costs(ctx context.Context, args []string) error {
 	if len(sp.Top) > 0 {
 		fmt.Fprintln(w, "\nMost expensive:")
 		for _, j := range sp.Top {
-			fmt.Fprintf(w, "  %s  %8s  %s\n", safe(j.JobID), cost.FormatUSD(j.CostUSD), cut(j.Title, 60))
+			by := ""
+			if j.Via == job.ViaAssistant {
+				by = "  (assistant)"
+			}
+			fmt.Fprintf(w, "  %s  %8s  %s%s\n", safe(j.JobID), cost.FormatUSD(j.CostUSD), cut(j.Title, 60), by)
 		}
 	}
 	if months, err := r.svc.SpendMonths(ctx); err == nil && len(months) > 1 {

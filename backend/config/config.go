@@ -66,6 +66,9 @@ type Config struct {
 	PriceOverrides   cost.Overrides    // DEEPR_PRICES, JSON; empty = the built-in prices (see PriceTable)
 	ModelOverrides   catalog.Overrides // DEEPR_MODELS, JSON; empty = the built-in catalogue (see Catalog)
 
+	MCPAllowSpend bool    // DEEPR_MCP_ALLOW_SPEND, default false: assistants may not spend
+	MCPMaxCostUSD float64 // DEEPR_MCP_MAX_COST, dollars per assistant call, default 5
+
 	// Source tells, for every variable name, which layer its value came
 	// from: "env", ".env", "config .env", "settings" or "default".
 	Source map[string]string
@@ -125,7 +128,7 @@ type spec struct {
 
 // specs is the whole list of settings, in the order they are documented.
 func specs() []spec {
-	return append(append(append(append(coreSpecs(), spendSpecs()...), providerSpecs()...), helperSpecs()...), uiSpecs()...)
+	return append(append(append(append(append(coreSpecs(), spendSpecs()...), providerSpecs()...), helperSpecs()...), uiSpecs()...), assistantSpecs()...)
 }
 
 // coreSpecs are the settings of OpenAI and of Deepr itself.

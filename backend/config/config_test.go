@@ -117,6 +117,7 @@ func TestLoadDefaults(t *testing.T) {
 		GeminiBaseURL: "https://generativelanguage.googleapis.com", PerplexityBaseURL: "https://api.perplexity.ai",
 		AzureDeployment: "o3-deep-research", CloseAction: CloseKeepTracking,
 		HelperProvider: HelperAuto, AzureHelperDeployment: "gpt-4.1-mini",
+		MCPMaxCostUSD: DefaultMCPMaxCostUSD,
 	}
 	src := c.Source
 	c.Source = nil
@@ -266,6 +267,9 @@ func TestLoadParsesValues(t *testing.T) {
 		{"AZURE_OPENAI_API_KEY", "0123abcd", func(c Config) any { return c.AzureAPIKey }, "0123abcd"},
 		{"AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com/", func(c Config) any { return c.AzureEndpoint }, "https://res.openai.azure.com"},
 		{"AZURE_OPENAI_DEPLOYMENT", "team-dr.v2", func(c Config) any { return c.AzureDeployment }, "team-dr.v2"},
+		{"DEEPR_MCP_ALLOW_SPEND", "true", func(c Config) any { return c.MCPAllowSpend }, true},
+		{"DEEPR_MCP_MAX_COST", "2.50", func(c Config) any { return c.MCPMaxCostUSD }, 2.5},
+		{"DEEPR_MCP_MAX_COST", "$1000", func(c Config) any { return c.MCPMaxCostUSD }, 1000.0},
 	}
 	for _, c := range cases {
 		o := setup(t)
@@ -309,6 +313,10 @@ func TestLoadValidationMessages(t *testing.T) {
 		{"DEEPR_MAX_JOB_AGE", "2d", `DEEPR_MAX_JOB_AGE="2d" is not valid: use a duration from 10m to 720h, like 36h or 90m`},
 		{"DEEPR_NOTIFICATIONS", "maybe", `DEEPR_NOTIFICATIONS="maybe" is not valid: use true or false (or 1/0, yes/no, on/off)`},
 		{"DEEPR_USE_WEBHOOKS", "2", `DEEPR_USE_WEBHOOKS="2" is not valid: use true or false`},
+		{"DEEPR_MCP_ALLOW_SPEND", "always", `DEEPR_MCP_ALLOW_SPEND="always" is not valid: use true or false`},
+		{"DEEPR_MCP_MAX_COST", "0", `DEEPR_MCP_MAX_COST="0" is not valid: use a positive number of dollars up to 1000`},
+		{"DEEPR_MCP_MAX_COST", "-5", `DEEPR_MCP_MAX_COST="-5" is not valid: use a positive number of dollars up to 1000`},
+		{"DEEPR_MCP_MAX_COST", "1000.01", `DEEPR_MCP_MAX_COST="1000.01" is not valid: use a positive number of dollars up to 1000`},
 		{"DEEPR_WEBHOOK_LISTEN", "8787", `DEEPR_WEBHOOK_LISTEN="8787" is not valid: use host:port with a port from 1 to 65535, like 127.0.0.1:8787`},
 		{"DEEPR_WEBHOOK_LISTEN", ":8787", `DEEPR_WEBHOOK_LISTEN=":8787" is not valid: use host:port`},
 		{"DEEPR_WEBHOOK_LISTEN", "localhost:99999", `DEEPR_WEBHOOK_LISTEN="localhost:99999" is not valid: use host:port`},

@@ -20,6 +20,7 @@ var ranges = map[string]Range{
 	"DEEPR_POLL_INTERVAL":  PollIntervalRange,
 	"DEEPR_MAX_RUNNING":    MaxRunningRange,
 	"DEEPR_MONTHLY_BUDGET": BudgetRange,
+	MCPMaxCostSetting:      MCPMaxCostRange,
 }
 
 // Field is what a form needs to know of one setting: its Variable (default,

@@ -54,6 +54,10 @@ const (
 	Unconfirmed Status = "unconfirmed"
 )
 
+// ViaAssistant marks a job or a helper call that an AI assistant asked
+// for through Deepr's MCP server (Job.Via).
+const ViaAssistant = "assistant"
+
 // MsgCancelled is the error text of a job the user cancelled.
 const MsgCancelled = "Cancelled by the user."
 
@@ -246,6 +250,10 @@ type Job struct {
 	// question, which titles the job, and their answers to the helper's
 	// questions. Kept in the job and its report folder's metadata.json.
 	Clarified *Clarified `json:"clarified,omitempty"`
+	// Via says through which face the job was submitted: "" for the
+	// window and the CLI, ViaAssistant for an AI assistant (deepr mcp).
+	// It is recorded with every attempt's cost, so spend shows it.
+	Via string `json:"via,omitempty"`
 
 	// ParentID is the job this one follows up on ("Go deeper"), "" for
 	// new research.

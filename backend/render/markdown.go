@@ -141,3 +141,14 @@ func IsWebURL(u string) bool { return webURL(u) }
 
 // MarkdownURL makes a URL safe as a markdown link destination inside <...>.
 func MarkdownURL(u string) string { return linkURL(u) }
+
+// NumberedText returns the report markdown with every citation marker
+// where Markdown puts it, spelled as a plain [n] (its number in the
+// Sources list), and without the Sources list: for a summary that is
+// read as text.
+func NumberedText(markdown string, citations []job.Citation) string {
+	p := prepare(markdown, citations)
+	var b strings.Builder
+	_, _ = p.spellTo(&b, func(k int) string { return "[" + strconv.Itoa(p.markers[k].num) + "]" }, true)
+	return b.String()
+}

@@ -177,3 +177,13 @@ func TestHTMLShowsOneSourcesList(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberedText: markers are a plain [n], placed as Markdown places
+// them, and no Sources list follows.
+func TestNumberedText(t *testing.T) {
+	md := "Gyokuro is shade-grown."
+	got := NumberedText(md, []job.Citation{{Index: 1, URL: "https://tea.example/g", Start: 0, End: 7}})
+	if got != "Gyokuro[1] is shade-grown." {
+		t.Errorf("NumberedText = %q, want %q", got, "Gyokuro[1] is shade-grown.")
+	}
+}

@@ -32,6 +32,9 @@ type Question = store.Question
 type AskRequest struct {
 	ID       string `json:"id"`
 	Question string `json:"question"`
+	// Via is "" for the window and the CLI, job.ViaAssistant for an AI
+	// assistant (deepr mcp): see assistants.go.
+	Via string `json:"-"` // set by the face in Go, never from JSON
 }
 
 // AskResult is the answer, saved with the report, and what it cost.
@@ -51,6 +54,10 @@ type AskResult struct {
 // report was deleted meanwhile) is still counted: the error comes with
 // the result, which holds the unsaved answer and its cost.
 func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
+	capUSD, err := s.assistantCap(r.Via, 0, false, "this question")
+	if err != nil {
+		return AskResult{}, err
+	}
 	q, err := checkQuestion(r.Question)
 	if err != nil {
 		return AskResult{}, err
@@ -61,7 +68,7 @@ func (s *Service) Ask(ctx context.Context, r AskRequest) (AskResult, error) {
 	}
 	input := "Report: " + rep.Title + "\n\n" + render.Markdown(rep.Markdown, rep.Citations) + "\n\nQuestion: " + q
 	title := store.QuestionTitle(q)
-	res, err := s.callHelper(ctx, helperCall{kind: store.KindAsk, about: j.ID, title: title, req: provider.HelperRequest{
+	res, err := s.callHelper(ctx, helperCall{kind: store.KindAsk, about: j.ID, title: title, via: r.Via, maxCostUSD: capUSD, req: provider.HelperRequest{
 		Instructions: askInstructions, Input: input, MaxOutputTokens: askMaxOutput}})
 	if err != nil {
 		return AskResult{}, err

@@ -20,6 +20,9 @@ var (
 	ErrNotAllowed = errors.New("not allowed in this state")
 	// ErrProvider: the provider refused or could not be reached.
 	ErrProvider = errors.New("provider error")
+	// ErrSpendOff: an AI assistant asked for paid work while the user has
+	// not allowed assistants to spend (DEEPR_MCP_ALLOW_SPEND).
+	ErrSpendOff = errors.New("assistants may not spend")
 )
 
 // Error is a service error: a kind (one of the Err* values above), the
@@ -84,6 +87,8 @@ var errorKinds = []struct {
 	{ErrNotFinished, "not_finished"},
 	{ErrNotAllowed, "not_allowed"},
 	{ErrProvider, "provider"},
+	{ErrOverBudget, "over_budget"},
+	{ErrSpendOff, "spend_not_allowed"},
 }
 
 // AsView maps err to its ErrorView; nil for nil. The message is written

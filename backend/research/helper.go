@@ -25,6 +25,8 @@ type Helper interface {
 type helperCall struct {
 	kind, about, title string
 	req                provider.HelperRequest
+	via                string  // "" or job.ViaAssistant, kept with its cost
+	maxCostUSD         float64 // the call's own cap (0: none), an assistant's limit
 }
 
 // helperResult is a helper call's answer and what it cost; id is the
@@ -62,8 +64,8 @@ func (s *Service) callHelper(ctx context.Context, c helperCall) (helperResult, e
 	}
 	model, prices := t.model, t.prices
 	c.req.Model = model
-	r, err := s.st.ReserveHelper(ctx, store.HelperReservation{Kind: c.kind, About: c.about, Provider: t.provider, Model: model, Title: c.title},
-		store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: s.Config().MonthlyBudgetUSD}, Estimate: helperEstimate(prices, c.req), Prices: prices})
+	r, err := s.st.ReserveHelper(ctx, store.HelperReservation{Kind: c.kind, About: c.about, Provider: t.provider, Model: model, Title: c.title, Via: c.via},
+		store.BudgetCheck{Budget: cost.Budget{MonthlyUSD: s.Config().MonthlyBudgetUSD, MaxCostUSD: c.maxCostUSD}, Estimate: helperEstimate(prices, c.req), Prices: prices})
 	if err != nil {
 		return helperResult{}, overBudget(err)
 	}

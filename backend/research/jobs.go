@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/deepr-desktop/deepr/backend/cost"
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/mirror"
 	"github.com/deepr-desktop/deepr/backend/provider"
@@ -43,6 +44,11 @@ type SubmitRequest struct {
 	// research brief written from them (Clarify first); nil otherwise.
 	// The job keeps it and is titled by the question.
 	Clarified *job.Clarified `json:"clarified,omitempty"`
+	// Via is the face the request came through: "" for the window and
+	// the CLI, job.ViaAssistant for an AI assistant (deepr mcp), whose
+	// paid work is allowed only as the user said (assistants.go) and is
+	// recorded as an assistant's.
+	Via string `json:"-"` // set by the face in Go, never from JSON
 	// ParentID makes this a follow-up of a finished job ("Go deeper"):
 	// the provider continues the parent's research, or reads its report
 	// as context. With no provider and model given, the parent's are used.
@@ -142,6 +148,9 @@ func checkClarified(c *job.Clarified) (*job.Clarified, error) {
 type SubmitResult struct {
 	Job   job.Job `json:"job"`
 	Notes []Note  `json:"notes"` // why it may not start soon
+	// Estimate is the estimate the job was admitted with (its high end is
+	// reserved against the monthly budget until its cost is known).
+	Estimate cost.Range `json:"estimate,omitempty"`
 }
 
 // Note is something the user should know, with a code a face can phrase
@@ -176,7 +185,12 @@ func (s *Service) sourceNotes(in SubmitRequest) []Note {
 // one transaction with the check (two processes cannot both slip under the
 // budget). The poller sends it when a slot is free.
 func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, error) {
-	in, err := s.Validate(in)
+	capUSD, err := s.assistantCap(in.Via, in.MaxCostUSD, true, "this research run")
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	in.MaxCostUSD = capUSD
+	in, err = s.Validate(in)
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -199,6 +213,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 		NextPollAt:    s.now(),
 		ParentID:      in.ParentID,
 		ParentContext: parentContext,
+		Via:           in.Via,
 	}, check)
 	if err != nil {
 		if errors.Is(err, ErrOverBudget) {
@@ -209,7 +224,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitRequest) (SubmitResult, e
 	j = s.emitJob(ctx, j)
 	s.worker.Wake(j.ID)
 	s.replaceHeld(ctx, in.EditedFrom)
-	return SubmitResult{Job: j, Notes: append(s.waitNotes(ctx, j), s.sourceNotes(in)...)}, nil
+	return SubmitResult{Job: j, Notes: append(s.waitNotes(ctx, j), s.sourceNotes(in)...), Estimate: check.Estimate}, nil
 }
 
 // replaceHeld cancels the job an edit was made from when it is queued and

@@ -33,6 +33,10 @@ type SettingsView struct {
 	CloseAction         string     `json:"close_action"`       // keep-tracking | quit
 	StartAtLogin        bool       `json:"start_at_login"`
 	Prices              string     `json:"prices"` // DEEPR_PRICES overrides (JSON), "" = the built-in prices
+	// MCPAllowSpend and MCPMaxCostUSD are what AI assistants may spend
+	// through deepr mcp (DEEPR_MCP_ALLOW_SPEND, DEEPR_MCP_MAX_COST).
+	MCPAllowSpend bool    `json:"mcp_allow_spend"`
+	MCPMaxCostUSD float64 `json:"mcp_max_cost_usd"`
 	// Providers are every provider's key state, models and differences.
 	Providers []ProviderInfo `json:"providers"`
 	// Helper is the helper model's provider (see HelperView).
@@ -66,6 +70,8 @@ type SettingsInput struct {
 	Theme            string  `json:"theme"`        // system | light | dark; "" = system
 	CloseAction      string  `json:"close_action"` // keep-tracking | quit; "" = keep-tracking
 	StartAtLogin     bool    `json:"start_at_login"`
+	MCPAllowSpend    bool    `json:"mcp_allow_spend"`
+	MCPMaxCostUSD    float64 `json:"mcp_max_cost_usd"` // 0 = the default
 }
 
 // settingVars maps SettingsInput fields to their variables.
@@ -82,6 +88,8 @@ var settingVars = []struct{ field, name string }{
 	{"theme", "DEEPR_THEME"},
 	{"close_action", "DEEPR_CLOSE_ACTION"},
 	{"start_at_login", "DEEPR_START_AT_LOGIN"},
+	{"mcp_allow_spend", config.MCPAllowSpendSetting},
+	{"mcp_max_cost_usd", config.MCPMaxCostSetting},
 	{"helper_provider", "DEEPR_HELPER_PROVIDER"},                 // HelperInput, saved by SaveHelper
 	{"azure_helper_deployment", "DEEPR_AZURE_HELPER_DEPLOYMENT"}, // HelperInput
 }
@@ -108,6 +116,8 @@ func (s *Service) Settings() SettingsView {
 		CloseAction:         c.CloseAction,
 		StartAtLogin:        c.StartAtLogin,
 		Prices:              c.Get("DEEPR_PRICES"),
+		MCPAllowSpend:       c.MCPAllowSpend,
+		MCPMaxCostUSD:       c.MCPMaxCostUSD,
 		Locked:              map[string]string{},
 		Fields:              s.fieldSpecs(),
 		Providers:           s.Providers(),

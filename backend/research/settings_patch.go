@@ -25,6 +25,8 @@ type SettingsPatch struct {
 	Theme               *string  `json:"theme,omitempty"`
 	CloseAction         *string  `json:"close_action,omitempty"`
 	StartAtLogin        *bool    `json:"start_at_login,omitempty"`
+	MCPAllowSpend       *bool    `json:"mcp_allow_spend,omitempty"`
+	MCPMaxCostUSD       *float64 `json:"mcp_max_cost_usd,omitempty"` // 0 restores the default
 }
 
 // SettingsResult is a save's answer as the window takes it: the settings
@@ -130,6 +132,16 @@ func (s *Service) SaveSettingsPatch(ctx context.Context, p SettingsPatch) (Setti
 	if v := p.StartAtLogin; v != nil {
 		set("DEEPR_START_AT_LOGIN", strconv.FormatBool(*v), true)
 	}
+	if v := p.MCPAllowSpend; v != nil {
+		set(config.MCPAllowSpendSetting, strconv.FormatBool(*v), true)
+	}
+	if v := p.MCPMaxCostUSD; v != nil {
+		limit := ""
+		if *v != 0 { // a negative or absurd value is refused by the validation, naming the setting
+			limit = strconv.FormatFloat(*v, 'f', -1, 64)
+		}
+		set(config.MCPMaxCostSetting, limit, false)
+	}
 	// Values start-up already set aside (their defaults are in force) are
 	// dropped, as a full save drops them, so they block no other card.
 	for _, pr := range s.Config().SettingsProblems {
@@ -146,6 +158,6 @@ func patchOf(in SettingsInput) SettingsPatch {
 		PollIntervalSeconds: &in.PollIntervalSeconds, MaxRunning: &in.MaxRunning, DefaultModel: &in.DefaultModel,
 		Notifications: &in.Notifications, UseWebhooks: &in.UseWebhooks, WebhookListen: &in.WebhookListen,
 		WebhookURL: &in.WebhookURL, MonthlyBudgetUSD: &in.MonthlyBudgetUSD, Prices: &in.Prices, Theme: &in.Theme,
-		CloseAction: &in.CloseAction, StartAtLogin: &in.StartAtLogin,
+		CloseAction: &in.CloseAction, StartAtLogin: &in.StartAtLogin, MCPAllowSpend: &in.MCPAllowSpend, MCPMaxCostUSD: &in.MCPMaxCostUSD,
 	}
 }

@@ -68,6 +68,13 @@ func settingCases() []settingCase {
 		{"close_action", in(func(s *research.SettingsInput) { s.CloseAction = "minimize" }), nil, "close_action"},
 		{"start_at_login", in(func(s *research.SettingsInput) { s.StartAtLogin = true }), true, ""},
 		{"start_at_login", in(func(s *research.SettingsInput) { s.StartAtLogin = false }), false, ""},
+		{"mcp_allow_spend", in(func(s *research.SettingsInput) { s.MCPAllowSpend = true }), true, ""},
+		{"mcp_allow_spend", in(func(s *research.SettingsInput) { s.MCPAllowSpend = false }), false, ""},
+		{"mcp_max_cost_usd", in(func(s *research.SettingsInput) { s.MCPMaxCostUSD = 0.01 }), 0.01, ""},
+		{"mcp_max_cost_usd", in(func(s *research.SettingsInput) { s.MCPMaxCostUSD = 1000 }), 1000.0, ""},
+		{"mcp_max_cost_usd", in(func(s *research.SettingsInput) { s.MCPMaxCostUSD = 0 }), 5.0, ""},
+		{"mcp_max_cost_usd", in(func(s *research.SettingsInput) { s.MCPMaxCostUSD = 1000.01 }), nil, "mcp_max_cost_usd"},
+		{"mcp_max_cost_usd", in(func(s *research.SettingsInput) { s.MCPMaxCostUSD = -1 }), nil, "mcp_max_cost_usd"},
 	}
 }
 

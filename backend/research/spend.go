@@ -75,6 +75,10 @@ func overBudget(err error) error {
 // and the budget rule applied, and nothing is queued. The prompt may still
 // be empty (the form asks as the user types).
 func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, error) {
+	in, assistant, err := s.assistantEstimate(in)
+	if err != nil {
+		return Decision{}, err
+	}
 	probe := in
 	if strings.TrimSpace(probe.Prompt) == "" {
 		probe.Prompt = "?"
@@ -91,6 +95,9 @@ func (s *Service) Estimate(ctx context.Context, in SubmitRequest) (Decision, err
 		return Decision{}, err
 	}
 	d, err := s.st.CheckBudget(ctx, check)
+	if err == nil {
+		assistant(&d)
+	}
 	for _, n := range s.sourceNotes(v) {
 		d.Notes = append(d.Notes, n.Message)
 	}

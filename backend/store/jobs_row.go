@@ -17,17 +17,17 @@ import (
 // order of jobArgs and scanJob.
 const jobCols = `id, prompt, provider, model, options, status, provider_status, provider_job_id,
 	attempt, error, progress, usage, cost_usd, created_at, updated_at, submitted_at, finished_at,
-	next_poll_at, poll_errors, report_path, version, parent_id, parent_context, queued_at, max_cost_usd, cancel_requested_at, origin_id, clarified`
+	next_poll_at, poll_errors, report_path, version, parent_id, parent_context, queued_at, max_cost_usd, cancel_requested_at, origin_id, clarified, via`
 
 // jobColsJ is jobCols qualified with the table alias j.
 const jobColsJ = `j.id, j.prompt, j.provider, j.model, j.options, j.status, j.provider_status, j.provider_job_id,
 	j.attempt, j.error, j.progress, j.usage, j.cost_usd, j.created_at, j.updated_at, j.submitted_at, j.finished_at,
-	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context, j.queued_at, j.max_cost_usd, j.cancel_requested_at, j.origin_id, j.clarified`
+	j.next_poll_at, j.poll_errors, j.report_path, j.version, j.parent_id, j.parent_context, j.queued_at, j.max_cost_usd, j.cancel_requested_at, j.origin_id, j.clarified, j.via`
 
 // jobSet assigns every column but id (for UPDATE), in jobArgs order.
 const jobSet = `prompt = ?, provider = ?, model = ?, options = ?, status = ?, provider_status = ?, provider_job_id = ?,
 	attempt = ?, error = ?, progress = ?, usage = ?, cost_usd = ?, created_at = ?, updated_at = ?, submitted_at = ?, finished_at = ?,
-	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?, queued_at = ?, max_cost_usd = ?, cancel_requested_at = ?, origin_id = ?, clarified = ?`
+	next_poll_at = ?, poll_errors = ?, report_path = ?, version = ?, parent_id = ?, parent_context = ?, queued_at = ?, max_cost_usd = ?, cancel_requested_at = ?, origin_id = ?, clarified = ?, via = ?`
 
 // activeIn is the SQL list of active statuses (see job.Status.Active).
 const activeIn = `('queued', 'submitting', 'running')`
@@ -96,7 +96,7 @@ func jobArgs(j job.Job) ([]any, error) {
 	return []any{
 		j.ID, j.Prompt, j.Provider, j.Model, string(opts), string(j.Status), j.ProviderStatus, pjid,
 		j.Attempt, j.Error, string(prog), string(usage), j.CostUSD, created, updated, submitted, finished,
-		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext, queued, capUSD, cancelAt, j.OriginID, clarified,
+		next, j.PollErrors, j.ReportPath, j.Version, parent, j.ParentContext, queued, capUSD, cancelAt, j.OriginID, clarified, j.Via,
 	}, nil
 }
 
@@ -119,7 +119,7 @@ func scanJob(sc scanner, extra ...any) (job.Job, error) {
 	dest := []any{
 		&j.ID, &j.Prompt, &j.Provider, &j.Model, &opts, &status, &j.ProviderStatus, &pjid,
 		&j.Attempt, &j.Error, &prog, &use, &j.CostUSD, &created, &updated, &submitted, &finished,
-		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext, &queued, &capUSD, &cancelAt, &j.OriginID, &clarified,
+		&next, &j.PollErrors, &j.ReportPath, &j.Version, &parent, &j.ParentContext, &queued, &capUSD, &cancelAt, &j.OriginID, &clarified, &j.Via,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return job.Job{}, err

@@ -77,13 +77,13 @@ func (s *Store) recordAttemptTx(ctx context.Context, tx *sql.Tx, cur, next job.J
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, options)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, options, via)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (job_id, attempt) DO UPDATE SET provider = excluded.provider, model = excluded.model,
 			title = excluded.title, status = excluded.status, cost_usd = excluded.cost_usd, usage = excluded.usage,
-			started_at = excluded.started_at, finished_at = excluded.finished_at, options = excluded.options`,
+			started_at = excluded.started_at, finished_at = excluded.finished_at, options = excluded.options, via = excluded.via`,
 		next.ID, next.Attempt, next.Provider, next.Model, next.Title(), string(next.Status), next.CostUSD,
-		string(usage), started, finished, string(opts))
+		string(usage), started, finished, string(opts), next.Via)
 	return err
 }
 

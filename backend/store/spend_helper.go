@@ -30,6 +30,7 @@ type HelperReservation struct {
 	HighUSD  float64
 	At       time.Time // when it was reserved
 	Expires  time.Time // when it is settled at HighUSD if still open
+	Via      string    // "" (the window, the CLI) or job.ViaAssistant; kept on its attempt row
 }
 
 // ReserveHelper reserves a helper call's high estimate (check.Estimate)
@@ -77,8 +78,8 @@ func (s *Store) ReserveHelper(ctx context.Context, r HelperReservation, check Bu
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO helper_reservations
-			(id, kind, about, provider, model, title, high_usd, reserved_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.Kind, r.About, r.Provider, r.Model, r.Title, r.HighUSD, at, expires)
+			(id, kind, about, provider, model, title, high_usd, reserved_at, expires_at, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.Kind, r.About, r.Provider, r.Model, r.Title, r.HighUSD, at, expires, r.Via)
 		if err != nil {
 			return fmt.Errorf("reserving the budget of a %s call: %w", r.Kind, err)
 		}
@@ -131,8 +132,8 @@ func (s *Store) SettleExpiredHelpers(ctx context.Context) (int, error) {
 // settleExpiredTx settles the reservations that expired by now (unix ns).
 func settleExpiredTx(ctx context.Context, tx *sql.Tx, now int64) (int, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about)
-		SELECT id, 1, provider, model, title, ?, high_usd, '{}', NULL, reserved_at, kind, about
+		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about, via)
+		SELECT id, 1, provider, model, title, ?, high_usd, '{}', NULL, reserved_at, kind, about, via
 		FROM helper_reservations WHERE expires_at <= ?`, string(job.Unconfirmed), now); err != nil {
 		return 0, fmt.Errorf("settling expired helper reservations: %w", err)
 	}
@@ -190,6 +191,7 @@ type HelperCall struct {
 	Usage    job.Usage
 	CostUSD  float64
 	At       time.Time // zero: now
+	Via      string    // "" : its reservation's (job.ViaAssistant for an assistant's call)
 }
 
 // RecordHelperCall keeps the cost of a helper call and, in the same write,
@@ -230,6 +232,14 @@ func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (Hel
 	if err != nil {
 		return c, err
 	}
+	// The face the call came through is its reservation's (or, settled
+	// at its estimate already, that attempt's).
+	if c.Via == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT via FROM helper_reservations WHERE id = ?),
+			(SELECT via FROM attempts WHERE job_id = ? AND attempt = 1 AND kind = ?), '')`, c.ID, c.ID, c.Kind).Scan(&c.Via); err != nil {
+			return c, fmt.Errorf("settling the reservation of a %s call: %w", c.Kind, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM helper_reservations WHERE id = ?`, c.ID); err != nil {
 		return c, fmt.Errorf("settling the reservation of a %s call: %w", c.Kind, err)
 	}
@@ -237,9 +247,9 @@ func (s *Store) helperCallTx(ctx context.Context, tx *sql.Tx, c HelperCall) (Hel
 		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts
-		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.Provider, c.Model, c.Title, string(job.Completed), c.CostUSD, string(usage), at, at, c.Kind, c.About)
+		(job_id, attempt, provider, model, title, status, cost_usd, usage, started_at, finished_at, kind, about, via)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Provider, c.Model, c.Title, string(job.Completed), c.CostUSD, string(usage), at, at, c.Kind, c.About, c.Via)
 	if err != nil {
 		return c, fmt.Errorf("recording the cost of a %s call: %w", c.Kind, err)
 	}

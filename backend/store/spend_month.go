@@ -23,6 +23,9 @@ type Spend struct {
 	Jobs []JobSpend `json:"jobs"`
 	// ByModel is keyed by "provider/model".
 	ByModel map[string]ModelSpend `json:"by_model"`
+	// AssistantUSD is the part of SpentUSD that AI assistants asked for
+	// through Deepr's MCP server (Jobs with Via job.ViaAssistant).
+	AssistantUSD float64 `json:"assistant_usd"`
 	// Top is the most expensive of Jobs that are research with a report
 	// (at most TopJobs, cost above zero): not a failed job without one, a
 	// deleted job or a helper call.
@@ -48,6 +51,9 @@ type JobSpend struct {
 	// job it was about ("" for none) and JobID its own id.
 	Kind  string `json:"kind"`
 	About string `json:"about"`
+	// Via is "" for a request from the window or the CLI and
+	// job.ViaAssistant for one an AI assistant made (deepr mcp).
+	Via string `json:"via"`
 
 	hasReport bool // the job has a report (Top lists only these)
 }
@@ -105,6 +111,9 @@ func (s *Store) MonthSpend(ctx context.Context, month string) (Spend, error) {
 	// Spent is the sum of the list, in its order, so the two agree exactly.
 	for _, js := range sp.Jobs {
 		sp.SpentUSD += js.CostUSD
+		if js.Via == job.ViaAssistant {
+			sp.AssistantUSD += js.CostUSD
+		}
 		k := js.Provider + "/" + js.Model
 		m := sp.ByModel[k]
 		m.Provider, m.Model = js.Provider, js.Model
@@ -136,7 +145,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 		return err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT a.job_id, a.provider, a.model, a.title, a.status, a.cost_usd, a.finished_at,
-		j.prompt, a.kind, a.about, EXISTS (SELECT 1 FROM reports r WHERE r.job_id = a.job_id)
+		j.prompt, a.kind, a.about, a.via, EXISTS (SELECT 1 FROM reports r WHERE r.job_id = a.job_id)
 		FROM attempts a LEFT JOIN jobs j ON j.id = a.job_id
 		WHERE a.finished_at >= ? AND a.finished_at < ?
 		ORDER BY a.finished_at DESC, a.job_id, a.attempt DESC`, a, b)
@@ -152,7 +161,7 @@ func (s *Store) monthJobs(ctx context.Context, q queryer, start, end time.Time, 
 			finished int64
 			prompt   sql.NullString
 		)
-		if err := rows.Scan(&js.JobID, &js.Provider, &js.Model, &js.Title, &status, &js.CostUSD, &finished, &prompt, &js.Kind, &js.About, &js.hasReport); err != nil {
+		if err := rows.Scan(&js.JobID, &js.Provider, &js.Model, &js.Title, &status, &js.CostUSD, &finished, &prompt, &js.Kind, &js.About, &js.Via, &js.hasReport); err != nil {
 			return err
 		}
 		if i, seen := at[js.JobID]; seen { // an earlier attempt of a listed job

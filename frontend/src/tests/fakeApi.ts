@@ -86,7 +86,7 @@ export function fakeApi() {
     TestProviderKey: async () => ({ ok: true, message: 'accepted', key_rejected: false }),
     Estimate: async () => ({ month: '2026-12', budget_usd: null, spent_usd: 0, reserved_usd: 0,
       estimate: { low_usd: 0.5, high_usd: 4, basis: 'documented ranges', samples: 0 }, max_cost_usd: null, allowed: true, refusal: '' }),
-    Costs: async () => ({ month: '2026-12', spent_usd: 0, reserved_usd: 0, budget_usd: null, jobs: [], by_model: {}, top: [] }),
+    Costs: async () => ({ month: '2026-12', spent_usd: 0, reserved_usd: 0, budget_usd: null, jobs: [], by_model: {}, top: [], assistant_usd: 0 }),
     SpendMonths: async () => [],
     ExportReport: async () => ({ path: '', format: 'md', bytes: 0 }),
     ExportLibrary: async () => ({ dir: '', reports: [] }),

@@ -90,6 +90,8 @@ export function makeSettings(over: Partial<Settings> = {}): Settings {
     theme: 'system',
     close_action: 'keep-tracking',
     start_at_login: false,
+    mcp_allow_spend: false,
+    mcp_max_cost_usd: 5,
     providers: [],
     locked: {},
     fields: makeFieldSpecs(),
@@ -116,6 +118,8 @@ export function makeFieldSpecs(): Settings['fields'] {
     theme: { ...plain, default: 'system' },
     close_action: { ...plain, default: 'keep-tracking' },
     start_at_login: { ...plain, default: 'false' },
+    mcp_allow_spend: { ...plain, default: 'false' },
+    mcp_max_cost_usd: { ...plain, max: 1000, has_range: true, unit: 'USD', default: '5', accepted: 'a positive number of dollars up to 1000, like 5 or 2.50' },
   };
 }
 

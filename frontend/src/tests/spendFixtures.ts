@@ -135,6 +135,7 @@ export function makeJobSpend(over: Partial<JobSpend> = {}): JobSpend {
     deleted: false,
     kind: 'research',
     about: '',
+    via: '',
     ...over,
   };
 }
@@ -144,7 +145,7 @@ export function makeModelSpend(over: Partial<ModelSpend> = {}): ModelSpend {
 }
 
 export function makeSpend(over: Partial<Spend> = {}): Spend {
-  return { month: '2026-03', spent_usd: 0, reserved_usd: 0, budget_usd: null, jobs: [], by_model: {}, top: [], ...over };
+  return { month: '2026-03', spent_usd: 0, reserved_usd: 0, budget_usd: null, jobs: [], by_model: {}, top: [], assistant_usd: 0, ...over };
 }
 
 export function makeMonthTotal(over: Partial<MonthTotal> = {}): MonthTotal {

@@ -216,6 +216,7 @@ export namespace job {
 	    version: number;
 	    origin_id?: string;
 	    clarified?: Clarified;
+	    via?: string;
 	    parent_id: string;
 	    parent_context: string;
 	    max_cost_usd: number;
@@ -261,6 +262,7 @@ export namespace job {
 	        this.version = source["version"];
 	        this.origin_id = source["origin_id"];
 	        this.clarified = this.convertValues(source["clarified"], Clarified);
+	        this.via = source["via"];
 	        this.parent_id = source["parent_id"];
 	        this.parent_context = source["parent_context"];
 	        this.max_cost_usd = source["max_cost_usd"];
@@ -1064,6 +1066,8 @@ export namespace research {
 	    close_action: string;
 	    start_at_login: boolean;
 	    prices: string;
+	    mcp_allow_spend: boolean;
+	    mcp_max_cost_usd: number;
 	    providers: ProviderInfo[];
 	    helper: HelperView;
 	    locked: Record<string, string>;
@@ -1096,6 +1100,8 @@ export namespace research {
 	        this.close_action = source["close_action"];
 	        this.start_at_login = source["start_at_login"];
 	        this.prices = source["prices"];
+	        this.mcp_allow_spend = source["mcp_allow_spend"];
+	        this.mcp_max_cost_usd = source["mcp_max_cost_usd"];
 	        this.providers = this.convertValues(source["providers"], ProviderInfo);
 	        this.helper = this.convertValues(source["helper"], HelperView);
 	        this.locked = source["locked"];
@@ -1332,6 +1338,8 @@ export namespace research {
 	    theme: string;
 	    close_action: string;
 	    start_at_login: boolean;
+	    mcp_allow_spend: boolean;
+	    mcp_max_cost_usd: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsInput(source);
@@ -1351,6 +1359,8 @@ export namespace research {
 	        this.theme = source["theme"];
 	        this.close_action = source["close_action"];
 	        this.start_at_login = source["start_at_login"];
+	        this.mcp_allow_spend = source["mcp_allow_spend"];
+	        this.mcp_max_cost_usd = source["mcp_max_cost_usd"];
 	    }
 	}
 	export class SettingsPatch {
@@ -1366,6 +1376,8 @@ export namespace research {
 	    theme?: string;
 	    close_action?: string;
 	    start_at_login?: boolean;
+	    mcp_allow_spend?: boolean;
+	    mcp_max_cost_usd?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsPatch(source);
@@ -1385,6 +1397,8 @@ export namespace research {
 	        this.theme = source["theme"];
 	        this.close_action = source["close_action"];
 	        this.start_at_login = source["start_at_login"];
+	        this.mcp_allow_spend = source["mcp_allow_spend"];
+	        this.mcp_max_cost_usd = source["mcp_max_cost_usd"];
 	    }
 	}
 	export class SettingsResult {
@@ -1507,6 +1521,7 @@ export namespace research {
 	export class SubmitResult {
 	    job: job.Job;
 	    notes: Note[];
+	    estimate?: cost.Range;
 	
 	    static createFrom(source: any = {}) {
 	        return new SubmitResult(source);
@@ -1516,6 +1531,7 @@ export namespace research {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.job = this.convertValues(source["job"], job.Job);
 	        this.notes = this.convertValues(source["notes"], Note);
+	        this.estimate = this.convertValues(source["estimate"], cost.Range);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1591,6 +1607,7 @@ export namespace store {
 	    deleted: boolean;
 	    kind: string;
 	    about: string;
+	    via: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new JobSpend(source);
@@ -1609,6 +1626,7 @@ export namespace store {
 	        this.deleted = source["deleted"];
 	        this.kind = source["kind"];
 	        this.about = source["about"];
+	        this.via = source["via"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1718,6 +1736,7 @@ export namespace store {
 	    budget_usd?: number;
 	    jobs: JobSpend[];
 	    by_model: Record<string, ModelSpend>;
+	    assistant_usd: number;
 	    top: JobSpend[];
 	
 	    static createFrom(source: any = {}) {
@@ -1732,6 +1751,7 @@ export namespace store {
 	        this.budget_usd = source["budget_usd"];
 	        this.jobs = this.convertValues(source["jobs"], JobSpend);
 	        this.by_model = this.convertValues(source["by_model"], ModelSpend, true);
+	        this.assistant_usd = source["assistant_usd"];
 	        this.top = this.convertValues(source["top"], JobSpend);
 	    }
 	

@@ -39,6 +39,25 @@ const march = makeSpend({
 });
 
 describe('Spend', () => {
+  it('shows what AI assistants spent, and marks their jobs', async () => {
+    api.Costs.mockResolvedValue(makeSpend({ month: '2026-03', spent_usd: 6.5, assistant_usd: 2.5, jobs: [
+      makeJobSpend({ job_id: 'a', title: 'Heat pumps', cost_usd: 4 }),
+      makeJobSpend({ job_id: 'b', title: 'Tea', cost_usd: 2.5, via: 'assistant' }),
+    ] }));
+    await setup();
+    await waitFor(() => expect(screen.getByTestId('spend-assistants').textContent).toMatch(/\$2\.50 of it was asked for by AI assistants/));
+    const rows = screen.getAllByTestId('spend-job');
+    expect(within(rows[0]).queryByTestId('spend-via')).toBeNull();
+    expect(within(rows[1]).getByTestId('spend-via').textContent).toMatch(/from an AI assistant/);
+  });
+
+  it('says nothing of assistants when they spent nothing', async () => {
+    api.Costs.mockResolvedValue(march);
+    await setup();
+    await screen.findByTestId('spend-bar');
+    expect(screen.queryByTestId('spend-assistants')).toBeNull();
+  });
+
   it("shows this month against the budget, by model and by job, each job's attempts", async () => {
     api.Costs.mockResolvedValue(march);
     const { onopen } = await setup();

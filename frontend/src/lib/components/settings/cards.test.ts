@@ -9,6 +9,7 @@ import { deferred, makeHealth, makeKeySettings, makeWebhooks } from '../../../te
 import type { FakeApi } from '../../../tests/fakeApi';
 import { createSettingsStore } from '../../stores/settings';
 import type { Health, Settings, SettingsField, SettingsResult } from '../../types';
+import AssistantsCard from './AssistantsCard.svelte';
 import ResearchCard from './ResearchCard.svelte';
 import SpendingCard from './SpendingCard.svelte';
 import WebhooksCard from './WebhooksCard.svelte';
@@ -210,5 +211,40 @@ describe('Webhooks card', () => {
     expect(screen.getByText(/Set by DEEPR_USE_WEBHOOKS in the environment/)).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Save webhook settings' }));
     await waitFor(() => expect(api.SaveSettingsPatch).toHaveBeenCalledWith({ webhook_listen: '', webhook_url: '' }));
+  });
+});
+
+describe('AI assistants card', () => {
+  it('shows how to add Deepr to Claude Desktop and VS Code', async () => {
+    await setup(AssistantsCard);
+    for (const id of ['assistants-claude', 'assistants-vscode']) {
+      const conf = JSON.parse(screen.getByTestId(id).textContent!);
+      const server = (conf.mcpServers ?? conf.servers).deepr;
+      expect(server.command).toBe('deepr');
+      expect(server.args).toEqual(['mcp']);
+    }
+  });
+
+  it('saves the switch at once and the limit with its button, each alone', async () => {
+    await setup(AssistantsCard);
+    api.SaveSettingsPatch.mockResolvedValue(ok({ mcp_allow_spend: true }));
+    await fireEvent.click(screen.getByLabelText(/Let assistants start paid work/));
+    await waitFor(() => expect(api.SaveSettingsPatch).toHaveBeenCalledWith({ mcp_allow_spend: true }));
+    const limit = screen.getByLabelText(/Most one assistant call may cost/);
+    await fireEvent.input(limit, { target: { value: 'lots' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save the limit' }));
+    expect(document.getElementById('mcp-max-cost-hint')!.textContent).toBe('Use a positive number of dollars up to 1000, like 5 or 2.50.');
+    expect(api.SaveSettingsPatch).toHaveBeenCalledTimes(1);
+    await fireEvent.input(limit, { target: { value: '2.50' } });
+    api.SaveSettingsPatch.mockResolvedValue(refused('mcp_max_cost_usd', 'Use at most 1000.'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Save the limit' }));
+    await waitFor(() => expect(api.SaveSettingsPatch).toHaveBeenLastCalledWith({ mcp_max_cost_usd: 2.5 }));
+    await waitFor(() => expect(document.getElementById('mcp-max-cost-hint')!.textContent).toBe('Use at most 1000.'));
+  });
+
+  it('shows a switch the environment fixes as locked, naming the variable', async () => {
+    await setup(AssistantsCard, locks({ mcp_allow_spend: 'DEEPR_MCP_ALLOW_SPEND' }));
+    expect((screen.getByLabelText(/Let assistants start paid work/) as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByText(/Set by DEEPR_MCP_ALLOW_SPEND in the environment/)).toBeInTheDocument();
   });
 });
