@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -168,6 +169,19 @@ func (a *App) service() (*research.Service, error) {
 func (a *App) bg() context.Context { return context.Background() }
 
 // call runs one use case once the service is up.
+// errorData is how a bound method's error crosses to the window: the JSON
+// of research.AsView ({kind, field, message}). Wails' runtime rejects the
+// call with an Error made from what this returns, and it makes an Error
+// of an object as "[object Object]", so the data travels as JSON text,
+// which the frontend decodes (format.ts, errorMessage and errorField).
+func errorData(err error) any {
+	b, jerr := json.Marshal(research.AsView(err))
+	if jerr != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
 func call[T any](a *App, fn func(*research.Service, context.Context) (T, error)) (T, error) {
 	s, err := a.service()
 	if err != nil {

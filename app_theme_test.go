@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/deepr-desktop/deepr/backend/research"
 )
 
 const page = `<!doctype html>
@@ -41,5 +44,16 @@ func TestThemedPageMarksTheRootBeforeTheFirstPaint(t *testing.T) {
 	}
 	if got := serveThemed(t, "dark", "/assets/app.js"); got != page {
 		t.Errorf("an asset other than the page changed:\n%s", got)
+	}
+}
+
+// TestErrorDataIsJSONTheWindowDecodes: a bound method's error crosses as the
+// JSON text of research.AsView (Wails' runtime turns an object into
+// "[object Object]"), with its kind, field and message.
+func TestErrorDataIsJSONTheWindowDecodes(t *testing.T) {
+	s, ok := errorData(&research.Error{Kind: research.ErrInvalid, Field: "prompt", Msg: "the prompt is empty"}).(string)
+	var v research.ErrorView
+	if !ok || json.Unmarshal([]byte(s), &v) != nil || v.Kind != "invalid" || v.Field != "prompt" || v.Message != "The prompt is empty." {
+		t.Errorf("errorData = %q; want the JSON of {invalid, prompt, The prompt is empty.}", s)
 	}
 }

@@ -24,7 +24,6 @@ import (
 	"github.com/deepr-desktop/deepr/backend/cli"
 	"github.com/deepr-desktop/deepr/backend/engine"
 	"github.com/deepr-desktop/deepr/backend/notify"
-	"github.com/deepr-desktop/deepr/backend/research"
 )
 
 //go:embed all:frontend/dist
@@ -68,7 +67,7 @@ func runDesktop() int {
 		Bind:             []interface{}{app},
 		// A bound method's error reaches the window as data ({kind, field,
 		// message}: research.AsView), never as text to be parsed.
-		ErrorFormatter: func(err error) any { return research.AsView(err) },
+		ErrorFormatter: errorData,
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId:               instanceID(dirs.Data, cfgErr),
 			OnSecondInstanceLaunch: app.onSecondInstance,

@@ -10,5 +10,10 @@ describe('errors from Go', () => {
     expect(errorField('plain text')).toBe('');
     expect(errorMessage(new Error('thrown'))).toBe('thrown');
     expect(errorField({ kind: 'internal' })).toBe('');
+    // As Wails' runtime delivers it: an Error whose message is the JSON Go sent.
+    const wails = new Error(JSON.stringify(view));
+    expect(errorMessage(wails)).toBe('The cost cap must not be negative.');
+    expect(errorField(wails)).toBe('max_cost_usd');
+    expect(errorMessage(new Error('{not json'))).toBe('{not json');
   });
 });

@@ -1,22 +1,42 @@
 // Pure formatting helpers shared by the views. No side effects, no state.
 
-/** errorMessage is the text of a rejected binding call: Go sends its error as data ({kind, field, message}), older code a string. */
+/**
+ * errorMessage is the text of a rejected binding call. Go sends its error as
+ * data, {kind, field, message} (research.AsView), as JSON in the Error's
+ * message (Wails' runtime makes an Error of it); older code sends text.
+ */
 export function errorMessage(err: unknown): string {
-  if (typeof err === 'string') return err;
-  if (err instanceof Error) return err.message;
   const v = errorData(err);
   if (v) return v.message;
+  if (typeof err === 'string') return err;
+  if (err instanceof Error) return err.message;
   return String(err);
 }
 
-/** errorField is the input field a rejected binding call names ('' for none), as Go's research.AsView sends it. */
+/** errorField is the input field a rejected binding call names ('' for none). */
 export function errorField(err: unknown): string {
   return errorData(err)?.field ?? '';
 }
 
-function errorData(err: unknown): { kind: string; field: string; message: string } | null {
-  if (typeof err !== 'object' || err === null || typeof (err as { message?: unknown }).message !== 'string') return null;
-  const e = err as { kind?: unknown; field?: unknown; message: string };
+interface ErrorData {
+  kind: string;
+  field: string;
+  message: string;
+}
+
+function errorData(err: unknown): ErrorData | null {
+  let v: unknown = err;
+  const text = typeof err === 'string' ? err : err instanceof Error ? err.message : null;
+  if (text !== null) {
+    if (!text.startsWith('{')) return null;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+  if (typeof v !== 'object' || v === null || typeof (v as { message?: unknown }).message !== 'string') return null;
+  const e = v as { kind?: unknown; field?: unknown; message: string };
   return { kind: typeof e.kind === 'string' ? e.kind : '', field: typeof e.field === 'string' ? e.field : '', message: e.message };
 }
 
