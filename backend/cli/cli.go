@@ -31,6 +31,7 @@ type Env struct {
 	Getenv         func(string) (string, bool) // nil: os.LookupEnv
 	WorkDir        string                      // "" : current directory
 	Version        string
+	Serve          Serve // `deepr serve`; nil: not in this build
 }
 
 // exit codes
@@ -81,6 +82,8 @@ var commands = []command{
 	{"key", "set|clear|test [--provider P]", "a provider's API key, OpenAI by default (set reads it from stdin)", (*runner).key},
 	{"mirror", "rebuild [--all]", "rewrite missing or damaged report folders from the database (--all: every folder)", (*runner).mirror},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
+	{"serve", "[--listen 127.0.0.1:8710] [--host NAME] [--tls-cert FILE --tls-key FILE] [--insecure-http]",
+		"run the poller and serve the app to browsers (sign in with the printed URL or DEEPR_SERVE_TOKEN)", (*runner).serve},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},
 	{"version", "", "", nil}, // answered by Main itself
 	{"help", "", "", nil},

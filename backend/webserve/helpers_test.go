@@ -30,7 +30,9 @@ func (f *fakeApp) Echo(r echoReq, suffix string) (echoReq, error) {
 	r.Prompt += suffix
 	return r, nil
 }
-func (f *fakeApp) Fail(id string) error { return errors.New("job " + id + " was not found: list jobs first") }
+func (f *fakeApp) Fail(id string) error {
+	return errors.New("job " + id + " was not found: list jobs first")
+}
 func (f *fakeApp) Emit(name string) error {
 	f.hub.Emit(name, map[string]string{"id": name})
 	return nil
