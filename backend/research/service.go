@@ -145,6 +145,10 @@ func New(d Deps) *Service {
 	if s.clock == nil {
 		s.clock = realClock{}
 	}
+	// Health.Seq starts at the wall clock in microseconds, so every Health
+	// a later process builds is newer than an earlier one's: a browser page
+	// outlives a restart of deepr serve and keeps only the newest it holds.
+	s.healthSq.Store(uint64(time.Now().UnixMicro()))
 	cfg := d.Config
 	s.cfg.Store(&cfg)
 	s.hooks.init()
