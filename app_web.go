@@ -54,7 +54,8 @@ func serveWeb(ctx context.Context, plan webserve.Plan, token string, ready func(
 	hub := webserve.NewHub()
 	a := &App{version: version, ready: make(chan struct{}), host: webHost{hub}, log: logging.CLI(level)}
 	host, _ := os.Hostname()
-	a.open(engine.Options{Holder: fmt.Sprintf("deepr serve (pid %d on %s)", os.Getpid(), host)})
+	// The provider's webhooks (DEEPR_USE_WEBHOOKS) arrive on this server.
+	a.open(engine.Options{Holder: fmt.Sprintf("deepr serve (pid %d on %s)", os.Getpid(), host), MountWebhooks: true})
 	if a.startErr != nil {
 		return a.startErr
 	}
@@ -70,6 +71,7 @@ func serveWeb(ctx context.Context, plan webserve.Plan, token string, ready func(
 		Hub:         hub,
 		Assets:      themedPage(a.svc.Config().Theme)(http.FileServerFS(dist)),
 		Export:      a.download,
+		Webhooks:    a.svc.Webhooks(),
 		SessionFile: filepath.Join(a.svc.Dirs().Data, "serve-sessions.json"),
 	})
 	if err != nil {

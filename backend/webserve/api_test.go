@@ -63,3 +63,28 @@ func TestOnlyGetServesTheApp(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhooksNeedNoSessionButTheHost(t *testing.T) {
+	got := 0
+	f := newFixture(t, func(o *Options) {
+		o.Webhooks = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got++ })
+	})
+	resp, err := http.Post(f.ts.URL+"/webhooks/openai", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || got != 1 {
+		t.Errorf("a provider's webhook: %d, %d deliveries; want it handed to the receiver", resp.StatusCode, got)
+	}
+	req, _ := http.NewRequest(http.MethodPost, f.ts.URL+"/webhooks/openai", strings.NewReader("{}"))
+	req.Host = "evil.example"
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest || got != 1 {
+		t.Errorf("a webhook under a foreign Host: %d, want 421", resp.StatusCode)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -27,17 +28,15 @@ type Options struct {
 	// headers it needs, and returns the file name; it replaces the
 	// window's save dialog with a download. nil: downloads are refused.
 	Export func(ctx context.Context, id, format string) (name string, body io.ReadCloser, err error)
-	// Webhooks, when set, receives the provider's webhooks at WebhookPath,
-	// without a session (the receiver checks their signatures).
+	// Webhooks, when set, receives the provider's webhooks: every request
+	// under /webhooks/, without a session or a browser's Origin (the
+	// receiver checks the provider's signatures). The Host allowlist holds.
 	Webhooks http.Handler
 	// SessionFile keeps the sessions across restarts ("" : memory only).
 	SessionFile string
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
-
-// WebhookPath is where the provider's webhooks are received.
-const WebhookPath = "/webhooks/openai"
 
 // Server is one `deepr serve`.
 type Server struct {
@@ -94,7 +93,7 @@ func (s *Server) Handler() http.Handler {
 		site := s.cop.Handler(mux)
 		hooks := s.o.Webhooks
 		return s.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == WebhookPath {
+			if strings.HasPrefix(r.URL.Path, "/webhooks/") {
 				hooks.ServeHTTP(w, r) // signed by the provider, not a browser: no cookie, no Origin
 				return
 			}
