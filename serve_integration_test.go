@@ -198,6 +198,10 @@ func TestServeDesktopOnlyCallsRefused(t *testing.T) {
 	if code, body := s.call("ExportReport", "x", "md"); code != http.StatusUnprocessableEntity {
 		t.Errorf("ExportReport from a browser: %d %s, want a refusal (it is a download)", code, body)
 	}
+	// No URL a browser names is called by the server (the key would go there).
+	if code, body := s.call("SetProviderEndpoint", "azure", "http://127.0.0.1:1"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "AZURE_OPENAI_ENDPOINT") {
+		t.Errorf("SetProviderEndpoint from a browser: %d %s, want a refusal", code, body)
+	}
 	// OpenURL checks the link and opens nothing on the server.
 	if code, _ := s.call("OpenURL", "https://example.com/a"); code != http.StatusOK {
 		t.Errorf("OpenURL of an https link: %d", code)
