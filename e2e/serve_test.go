@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -50,20 +49,8 @@ func (s *server) start() {
 // newServeBrowser is a headless Chromium signed in to url with the token.
 func newServeBrowser(t *testing.T, fake *fakeopenai.Server, url string) *session {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	// Its own profile: its own cookie jar, as another person's browser.
+	ctx := newChromium(t, 4*time.Minute, chromedp.UserDataDir(t.TempDir()))
 	s := &session{t: t, fake: fake, url: url, ctx: ctx}
 	s.do(chromedp.Navigate(url+"login?token="+serveToken), chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-queue"]`)))
 	return s

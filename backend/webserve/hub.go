@@ -104,9 +104,7 @@ func (h *Hub) subscribe(epoch string, seq uint64) (*sub, Frame, []Frame) {
 func (h *Hub) unsubscribe(s *sub) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, ok := h.subs[s]; ok {
-		delete(h.subs, s)
-	}
+	delete(h.subs, s)
 }
 
 // clients is how many browsers are connected.

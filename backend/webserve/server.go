@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/deepr-desktop/deepr/backend/httpserve"
 )
 
 // Options are what a Server serves.
@@ -135,21 +137,7 @@ func (s *Server) serveOn(ctx context.Context, ln net.Listener, ready func(net.Ad
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-errc
-		return nil
-	case err := <-errc:
-		if errors.Is(err, http.ErrServerClosed) {
-			return nil
-		}
-		return err
-	}
+	return httpserve.Until(ctx, srv, ln)
 }
 
 // URL is the address a browser opens for ln's address: the loopback name
