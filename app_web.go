@@ -32,7 +32,7 @@ func (webHost) saveFile(wruntime.SaveDialogOptions) (string, error) {
 }
 
 func (webHost) pickFolder(o wruntime.OpenDialogOptions) (string, error) {
-	return "", fmt.Errorf("%q needs a folder on the server: run `deepr export --all --output DIR` or `deepr import DIR` there", o.Title)
+	return "", fmt.Errorf("%q needs a folder on the server, which a browser cannot choose: use Deepr's export and import commands on the server itself", o.Title)
 }
 
 func (webHost) openLink(string) error { return nil } // the browser opens it
