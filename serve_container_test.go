@@ -118,7 +118,7 @@ func TestServeAsTheContainerDoes(t *testing.T) {
 		t.Logf("not root: running as uid %d, not the image's %s", os.Geteuid(), img.user)
 	}
 	s := startServe(t, cmd)
-	if !strings.Contains(s.stderr.String(), "warning: listening on 0.0.0.0") {
+	if !s.stderr.waitFor("warning: listening on 0.0.0.0") {
 		t.Errorf("no warning for a non-loopback address; stderr:\n%s", s.stderr)
 	}
 	if strings.Contains(s.login, "container-token") {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +24,37 @@ type served struct {
 	cmd    *exec.Cmd
 	url    string // http://127.0.0.1:PORT/
 	login  string // the printed sign-in URL (with the token when generated)
-	stderr *strings.Builder
+	stderr *lockedBuffer
 	user   *http.Client // signed in
+}
+
+// lockedBuffer is a process's output, read while the process writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor waits until the output holds text (what the process wrote may
+// still be on its way through the pipe).
+func (l *lockedBuffer) waitFor(text string) bool {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(l.String(), text) {
+			return true
+		}
+	}
+	return false
 }
 
 var openLine = regexp.MustCompile(`deepr serve: open (\S+)`)
@@ -36,7 +66,7 @@ func startServe(t *testing.T, cmd *exec.Cmd) *served {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &served{t: t, cmd: cmd, stderr: &strings.Builder{}}
+	s := &served{t: t, cmd: cmd, stderr: &lockedBuffer{}}
 	cmd.Stderr = s.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -94,8 +124,8 @@ func (s *served) signIn(token string) *http.Client {
 		s.t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.Request.URL.Path != "/" {
-		s.t.Fatalf("signing in at %s ended at %s (%d)", u, resp.Request.URL, resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 1 {
+		s.t.Fatalf("signing in at %s: %d with cookies %v", u, resp.StatusCode, resp.Cookies())
 	}
 	s.user = c
 	return c

@@ -135,8 +135,13 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.o.Plan.TLS(),
 		MaxAge: int(SessionTTL / time.Second),
 	})
+	// A page that moves on by itself rather than a redirect: after a link
+	// clicked on another site, the browser would not send a SameSite=Strict
+	// cookie along a redirect, but it does on this page's own navigation.
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	_, _ = io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>Deepr</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto"><p>Signed in. <a href="/">Open Deepr</a></p></body></html>`)
 }
 
 func (s *Server) serveLogout(w http.ResponseWriter, r *http.Request) {

@@ -82,9 +82,10 @@ func (f *fixture) signIn() *http.Client {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/" {
-		f.t.Fatalf("signing in: %d at %s, want the app at /", resp.StatusCode, resp.Request.URL)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `content="0;url=/"`) || len(resp.Cookies()) != 1 {
+		f.t.Fatalf("signing in: %d %s, want a session and a page that moves on to the app", resp.StatusCode, b)
 	}
 	return c
 }
