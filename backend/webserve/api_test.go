@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestCallsTheBoundMethodsByName(t *testing.T) {
@@ -86,5 +87,21 @@ func TestWebhooksNeedNoSessionButTheHost(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMisdirectedRequest || got != 1 {
 		t.Errorf("a webhook under a foreign Host: %d, want 421", resp.StatusCode)
+	}
+}
+
+func TestNoFolderListings(t *testing.T) {
+	f := newFixture(t, func(o *Options) {
+		o.Assets = http.FileServerFS(fstest.MapFS{"index.html": {Data: []byte("app")}, "assets/app.js": {Data: []byte("js")}})
+	})
+	for path, want := range map[string]int{"/": 200, "/assets/app.js": 200, "/assets/": 404} {
+		resp, err := f.user.Get(f.ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
 	}
 }

@@ -102,6 +102,10 @@ func (s *Server) authedPage(next http.Handler) http.Handler {
 			s.loginPage(w, http.StatusUnauthorized, "")
 			return
 		}
+		if r.URL.Path != "/" && strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no listing of the frontend's folders
+			return
+		}
 		w.Header().Set("Cache-Control", "no-cache")
 		next.ServeHTTP(w, r)
 	})
