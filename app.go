@@ -54,16 +54,21 @@ type App struct {
 	ready      chan struct{} // closed when startup has finished, successfully or not
 
 	win windowState // hiding on close, quitting for real (app_window.go)
+
+	host host // the window's (Wails) or a browser's (deepr serve): app_host.go
 }
 
-// NewApp creates the application face; startup does the real work.
-func NewApp(version string) *App { return &App{version: version, ready: make(chan struct{})} }
+// NewApp creates the window's application face; startup does the real work.
+func NewApp(version string) *App {
+	a := &App{version: version, ready: make(chan struct{})}
+	a.host = desktopHost{a}
+	return a
+}
 
 // startup runs before the page loads: it opens the service and starts the
 // poller (under the database lease, so it polls only if no other process does).
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	defer close(a.ready)
 	// SIGTERM / Ctrl-C close the window cleanly: shutdown stops the poller
 	// and releases the lease before the process exits.
 	sig := make(chan os.Signal, 1)
@@ -82,14 +87,20 @@ func (a *App) startup(ctx context.Context) {
 	}
 	host, _ := os.Hostname()
 	a.notifier = notify.New(a.notifyOptions(ctx)) // app_notify.go
-	svc, err := engine.Open(engine.Options{
-		Log:      a.log,
+	a.open(engine.Options{
 		Holder:   fmt.Sprintf("Deepr app (pid %d on %s)", os.Getpid(), host),
-		Events:   events{a},
 		Notifier: a.notifier,
 		// The check of the report folders waits for the first frame (Ready).
 		DeferStartupWork: true,
 	})
+}
+
+// open opens the service (its events go to the App's host) and starts
+// the poller; the window and deepr serve both start here.
+func (a *App) open(o engine.Options) {
+	defer close(a.ready)
+	o.Log, o.Events = a.log, events{a}
+	svc, err := engine.Open(o)
 	if err != nil {
 		a.startErr = err
 		a.log.WithError(err).Error("cannot start")
@@ -102,7 +113,7 @@ func (a *App) startup(ctx context.Context) {
 		defer close(a.pollerDone)
 		if err := svc.Run(pctx); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.WithError(err).Error("poller stopped")
-			wruntime.EventsEmit(a.ctx, EventHealthUpdated, svc.Stopped(err))
+			a.host.emit(EventHealthUpdated, svc.Stopped(err))
 		}
 	}()
 }
@@ -130,26 +141,13 @@ func (a *App) onSecondInstance(options.SecondInstanceData) {
 	wruntime.WindowShow(a.ctx)
 }
 
-// events turns service events into Wails runtime events.
+// events turns service events into the host's events (Wails runtime
+// events in the window, the event stream in a browser).
 type events struct{ a *App }
 
-func (e events) JobChanged(j job.Job) {
-	if e.a.ctx != nil {
-		wruntime.EventsEmit(e.a.ctx, EventJobUpdated, j)
-	}
-}
-
-func (e events) JobDeleted(id string) {
-	if e.a.ctx != nil {
-		wruntime.EventsEmit(e.a.ctx, EventJobDeleted, id)
-	}
-}
-
-func (e events) HealthChanged(h research.Health) {
-	if e.a.ctx != nil {
-		wruntime.EventsEmit(e.a.ctx, EventHealthUpdated, h)
-	}
-}
+func (e events) JobChanged(j job.Job)            { e.a.host.emit(EventJobUpdated, j) }
+func (e events) JobDeleted(id string)            { e.a.host.emit(EventJobDeleted, id) }
+func (e events) HealthChanged(h research.Health) { e.a.host.emit(EventHealthUpdated, h) }
 
 // service waits for startup, then returns the service or why there is none.
 func (a *App) service() (*research.Service, error) {
@@ -333,9 +331,8 @@ func (a *App) OpenURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("not opening %q: only http and https links are opened", raw)
 	}
-	// Encoded as Wails' BrowserOpenURL would need it; opened here so that
-	// "no program could open it" reaches the window (Wails drops it).
-	return weblink.SystemOpener().Open(weblink.Encode(u))
+	// Encoded as Wails' BrowserOpenURL would need it.
+	return a.host.openLink(weblink.Encode(u))
 }
 
 // RevealReport opens the folder that holds a job's report files.
@@ -347,7 +344,7 @@ func (a *App) RevealReport(id string) error {
 	if j.ReportPath == "" {
 		return fmt.Errorf("job %s has no report folder yet", j.ID)
 	}
-	return openFolder(j.ReportPath)
+	return a.openFolder(j.ReportPath)
 }
 
 // OpenDataFolder opens the data folder.
@@ -356,14 +353,14 @@ func (a *App) OpenDataFolder() error {
 	if err != nil {
 		return err
 	}
-	return openFolder(s.Dirs().Data)
+	return a.openFolder(s.Dirs().Data)
 }
 
 // openFolder opens a folder in the OS file manager.
-func openFolder(dir string) error {
+func (a *App) openFolder(dir string) error {
 	dir = filepath.Clean(dir)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("folder %s does not exist", dir)
 	}
-	return weblink.SystemOpener().Open(dir)
+	return a.host.openFolder(dir)
 }

@@ -21,7 +21,7 @@ func (a *App) ExportReport(id, format string) (research.ExportResult, error) {
 		if err != nil {
 			return research.ExportResult{}, err
 		}
-		path, err := wruntime.SaveFileDialog(a.ctx, wruntime.SaveDialogOptions{
+		path, err := a.host.saveFile(wruntime.SaveDialogOptions{
 			Title: "Export report", DefaultFilename: name, CanCreateDirectories: true,
 			Filters: []wruntime.FileFilter{{DisplayName: strings.ToUpper(format), Pattern: "*." + strings.ToLower(format)}},
 		})
@@ -35,7 +35,7 @@ func (a *App) ExportReport(id, format string) (research.ExportResult, error) {
 // ExportLibrary asks for a folder, then writes every report into it.
 func (a *App) ExportLibrary() (research.LibraryExport, error) {
 	return call(a, func(s *research.Service, ctx context.Context) (research.LibraryExport, error) {
-		dir, err := wruntime.OpenDirectoryDialog(a.ctx, wruntime.OpenDialogOptions{Title: "Export the library into a folder", CanCreateDirectories: true})
+		dir, err := a.host.pickFolder(wruntime.OpenDialogOptions{Title: "Export the library into a folder", CanCreateDirectories: true})
 		if err != nil || dir == "" {
 			return research.LibraryExport{}, err
 		}
@@ -46,7 +46,7 @@ func (a *App) ExportLibrary() (research.LibraryExport, error) {
 // ImportLibrary asks for a folder of reports, then imports them.
 func (a *App) ImportLibrary() (research.ImportResult, error) {
 	return call(a, func(s *research.Service, ctx context.Context) (research.ImportResult, error) {
-		dir, err := wruntime.OpenDirectoryDialog(a.ctx, wruntime.OpenDialogOptions{Title: "Import reports from a folder"})
+		dir, err := a.host.pickFolder(wruntime.OpenDialogOptions{Title: "Import reports from a folder"})
 		if err != nil || dir == "" {
 			return research.ImportResult{}, err
 		}

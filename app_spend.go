@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/deepr-desktop/deepr/backend/research"
 )
@@ -30,7 +31,12 @@ func (a *App) ClearProviderKey(provider string) (research.SettingsView, error) {
 }
 
 // SetProviderEndpoint saves the endpoint a provider needs (Azure's); "" removes it.
+// A browser may not (deepr serve): the server would then send the provider's
+// key to a URL the browser named.
 func (a *App) SetProviderEndpoint(provider, endpoint string) (research.SettingsView, error) {
+	if !a.host.desktop() {
+		return research.SettingsView{}, errors.New("a browser cannot set a provider's endpoint: set it where deepr serve runs (AZURE_OPENAI_ENDPOINT in its environment or .env), then restart it")
+	}
 	return call(a, func(s *research.Service, ctx context.Context) (research.SettingsView, error) {
 		return s.SetEndpoint(ctx, provider, endpoint)
 	})

@@ -144,7 +144,7 @@ func (a *App) markCloseNoticeShown() {
 // applyStartAtLogin writes or removes the login entry to match
 // DEEPR_START_AT_LOGIN. Call it at startup and after settings are saved.
 func (a *App) applyStartAtLogin() {
-	if a.svc == nil {
+	if a.svc == nil || !a.host.desktop() { // deepr serve writes no login entry
 		return
 	}
 	l, err := autostart.Default()

@@ -39,7 +39,7 @@ func main() {
 	// take -assetdir/-devserver, macOS may pass -psn_...
 	if len(args) > 0 && (cli.IsCommand(args[0]) || !strings.HasPrefix(args[0], "-")) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Main(ctx, args, cli.Env{Version: version})
+		code := cli.Main(ctx, args, cli.Env{Version: version, Serve: serveWeb})
 		stop()
 		os.Exit(code)
 	}

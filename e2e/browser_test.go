@@ -70,6 +70,15 @@ func newSessionEnv(t *testing.T, withKey bool, extra ...string) *session {
 		return resp.StatusCode == http.StatusOK
 	})
 
+	s := &session{t: t, fake: fake, url: url, ctx: newChromium(t, 3*time.Minute)}
+	s.do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-queue"]`)))
+	return s
+}
+
+// newChromium starts a headless Chromium for the test and returns its
+// context, which ends after within.
+func newChromium(t *testing.T, within time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox,
@@ -80,13 +89,11 @@ func newSessionEnv(t *testing.T, withKey bool, extra ...string) *session {
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
 	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, within)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	s := &session{t: t, fake: fake, url: url, ctx: ctx}
-	s.do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-queue"]`)))
-	return s
+	return ctx
 }
 
 func chromiumPath(t *testing.T) string {

@@ -31,6 +31,7 @@ type Env struct {
 	Getenv         func(string) (string, bool) // nil: os.LookupEnv
 	WorkDir        string                      // "" : current directory
 	Version        string
+	Serve          Serve // `deepr serve`; nil: not in this build
 }
 
 // exit codes
@@ -83,6 +84,8 @@ var commands = []command{
 	{"mirror", "rebuild [--all]", "rewrite missing or damaged report folders from the database (--all: every folder)", (*runner).mirror},
 	{"worker", "", "run the poller in the foreground until Ctrl-C", (*runner).worker},
 	{"mcp", "[--http HOST:PORT [--allow-remote]]", "serve Deepr to an AI assistant over stdio (Model Context Protocol), or over HTTP on loopback with a bearer token; polls while no other process does", (*runner).mcpCmd},
+	{"serve", "[--listen 127.0.0.1:8710] [--host NAME] [--tls-cert FILE --tls-key FILE] [--insecure-http]",
+		"run the poller and serve the app to browsers (sign in with the printed URL or DEEPR_SERVE_TOKEN)", (*runner).serve},
 	{"doctor", "[--json]", "check configuration, data folder, database, API key, poller, webhooks", (*runner).doctor},
 	{"version", "", "", nil}, // answered by Main itself
 	{"help", "", "", nil},

@@ -32,6 +32,8 @@ type Options struct {
 	// DeferStartupWork holds start-up work that is not urgent until the
 	// service's WindowReady (the desktop app, after its first frame).
 	DeferStartupWork bool
+	// MountWebhooks: the face's server receives the webhooks (deepr serve).
+	MountWebhooks bool
 }
 
 // LoadConfig resolves the configuration and folders without opening
@@ -118,5 +120,6 @@ func Open(o Options) (*research.Service, error) {
 		Rand:      o.Rand,
 
 		DeferStartupWork: o.DeferStartupWork,
+		MountWebhooks:    o.MountWebhooks,
 	}), nil
 }

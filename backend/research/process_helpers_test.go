@@ -60,6 +60,12 @@ var procs atomic.Int64
 
 func openProc(t testing.TB, fake *fakeopenai.Server, env map[string]string) *proc {
 	t.Helper()
+	return openProcWith(t, fake, env, nil)
+}
+
+// openProcWith is openProc with engine options changed by mod.
+func openProcWith(t testing.TB, fake *fakeopenai.Server, env map[string]string, mod func(*engine.Options)) *proc {
+	t.Helper()
 	data := t.TempDir()
 	vars := map[string]string{
 		"DEEPR_DATA_DIR":   data,
@@ -73,13 +79,17 @@ func openProc(t testing.TB, fake *fakeopenai.Server, env map[string]string) *pro
 	l := logrus.New()
 	l.SetOutput(io.Discard)
 	p := &proc{fake: fake, rec: newRecorder(), log: logtest.NewLocal(l), env: vars}
-	svc, err := engine.Open(engine.Options{
+	o := engine.Options{
 		Getenv:  func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
 		WorkDir: t.TempDir(),
 		Holder:  fmt.Sprintf("service process test %d", procs.Add(1)), // each its own, as two processes are
 		Events:  p.rec,
 		Log:     l,
-	})
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	svc, err := engine.Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}

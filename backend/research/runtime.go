@@ -14,7 +14,9 @@ import (
 // webhook listener. Each provider keeps its own state (Providers);
 // Provider is the worst of them, Message what to do about it and Summary
 // a short line naming the providers in it. Seq increases with every Health
-// this process builds, so a face can ignore an older one that arrives late.
+// this process builds, and a later process starts above an earlier one's
+// (it starts at the wall clock), so a face can ignore an older one that
+// arrives late, also across a restart of the process.
 type Health struct {
 	Seq         uint64        `json:"seq"`
 	Provider    string        `json:"provider"` // "ok" | "offline" | "key_rejected" | "no_key" | "unknown"

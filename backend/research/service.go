@@ -79,6 +79,9 @@ type Deps struct {
 	// with (SaveSettings checks a save with it first). nil: no check beyond
 	// each value's own.
 	Resolve func(saved map[string]string) (config.Config, error)
+	// MountWebhooks receives the webhooks on the face's own HTTP server
+	// (deepr serve; Service.Webhooks) instead of a listener of their own.
+	MountWebhooks bool
 }
 
 // Service is the application service of one process. Create it with New.
@@ -104,7 +107,8 @@ type Service struct {
 	interval time.Duration // the poll interval in force (setPollInterval)
 	dbNote   string        // what the last take-over of recovery files did (recovery.go)
 
-	hooks hookState // the webhook listener, supervised in webhooks.go
+	hooks hookState  // the webhook listener, supervised in webhooks.go
+	mount *hookMount // non-nil: webhooks arrive through Webhooks() (webhook_mount.go)
 
 	shutdowns shutdownState // the shutdown dates providers published (shutdown.go)
 
@@ -137,6 +141,9 @@ func New(d Deps) *Service {
 	if d.DeferStartupWork {
 		s.windowUp = make(chan struct{})
 	}
+	if d.MountWebhooks {
+		s.mount = &hookMount{}
+	}
 	if s.log == nil {
 		l := logrus.New()
 		l.SetOutput(io.Discard)
@@ -145,6 +152,10 @@ func New(d Deps) *Service {
 	if s.clock == nil {
 		s.clock = realClock{}
 	}
+	// Health.Seq starts at the wall clock in microseconds, so every Health
+	// a later process builds is newer than an earlier one's: a browser page
+	// outlives a restart of deepr serve and keeps only the newest it holds.
+	s.healthSq.Store(uint64(time.Now().UnixMicro()))
 	cfg := d.Config
 	s.cfg.Store(&cfg)
 	s.hooks.init()

@@ -266,3 +266,16 @@ func TestDoctorSaysWhatIsWrongWithWebhooks(t *testing.T) {
 		}
 	}
 }
+
+// A browser outlives a restart of deepr serve: the new process's Health
+// must be newer than anything the old one sent, or the page keeps the old.
+func TestHealthSeqIncreasesAcrossProcesses(t *testing.T) {
+	old := newUnit(t, nil)
+	var last uint64
+	for i := 0; i < 1000; i++ {
+		last = old.svc.Health().Seq
+	}
+	if first := newUnit(t, nil).svc.Health().Seq; first <= last {
+		t.Errorf("a later service's first Health has Seq %d, not above the earlier one's last (%d)", first, last)
+	}
+}

@@ -212,8 +212,10 @@ func (s *Service) startListener(ctx context.Context) (*listener, error) {
 	if secret == "" {
 		return nil, errors.New("webhooks are on but no signing secret is set: copy it (whsec_...) from the OpenAI dashboard's webhook page into Settings, or set OPENAI_WEBHOOK_SECRET")
 	}
-	if err := webhook.CheckListen(cfg.WebhookListen, secret); err != nil {
-		return nil, err
+	if s.mount == nil {
+		if err := webhook.CheckListen(cfg.WebhookListen, secret); err != nil {
+			return nil, err
+		}
 	}
 	rc, err := webhook.NewReceiver(webhook.Options{
 		Secret:     secret,
@@ -227,6 +229,11 @@ func (s *Service) startListener(ctx context.Context) (*listener, error) {
 	}
 	lctx, cancel := context.WithCancel(ctx)
 	l := &listener{cancel: cancel, done: make(chan error, 1)}
+	if s.mount != nil {
+		s.mount.serve(lctx, rc, l.done)
+		s.hookState(WebhooksListening, "", MountedWebhooks)
+		return l, nil
+	}
 	go func() {
 		l.done <- webhook.Serve(lctx, cfg.WebhookListen, rc, func(a net.Addr) {
 			s.log.WithField("addr", a.String()).Info("webhooks: listening")

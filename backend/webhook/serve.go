@@ -2,13 +2,14 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
 	"golang.org/x/net/netutil"
+
+	"github.com/deepr-desktop/deepr/backend/httpserve"
 )
 
 // limits bound what the listener spends on clients, so that a flood of
@@ -64,19 +65,5 @@ func serveOn(ctx context.Context, ln net.Listener, h http.Handler, lim limits, r
 	if ready != nil {
 		ready(addr)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-errc
-		return nil
-	case err := <-errc:
-		if errors.Is(err, http.ErrServerClosed) {
-			return nil
-		}
-		return err
-	}
+	return httpserve.Until(ctx, srv, ln)
 }

@@ -4,6 +4,7 @@ import * as apiModule from '../api';
 import { deferred, makeJob } from '../../tests/fixtures';
 import type { FakeApi } from '../../tests/fakeApi';
 import type { Job } from '../types';
+import { resyncEvent } from '../web';
 import { createJobsStore } from './jobs';
 
 vi.mock('../api', async () => (await import('../../tests/fakeApi')).fakeApi());
@@ -36,6 +37,17 @@ describe('jobs store', () => {
     await flush();
     expect(order[0], `first call = ${order[0]}, want a subscription`).toBe('on:job:updated');
     expect(api.listenerCount('job:deleted'), 'job:deleted listeners').toBe(1);
+  });
+
+  it('fetches the snapshot again when the event stream could not resume (deepr serve restarted)', async () => {
+    snapshot([]);
+    const store = createJobsStore(document);
+    stops.push(store.start());
+    await flush();
+    const before = api.ListJobs.mock.calls.length;
+    document.dispatchEvent(new Event(resyncEvent));
+    await flush();
+    expect(api.ListJobs.mock.calls.length, 'ListJobs calls after a resync').toBe(before + 2);
   });
 
   it('applies newer events and ignores stale ones', async () => {

@@ -1,7 +1,10 @@
 // The snapshot-plus-events pattern every live store follows: subscribe to
 // the backend events FIRST, then fetch the snapshot, refetch when the window
-// becomes visible again, and hand back one idempotent stop function that
-// cancels exactly these subscriptions (never EventsOff).
+// becomes visible again or (in a browser, lib/web.ts) when the event stream
+// could not resume where it left off, and hand back one idempotent stop
+// function that cancels exactly these subscriptions (never EventsOff).
+
+import { resyncEvent } from '../web';
 
 /**
  * startLive runs that pattern. `subscribe` returns the unsubscribe functions
@@ -18,7 +21,9 @@ export function startLive(
   const onVisible = () => {
     if (doc?.visibilityState === 'visible') void refresh();
   };
+  const onResync = () => void refresh();
   doc?.addEventListener('visibilitychange', onVisible);
+  doc?.addEventListener(resyncEvent, onResync);
   void refresh();
   let stopped = false;
   return () => {
@@ -26,6 +31,7 @@ export function startLive(
     stopped = true;
     for (const u of unsubs) u();
     doc?.removeEventListener('visibilitychange', onVisible);
+    doc?.removeEventListener(resyncEvent, onResync);
     invalidate();
   };
 }
