@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -28,7 +27,7 @@ func TestMCPOverStdio(t *testing.T) {
 	id := strings.TrimSpace(c.ok("submit", "--model", "o4-mini-deep-research", "--max-tool-calls", "5", "History of green tea"))
 
 	cmd := c.cmd("", "mcp")
-	var stderr bytes.Buffer
+	var stderr lockedBuffer // written by the process's copier while the test reads it
 	cmd.Stderr = &stderr
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -106,7 +105,7 @@ func TestMCPOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
+	var stderr lockedBuffer // written by the process's copier while the test reads it
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
