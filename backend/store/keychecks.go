@@ -9,7 +9,9 @@ import (
 
 // KeyCheck is what is known of a provider's key: its last test ("Test
 // key": when, whether it passed and what the provider said) and the last
-// call the provider answered with it. Zero times: never.
+// call the provider answered with it (a passed test, a run it accepted or
+// a report it delivered, read from the jobs: the poller writes nothing
+// more for it). Zero times: never.
 type KeyCheck struct {
 	Provider    string
 	TestedAt    time.Time
@@ -41,34 +43,33 @@ func (s *Store) RecordKeyTest(ctx context.Context, provider string, ok bool, mes
 	})
 }
 
-// RecordKeyOK saves that the provider answered a call at the store's now.
-func (s *Store) RecordKeyOK(ctx context.Context, provider string) error {
+// ForgetKeyChecks drops what is known of a provider's key (a new key was
+// set or the key was cleared: the old one's tests and calls say nothing
+// of it) and counts its calls from now on.
+func (s *Store) ForgetKeyChecks(ctx context.Context, provider string) error {
 	now, err := toNanos(s.now())
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO key_checks (provider, last_ok_at) VALUES (?, ?)
-			ON CONFLICT (provider) DO UPDATE SET last_ok_at = max(last_ok_at, excluded.last_ok_at)`, provider, now)
-		if err != nil {
-			return fmt.Errorf("saving the last call %s answered: %w", provider, err)
-		}
-		return nil
-	})
-}
-
-// ForgetKeyChecks drops what is known of a provider's key (a new key was
-// set or the key was cleared: the old one's tests say nothing of it).
-func (s *Store) ForgetKeyChecks(ctx context.Context, provider string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM key_checks WHERE provider = ?`, provider)
+		_, err := tx.ExecContext(ctx, `INSERT INTO key_checks (provider, since) VALUES (?, ?)
+			ON CONFLICT (provider) DO UPDATE SET since = excluded.since, tested_at = 0, test_ok = 0, test_message = '', last_ok_at = 0`, provider, now)
 		return err
 	})
 }
 
-// KeyChecks returns what is known of every provider's key, by provider.
+// KeyChecks returns what is known of every provider's key, by provider
+// (none for a provider of which nothing is known): its last test, and the
+// last call the provider answered since its key was set (a passed test, a
+// run it accepted, a report it delivered; runs sent with an earlier key do
+// not count).
 func (s *Store) KeyChecks(ctx context.Context) (map[string]KeyCheck, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT provider, tested_at, test_ok, test_message, last_ok_at FROM key_checks`)
+	rows, err := s.db.QueryContext(ctx, `WITH p AS (SELECT provider FROM key_checks UNION SELECT DISTINCT provider FROM jobs)
+		SELECT p.provider, coalesce(k.tested_at, 0), coalesce(k.test_ok, 0), coalesce(k.test_message, ''),
+		max(coalesce(k.last_ok_at, 0), coalesce((SELECT max(max(coalesce(j.submitted_at, 0),
+			CASE WHEN j.status IN ('completed', 'incomplete') THEN coalesce(j.finished_at, 0) ELSE 0 END))
+			FROM jobs j WHERE j.provider = p.provider AND coalesce(j.submitted_at, 0) > coalesce(k.since, 0)), 0))
+		FROM p LEFT JOIN key_checks k ON k.provider = p.provider`)
 	if err != nil {
 		return nil, fmt.Errorf("reading the key checks: %w", err)
 	}
@@ -81,6 +82,9 @@ func (s *Store) KeyChecks(ctx context.Context) (map[string]KeyCheck, error) {
 		)
 		if err := rows.Scan(&k.Provider, &tested, &k.TestOK, &k.TestMessage, &lastOK); err != nil {
 			return nil, err
+		}
+		if tested == 0 && lastOK == 0 {
+			continue
 		}
 		k.TestedAt, k.LastOKAt = fromNanosOrZero(tested), fromNanosOrZero(lastOK)
 		out[k.Provider] = k

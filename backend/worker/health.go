@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -200,30 +199,10 @@ func (w *Worker) setNextCheck(next *time.Time) {
 	w.emitHealth()
 }
 
-// keyOKEvery is how often the last call a provider answered is saved
-// (store.RecordKeyOK: Settings says when a key last worked).
-const keyOKEvery = 10 * time.Minute
-
 // providerOK and providerOffline record the outcome of a call to the
-// named provider; they touch that provider's entry only. providerOK also
-// saves, at most every keyOKEvery, that the provider's key worked.
+// named provider; they touch that provider's entry only.
 func (w *Worker) providerOK(name string) {
 	w.setProviderHealth(name, ProviderOK, "")
-	now := w.clock.Now()
-	w.mu.Lock()
-	due := now.Sub(w.keyOKSaved[name]) >= keyOKEvery
-	if due {
-		if w.keyOKSaved == nil {
-			w.keyOKSaved = map[string]time.Time{}
-		}
-		w.keyOKSaved[name] = now
-	}
-	w.mu.Unlock()
-	if due {
-		if err := w.st.RecordKeyOK(context.Background(), name); err != nil {
-			w.log.WithError(err).Warn("saving the last call the provider answered")
-		}
-	}
 }
 
 func (w *Worker) providerOffline(name string, err error) {

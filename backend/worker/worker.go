@@ -165,7 +165,6 @@ type Worker struct {
 	running      bool                      // Run is active
 	health       Health                    // the poller's part (Providers are in provHealth)
 	provHealth   map[string]ProviderHealth // provider -> its own state
-	keyOKSaved   map[string]time.Time      // provider -> when its last answered call was saved (keyOKEvery)
 	healing      healState                 // report folders still to write (heal.go)
 	lost         lostState                 // the database file lost under the worker (replaced.go)
 	listeners    map[*Subscription]struct{}
