@@ -2,12 +2,14 @@
 # Runs the Windows build under Wine, in a private prefix, headless.
 #   tools/wine.sh setup          the prefix and the stand-in bcryptprimitives.dll (idempotent)
 #   tools/wine.sh run EXE ARGS   runs EXE under Wine in that prefix (after setup)
-#   tools/wine.sh env            prints WINE=, WINESERVER= and WINEPREFIX= for the Go tests
+#   tools/wine.sh env            prints WINE=, WINESERVER=, WINEPREFIX= and CONRUN= for the Go tests
 #   tools/wine.sh stop           stops this prefix's wineserver
 # The prefix is $DEEPR_WINEPREFIX, else $XDG_CACHE_HOME/deepr/wine (~/.cache/deepr/wine);
 # never ~/.wine. Wine itself: tools/install-deps.sh wine (Debian's wine64 8.0).
 # Wine 8.0 lacks bcryptprimitives.dll, which Go 1.24+ loads at start (ProcessPrng):
 # tools/wine/bcryptprimitives.c, built with mingw-w64, is put in the prefix's system32.
+# tools/wine/conrun.c (built into the prefix too) starts a program as cmd.exe starts a
+# GUI program on Windows, so a test can prove that deepr.exe prints in a console.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -46,6 +48,7 @@ export WINEPREFIX=$prefix WINEARCH=win64 WINEDEBUG=${WINEDEBUG:--all}
 # and no desktop window: a console program needs no X display.
 export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-mscoree,mshtml=}
 unset DISPLAY WAYLAND_DISPLAY
+conrun=$prefix/drive_c/deepr-tools/conrun.exe
 
 setup() {
   local sys32=$prefix/drive_c/windows/system32
@@ -59,13 +62,18 @@ setup() {
   fi
   local cc=x86_64-w64-mingw32-gcc
   command -v "$cc" >/dev/null || { echo "wine.sh: $cc is missing; run tools/install-deps.sh wine" >&2; exit 1; }
-  local src=$root/tools/wine/bcryptprimitives.c dll=$sys32/bcryptprimitives.dll
-  if [ ! -f "$dll" ] || [ "$src" -nt "$dll" ]; then
-    local tmp
-    tmp=$(mktemp -d)
-    "$cc" -shared -O2 -s -o "$tmp/bcryptprimitives.dll" "$src" -ladvapi32
-    mv "$tmp/bcryptprimitives.dll" "$dll"
-    rm -rf "$tmp"
+  build "$sys32/bcryptprimitives.dll" "$root/tools/wine/bcryptprimitives.c" -shared -ladvapi32
+  build "$conrun" "$root/tools/wine/conrun.c" -municode
+}
+
+# build OUT SRC FLAGS...: compiles SRC with mingw-w64 when OUT is missing or older.
+build() {
+  local out=$1 src=$2
+  shift 2
+  if [ ! -f "$out" ] || [ "$src" -nt "$out" ]; then
+    mkdir -p "$(dirname "$out")"
+    x86_64-w64-mingw32-gcc -O2 -s -o "$out.tmp" "$src" "$@"
+    mv "$out.tmp" "$out"
   fi
 }
 
@@ -76,7 +84,7 @@ case "${1:-}" in
     [ $# -ge 1 ] || { echo "usage: tools/wine.sh run EXE [ARGS...]" >&2; exit 2; }
     exec "$wine" "$@" ;;
   env)
-    printf 'WINE=%s\nWINESERVER=%s\nWINEPREFIX=%s\n' "$wine" "$wineserver" "$prefix" ;;
+    printf 'WINE=%s\nWINESERVER=%s\nWINEPREFIX=%s\nCONRUN=%s\n' "$wine" "$wineserver" "$prefix" "$conrun" ;;
   stop) "$wineserver" -k 2>/dev/null || true ;;
   *) echo "usage: tools/wine.sh setup|run EXE [ARGS...]|env|stop" >&2; exit 2 ;;
 esac
