@@ -2,7 +2,7 @@
 # Runs the Windows build under Wine, in a private prefix, headless.
 #   tools/wine.sh setup          the prefix and the stand-in bcryptprimitives.dll (idempotent)
 #   tools/wine.sh run EXE ARGS   runs EXE under Wine in that prefix (after setup)
-#   tools/wine.sh env            prints WINE=, WINESERVER=, WINEPREFIX= and CONRUN= for the Go tests
+#   tools/wine.sh env            prints WINE=, WINESERVER=, CONRUN= and the WINE* settings, one a line
 #   tools/wine.sh stop           stops this prefix's wineserver
 # The prefix is $DEEPR_WINEPREFIX, else $XDG_CACHE_HOME/deepr/wine (~/.cache/deepr/wine);
 # never ~/.wine. Wine itself: tools/install-deps.sh wine (Debian's wine64 8.0).
@@ -84,7 +84,8 @@ case "${1:-}" in
     [ $# -ge 1 ] || { echo "usage: tools/wine.sh run EXE [ARGS...]" >&2; exit 2; }
     exec "$wine" "$@" ;;
   env)
-    printf 'WINE=%s\nWINESERVER=%s\nWINEPREFIX=%s\nCONRUN=%s\n' "$wine" "$wineserver" "$prefix" "$conrun" ;;
+    printf '%s\n' "WINE=$wine" "WINESERVER=$wineserver" "CONRUN=$conrun" "WINEPREFIX=$WINEPREFIX" \
+      "WINEARCH=$WINEARCH" "WINEDEBUG=$WINEDEBUG" "WINEDLLOVERRIDES=$WINEDLLOVERRIDES" ;;
   stop) "$wineserver" -k 2>/dev/null || true ;;
   *) echo "usage: tools/wine.sh setup|run EXE [ARGS...]|env|stop" >&2; exit 2 ;;
 esac
