@@ -133,6 +133,7 @@ test-windows:
 test: deps deps-test frontend-deps
 	$(MAKE) bindings-check vet lint test-go test-frontend e2e package-linux-check
 	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
+	$(MAKE) test-windows
 
 ## Prints the table of docs/benchmarks.md and writes it there (bench/): the idle
 ## window and start-up against the Wails Svelte template under Xvfb, the poll
@@ -145,5 +146,5 @@ bench-go:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...
 
 clean:
-	rm -rf build/bin build/bench artifacts frontend/node_modules
+	rm -rf build/bin build/bench build/wine artifacts frontend/node_modules
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true
