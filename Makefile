@@ -23,7 +23,7 @@ tags = sqlite_fts5$(shell pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo
 XVFB := xvfb-run -a -s "-screen 0 1280x900x24"
 export CGO_ENABLED := 1
 
-.PHONY: all run build dev test test-go test-frontend smoke e2e bench bench-go vet lint deps deps-test sim-long \
+.PHONY: all run build dev test test-go test-frontend test-windows smoke e2e bench bench-go vet lint deps deps-test sim-long \
         frontend-deps frontend bindings bindings-check clean version-sync test-mcp \
         package-linux package-linux-check package-windows package-macos deps-package
 
@@ -130,9 +130,18 @@ smoke e2e: build
 	$(GO) build -tags dev,$(tags) -o build/bin/$(APP)-dev .
 	$(XVFB) dbus-run-session -- $(GO) test -tags e2e,$(tags) -count=1 -v ./e2e/
 
+## The Windows build under Wine (docs/windows.md): the Go tests of the packages
+## whose behaviour depends on the OS, cross-compiled and run under Wine, then a
+## CLI session of the cross-built deepr.exe against the fake provider. Installs
+## Wine and mingw-w64 when missing; the Wine prefix is private (tools/wine.sh).
+test-windows:
+	@tools/install-deps.sh wine
+	tools/test-windows.sh
+
 test: deps deps-test frontend-deps
 	$(MAKE) bindings-check vet lint test-go test-frontend test-mcp e2e package-linux-check
 	NSIS_COMPRESSOR=zlib $(MAKE) package-windows
+	$(MAKE) test-windows
 
 ## Prints the table of docs/benchmarks.md and writes it there (bench/): the idle
 ## window and start-up against the Wails Svelte template under Xvfb, the poll
@@ -145,5 +154,5 @@ bench-go:
 	$(GO) test -tags $(tags) -run '^$$' -bench . -benchmem ./backend/...
 
 clean:
-	rm -rf build/bin build/bench artifacts frontend/node_modules
+	rm -rf build/bin build/bench build/wine artifacts frontend/node_modules
 	find frontend/dist -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true

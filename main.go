@@ -38,6 +38,7 @@ func main() {
 	// and exit 2). Flags are left to the desktop runtime: Wails dev builds
 	// take -assetdir/-devserver, macOS may pass -psn_...
 	if len(args) > 0 && (cli.IsCommand(args[0]) || !strings.HasPrefix(args[0], "-")) {
+		attachConsole() // Windows: print in the console it was typed in
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := cli.Main(ctx, args, cli.Env{Version: version, Serve: serveWeb})
 		stop()

@@ -5,14 +5,16 @@
 #   icons:   the SVG rasterizer and the ICO/ICNS writers (tools/make-icons.sh)
 #   package: build + desktop-file-validate, the mingw-w64 cross compiler and
 #            NSIS (make package-linux, make package-windows)
-#   test:    package + Xvfb, screenshots, Chromium, D-Bus and a notification daemon
+#   wine:    the mingw-w64 cross compiler and Wine (Debian's wine64), to run the
+#            Windows build's tests under Wine (make test-windows, tools/wine.sh)
+#   test:    package + wine + Xvfb, screenshots, Chromium, D-Bus and a notification daemon
 # On other systems it prints what to install and exits 1 if something is missing.
 set -euo pipefail
 want=${1:-build}
 
 case "$want" in
-  build|package|test|icons) ;;
-  *) echo "usage: tools/install-deps.sh build|package|icons|test" >&2; exit 2 ;;
+  build|package|test|icons|wine) ;;
+  *) echo "usage: tools/install-deps.sh build|package|icons|wine|test" >&2; exit 2 ;;
 esac
 
 build_pkgs() {
@@ -31,7 +33,8 @@ case "$want" in
   icons)   pkgs+=(librsvg2-bin icoutils icnsutils) ;;
   build)   build_pkgs ;;
   package) build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis) ;;
-  test)    build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis)
+  wine)    pkgs+=(gcc-mingw-w64-x86-64 wine64) ;;
+  test)    build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis wine64)
            pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin) ;;
 esac
 

@@ -6,16 +6,25 @@
 # resources, and makensis (Debian nsis): tools/install-deps.sh package.
 # frontend/dist must be built first (make package-windows does it).
 # NSIS_COMPRESSOR=zlib makes a larger installer much faster (make test uses it).
+#   tools/package-windows.sh --exe-only VERSION OUT
+#   -> only deepr.exe, built the same way, at OUT (tools/test-windows.sh runs it
+#      under Wine; the window's pages are not needed there, nor NSIS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=${1:?usage: tools/package-windows.sh VERSION}
+exe_only=0
+if [ "${1:-}" = --exe-only ]; then exe_only=1; shift; fi
+version=${1:?usage: tools/package-windows.sh [--exe-only] VERSION [OUT]}
 GO=${GO:-go}
 cc=x86_64-w64-mingw32-gcc
 windres=x86_64-w64-mingw32-windres
-for t in "$cc" "$windres" makensis; do
+tools=("$cc" "$windres")
+[ "$exe_only" = 1 ] || tools+=(makensis)
+for t in "${tools[@]}"; do
   command -v "$t" >/dev/null || { echo "package-windows: $t is missing; run tools/install-deps.sh package" >&2; exit 1; }
 done
-[ -f frontend/dist/index.html ] || { echo "package-windows: frontend/dist is empty; run make frontend" >&2; exit 1; }
+if [ "$exe_only" = 0 ] && [ ! -f frontend/dist/index.html ]; then
+  echo "package-windows: frontend/dist is empty; run make frontend" >&2; exit 1
+fi
 
 # FILEVERSION wants four numbers: 1.2.3-rc.1 -> 1,2,3,0.
 IFS=. read -r major minor patch <<<"${version%%[-+]*}"
@@ -30,12 +39,14 @@ sed -e "s/@VERSION@/$version/g" -e "s/@VERSION_COMMA@/$comma/g" build/windows/de
 cp build/windows/icon.ico "$work/"
 "$windres" --input-format=rc --output-format=coff -I "$work" -i "$work/deepr.rc" -o "$syso"
 
-mkdir -p build/bin/windows
 exe=build/bin/windows/deepr.exe
+[ "$exe_only" = 0 ] || exe=${2:?usage: tools/package-windows.sh --exe-only VERSION OUT}
+mkdir -p "$(dirname "$exe")"
 CC=$cc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
   "$GO" build -tags desktop,production,sqlite_fts5 -trimpath \
   -ldflags "-w -s -H windowsgui -X main.version=$version" -o "$exe" .
 file -b "$exe" | grep -q "PE32+ executable (GUI) x86-64" || { echo "package-windows: $exe is not a 64-bit Windows GUI program: $(file -b "$exe")" >&2; exit 1; }
+if [ "$exe_only" = 1 ]; then echo "built $exe"; exit 0; fi
 
 # Microsoft's WebView2 bootstrapper, as shipped inside the Wails module (no download).
 wails_dir=$("$GO" list -m -f '{{.Dir}}' github.com/wailsapp/wails/v2)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -259,7 +260,6 @@ func TestLoadParsesValues(t *testing.T) {
 		{"OPENAI_WEBHOOK_SECRET", "whsec_abc", func(c Config) any { return c.WebhookSecret }, "whsec_abc"},
 		{"DEEPR_MODEL", "o4-mini-deep-research", func(c Config) any { return c.Model }, "o4-mini-deep-research"},
 		{"DEEPR_HELPER_MODEL", "gpt-4.1-nano", func(c Config) any { return c.HelperModel }, "gpt-4.1-nano"},
-		{"DEEPR_DATA_DIR", "/srv/deepr", func(c Config) any { return c.DataDir }, "/srv/deepr"},
 		{"GEMINI_API_KEY", "AIzaSyExample", func(c Config) any { return c.GeminiAPIKey }, "AIzaSyExample"},
 		{"GEMINI_BASE_URL", "http://127.0.0.1:9000/", func(c Config) any { return c.GeminiBaseURL }, "http://127.0.0.1:9000"},
 		{"PERPLEXITY_API_KEY", "pplx-abc", func(c Config) any { return c.PerplexityAPIKey }, "pplx-abc"},
@@ -294,6 +294,20 @@ func TestLoadRelativeDataDir(t *testing.T) {
 	}
 	if want := filepath.Join(o.WorkDir, "state", "data"); c.DataDir != want {
 		t.Errorf("DataDir = %q, want %q (relative to the working dir)", c.DataDir, want)
+	}
+}
+
+// TestLoadRootedDataDir: a path from the root is absolute on Unix; on
+// Windows (\srv\deepr, no drive) it means the working folder's drive.
+func TestLoadRootedDataDir(t *testing.T) {
+	o := setup(t)
+	o.Getenv = env(map[string]string{"DEEPR_DATA_DIR": "/srv/deepr"})
+	c, err := Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(filepath.VolumeName(o.WorkDir), "/srv/deepr"); c.DataDir != want {
+		t.Errorf("DataDir = %q, want %q (from the root of the working folder's drive)", c.DataDir, want)
 	}
 }
 
@@ -464,7 +478,8 @@ func TestSaveSettings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Mode() != mode {
+		// Modes only where the OS has them (Windows: ACLs, Go reports 0666/0777).
+		if st.Mode() != mode && runtime.GOOS != "windows" {
 			t.Errorf("mode of %s = %v, want %v", path, st.Mode(), mode)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -44,12 +45,16 @@ func boolean(v string) (bool, error) {
 	return false, errors.New("use true or false (or 1/0, yes/no, on/off)")
 }
 
-// folder accepts an absolute path, or one relative to workDir.
+// folder accepts an absolute path, or one relative to workDir. On Windows a
+// path from the root without a drive (\srv\deepr) is on workDir's drive.
 func folder(v, workDir string) (string, error) {
 	if strings.HasPrefix(v, "~") {
 		return "", errors.New("write the full path: ~ is not expanded")
 	}
 	if !filepath.IsAbs(v) {
+		if workDir != "" && v != "" && os.IsPathSeparator(v[0]) {
+			return filepath.Join(filepath.VolumeName(workDir), v), nil
+		}
 		if workDir == "" {
 			abs, err := filepath.Abs(v)
 			if err != nil {

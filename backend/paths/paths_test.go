@@ -3,6 +3,7 @@ package paths
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -21,11 +22,12 @@ func TestDefaultUsesXDGFolders(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
-	d := Default(env(map[string]string{"DEEPR_DATA_DIR": "/tmp/x/data", "DEEPR_CONFIG_DIR": "/tmp/x/cfg"}))
-	if d.Data != "/tmp/x/data" || d.Config != "/tmp/x/cfg" || d.State != "/tmp/x/data/logs" {
+	data, cfg := filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "cfg")
+	d := Default(env(map[string]string{"DEEPR_DATA_DIR": data, "DEEPR_CONFIG_DIR": cfg}))
+	if d.Data != data || d.Config != cfg || d.State != filepath.Join(data, "logs") {
 		t.Fatalf("got %+v, want data, config and logs under the overrides", d)
 	}
-	if d.Database() != "/tmp/x/data/deepr.db" || !strings.HasSuffix(d.Reports(), "/reports") {
+	if d.Database() != filepath.Join(data, "deepr.db") || d.Reports() != filepath.Join(data, "reports") {
 		t.Fatalf("database %q reports %q", d.Database(), d.Reports())
 	}
 }
@@ -41,7 +43,9 @@ func TestEnsureCreatesPrivateFolders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fi.Mode().Perm() != 0o700 {
+		// Only where the OS has permission bits: on Windows the folders
+		// are as private as the user's profile they live in (ACLs).
+		if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
 			t.Errorf("%s mode = %v, want 0700", p, fi.Mode().Perm())
 		}
 	}

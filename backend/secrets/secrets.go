@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -290,7 +291,8 @@ func checkName(name string) error {
 }
 
 // readFile returns the fallback file's contents; a missing file is empty.
-// A file readable by others is narrowed to 0600 (and logged).
+// A file readable by others is narrowed to 0600 (and logged) where the OS
+// has permission bits.
 func (s *Store) readFile() (map[string]string, error) {
 	p := s.Path()
 	fi, err := os.Stat(p)
@@ -303,7 +305,9 @@ func (s *Store) readFile() (map[string]string, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("the secrets file %s is a folder: remove it and save the key again", p)
 	}
-	if perm := fi.Mode().Perm(); perm&^0o600 != 0 {
+	// Windows has ACLs, not permission bits (Go reports 0666): there the
+	// file is as private as the profile folder it lives in.
+	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&^0o600 != 0 {
 		if err := os.Chmod(p, 0o600); err != nil {
 			return nil, fmt.Errorf("the secrets file %s is readable by other users (mode %04o) and could not be fixed: %w; run chmod 600 on it", p, perm, err)
 		}

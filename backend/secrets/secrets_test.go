@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -113,13 +114,18 @@ func (panicKeyring) Get(string, string) (string, error) { panic("boom") }
 func (panicKeyring) Set(string, string, string) error   { panic("boom") }
 func (panicKeyring) Delete(string, string) error        { panic("boom") }
 
-func fileMode(t *testing.T, p string) os.FileMode {
+// wantMode fails unless p has the permission bits want, where the OS has
+// such modes. Windows has ACLs instead (Go reports 0666 or 0777): there the
+// file is private because the user's profile folder it lives in is.
+func wantMode(t *testing.T, p string, want os.FileMode) {
 	t.Helper()
 	fi, err := os.Stat(p)
 	if err != nil {
 		t.Fatalf("stat %s: %v", p, err)
 	}
-	return fi.Mode().Perm()
+	if m := fi.Mode().Perm(); runtime.GOOS != "windows" && m != want {
+		t.Fatalf("mode of %s = %04o, want %04o", p, m, want)
+	}
 }
 
 func wantGet(t *testing.T, s *Store, name, wantV, wantStorage string) {
@@ -201,12 +207,8 @@ func TestBlockingKeychainFallsBackToFile(t *testing.T) {
 	if err != nil || st != StorageFile {
 		t.Fatalf("Set = (%q, %v), want (%q, nil)", st, err, StorageFile)
 	}
-	if m := fileMode(t, s.Path()); m != 0o600 {
-		t.Fatalf("secrets file mode = %04o, want 0600", m)
-	}
-	if m := fileMode(t, s.dir); m != 0o700 {
-		t.Fatalf("config dir mode = %04o, want 0700", m)
-	}
+	wantMode(t, s.Path(), 0o600)
+	wantMode(t, s.dir, 0o700)
 	// The dead keychain is remembered: no more calls, no more waiting.
 	before := kr.count()
 	wantGet(t, s, OpenAIAPIKey, testKey, StorageFile)
@@ -248,9 +250,7 @@ func TestFailingKeychainFallsBackToFile(t *testing.T) {
 			if err != nil || st != StorageFile {
 				t.Fatalf("Set = (%q, %v), want (%q, nil)", st, err, StorageFile)
 			}
-			if m := fileMode(t, s.Path()); m != 0o600 {
-				t.Fatalf("file mode = %04o, want 0600", m)
-			}
+			wantMode(t, s.Path(), 0o600)
 			if _, err := s.Set(OpenAIWebhookSecret, "whsec_abcdefabcdef"); err != nil {
 				t.Fatalf("Set webhook secret: %v", err)
 			}
@@ -332,6 +332,9 @@ func TestDeleteRemovesBoth(t *testing.T) {
 }
 
 func TestWideFileModeIsFixed(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no permission bits to widen (TestNoModeWarningWithoutModes)")
+	}
 	s, buf := setup(t, &errKeyring{})
 	if _, err := s.Set(OpenAIAPIKey, testKey); err != nil {
 		t.Fatal(err)
@@ -340,9 +343,7 @@ func TestWideFileModeIsFixed(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantGet(t, s, OpenAIAPIKey, testKey, StorageFile)
-	if m := fileMode(t, s.Path()); m != 0o600 {
-		t.Fatalf("file mode after Get = %04o, want 0600", m)
-	}
+	wantMode(t, s.Path(), 0o600)
 	if !strings.Contains(buf.String(), "mode is now 0600") {
 		t.Fatalf("log does not mention the fixed mode:\n%s", buf.String())
 	}
@@ -447,5 +448,20 @@ func TestValidateAPIKey(t *testing.T) {
 		case err != nil && len(strings.TrimSpace(tc.key)) > 5 && strings.Contains(err.Error(), strings.TrimSpace(tc.key)):
 			t.Errorf("ValidateAPIKey(%q) error quotes the key: %v", tc.key, err)
 		}
+	}
+}
+
+// TestNoModeWarningWithoutModes: a file the store wrote itself is read
+// without a warning on every OS; on Windows, where Go reports every file as
+// 0666, the mode check must not claim to narrow it on each read.
+func TestNoModeWarningWithoutModes(t *testing.T) {
+	s, buf := setup(t, &errKeyring{})
+	if _, err := s.Set(OpenAIAPIKey, testKey); err != nil {
+		t.Fatal(err)
+	}
+	wantGet(t, s, OpenAIAPIKey, testKey, StorageFile)
+	wantGet(t, s, OpenAIAPIKey, testKey, StorageFile)
+	if strings.Contains(buf.String(), "readable by other users") {
+		t.Fatalf("reading a file the store wrote warned about its mode:\n%s", buf.String())
 	}
 }

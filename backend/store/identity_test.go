@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -15,37 +16,31 @@ import (
 func TestReplaced(t *testing.T) {
 	cases := []struct {
 		name string
-		do   func(t *testing.T, path string)
-		gone bool // the error says the file is gone (not replaced)
+		do   func(t *testing.T, path string) error // the file operation's error
+		gone bool                                  // the error says the file is gone (not replaced)
 	}{
-		{"deleted", func(t *testing.T, path string) {
-			if err := os.Remove(path); err != nil {
-				t.Fatal(err)
-			}
+		{"deleted", func(t *testing.T, path string) error {
+			return os.Remove(path)
 		}, true},
-		{"moved away", func(t *testing.T, path string) {
-			if err := os.Rename(path, path+".bak"); err != nil {
-				t.Fatal(err)
-			}
+		{"moved away", func(t *testing.T, path string) error {
+			return os.Rename(path, path+".bak")
 		}, true},
-		{"replaced by a new database", func(t *testing.T, path string) {
+		{"replaced by a new database", func(t *testing.T, path string) error {
 			if err := os.Remove(path); err != nil {
-				t.Fatal(err)
+				return err
 			}
 			other, err := store.Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			other.Close()
+			return other.Close()
 		}, false},
-		{"replaced by a renamed file", func(t *testing.T, path string) {
+		{"replaced by a renamed file", func(t *testing.T, path string) error {
 			tmp := path + ".new"
 			if err := os.WriteFile(tmp, nil, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Rename(tmp, path); err != nil {
-				t.Fatal(err)
-			}
+			return os.Rename(tmp, path)
 		}, false},
 	}
 	for _, c := range cases {
@@ -59,7 +54,21 @@ func TestReplaced(t *testing.T) {
 			if err := st.Replaced(); err != nil {
 				t.Fatalf("Replaced() on the file just opened = %v, want nil", err)
 			}
-			c.do(t, path)
+			err = c.do(t, path)
+			if runtime.GOOS == "windows" {
+				// SQLite opens the file without FILE_SHARE_DELETE, so Windows
+				// refuses to delete, move or replace it while Deepr has it open.
+				if err == nil {
+					t.Fatalf("Windows let the open database be %s; want a sharing violation", c.name)
+				}
+				if err := st.Replaced(); err != nil {
+					t.Fatalf("Replaced() with the database still in place = %v, want nil", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
 			err = st.Replaced()
 			if err == nil {
 				t.Fatalf("Replaced() after the file was %s = nil, want an error", c.name)

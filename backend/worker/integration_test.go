@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -154,13 +153,4 @@ func benchPollCycle(b *testing.B, prompt string) {
 	b.ReportMetric(float64(e.st.Commits()-commits)/float64(b.N), "commits/cycle")
 	b.ReportMetric(float64(cpu)/float64(time.Millisecond), "cpu-ms/cycle")
 	b.ReportMetric(100*float64(cpu)/float64(30*time.Second), "cpu%@30s")
-}
-
-// processCPU is the user plus system CPU time this process has used.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatalf("getrusage: %v", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

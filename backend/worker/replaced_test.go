@@ -1,3 +1,9 @@
+//go:build !windows
+
+// Windows does not let the database file be deleted or replaced while
+// SQLite has it open (no FILE_SHARE_DELETE; store.TestReplaced checks
+// that refusal), so what these tests recover from cannot happen there.
+
 package worker
 
 import (
