@@ -5,7 +5,9 @@
 #   icons:   the SVG rasterizer and the ICO/ICNS writers (tools/make-icons.sh)
 #   package: build + desktop-file-validate, the mingw-w64 cross compiler and
 #            NSIS (make package-linux, make package-windows)
-#   test:    package + Xvfb, screenshots, Chromium, D-Bus and a notification daemon
+#   test:    package + Xvfb, screenshots, Chromium, D-Bus and a notification daemon,
+#            poppler-utils (pdftotext, pdffonts: the PDF export tests) and
+#            LibreOffice Writer without a GUI (soffice: the DOCX export test)
 # On other systems it prints what to install and exits 1 if something is missing.
 set -euo pipefail
 want=${1:-build}
@@ -32,7 +34,8 @@ case "$want" in
   build)   build_pkgs ;;
   package) build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis) ;;
   test)    build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis)
-           pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin) ;;
+           pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin)
+           pkgs+=(poppler-utils libreoffice-writer-nogui) ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
