@@ -32,6 +32,12 @@ func (a *App) ExportReport(id, format string) (research.ExportResult, error) {
 	})
 }
 
+// ReportMarkdown is a report as its Markdown export writes it (the
+// reader's Copy as Markdown).
+func (a *App) ReportMarkdown(id string) (string, error) {
+	return call(a, func(s *research.Service, ctx context.Context) (string, error) { return s.ExportMarkdown(ctx, id) })
+}
+
 // ExportLibrary asks for a folder, then writes every report into it.
 func (a *App) ExportLibrary() (research.LibraryExport, error) {
 	return call(a, func(s *research.Service, ctx context.Context) (research.LibraryExport, error) {

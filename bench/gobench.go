@@ -130,5 +130,36 @@ func goRows(ctx context.Context, reports int) ([]row, error) {
 		rows = append(rows, row{figure: fmt.Sprintf("Import of %d report folders (~10 KB)", reports), value: fmt.Sprintf("%.0f reports/s", m["reports/s"]),
 			target: fmt.Sprintf("≥ %d reports/s (before issue 27)", importBefore), met: m["reports/s"] >= importBefore, note: fmt.Sprintf("export %.0f reports/s", m["export-reports/s"])})
 	}
+	exp, err := exportRows(ctx)
+	return append(rows, exp...), err
+}
+
+// exportRows are the exports of hostile reports (backend/export's
+// BenchmarkExportHostile): time and peak memory of each.
+func exportRows(ctx context.Context) ([]row, error) {
+	res, err := goBench(ctx, "./backend/export/", "ExportHostile", "1x")
+	if err != nil {
+		return nil, err
+	}
+	var rows []row
+	for _, c := range []struct{ name, label string }{
+		{"huge-line-pdf", "PDF export of a report that is one 5 MB line"},
+		{"huge-line-docx", "DOCX export of a report that is one 5 MB line"},
+		{"10000-rows-pdf", "PDF export of a 10,000-row table"},
+		{"long-row-pdf", "PDF export of a table row three pages tall"},
+		{"nested-50-pdf", "PDF export of lists nested 50 deep"},
+	} {
+		m, ok := res["BenchmarkExportHostile/"+c.name]
+		if !ok {
+			continue
+		}
+		r := row{figure: c.label + ": peak memory / time", value: fmt.Sprintf("%.0f MiB / %.1f s", m["peak-MiB"], m["s"]), target: "–", met: true,
+			note: "resident memory of the whole process (VmHWM)"}
+		if c.name == "huge-line-pdf" {
+			r.target, r.met = "< 300 MiB, < 30 s", m["peak-MiB"] < 300 && m["s"] < 30
+			r.base = "629 MiB / 21.9 s before issue 26"
+		}
+		rows = append(rows, r)
+	}
 	return rows, nil
 }

@@ -7,7 +7,9 @@
 #            NSIS (make package-linux, make package-windows)
 #   wine:    the mingw-w64 cross compiler and Wine (Debian's wine64), to run the
 #            Windows build's tests under Wine (make test-windows, tools/wine.sh)
-#   test:    package + wine + Xvfb, screenshots, Chromium, D-Bus and a notification daemon
+#   test:    package + wine + Xvfb, screenshots, Chromium, D-Bus and a notification daemon,
+#            poppler-utils (pdftotext, pdffonts: the PDF export tests) and
+#            LibreOffice Writer without a GUI (soffice: the DOCX export test)
 # On other systems it prints what to install and exits 1 if something is missing.
 set -euo pipefail
 want=${1:-build}
@@ -35,7 +37,8 @@ case "$want" in
   package) build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis) ;;
   wine)    pkgs+=(gcc-mingw-w64-x86-64 wine64) ;;
   test)    build_pkgs; pkgs+=(desktop-file-utils gcc-mingw-w64-x86-64 nsis wine64)
-           pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin) ;;
+           pkgs+=(xvfb xauth xdotool imagemagick chromium dbus dbus-x11 dunst libnotify-bin)
+           pkgs+=(poppler-utils libreoffice-writer-nogui) ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -57,6 +57,9 @@ func (r *runner) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if res.Warning != "" {
+		fmt.Fprintf(r.env.Stderr, "warning: %s\n", safe(res.Warning))
+	}
 	if *asJSON {
 		return r.printJSON(res)
 	}

@@ -211,6 +211,10 @@ func (w *walker) inlines(n ast.Node, st run) []run {
 				}
 				emit(ls, string(c.Label(w.src)))
 			case *ast.RawHTML:
+				if render.CellBreak(c, w.src) {
+					emit(st, "\n")
+					continue
+				}
 				for i := range c.Segments.Len() {
 					seg := c.Segments.At(i)
 					emit(st, string(seg.Value(w.src)))

@@ -77,7 +77,7 @@ func (d *docx) body(bs []block) string {
 		}
 		switch bl.kind {
 		case headingBlock:
-			fmt.Fprintf(&b, `<w:p><w:pPr><w:pStyle w:val="Heading%d"/></w:pPr>%s</w:p>`, bl.level, d.runs(bl.runs))
+			fmt.Fprintf(&b, `<w:p><w:pPr><w:pStyle w:val="Heading%d"/>%s</w:pPr>%s</w:p>`, bl.level, bidiPr(bl.runs), d.runs(bl.runs))
 		case paraBlock:
 			b.WriteString(`<w:p><w:pPr>`)
 			if bl.quote {
@@ -85,12 +85,12 @@ func (d *docx) body(bs []block) string {
 			}
 			switch {
 			case bl.marker != "":
-				fmt.Fprintf(&b, `<w:tabs><w:tab w:val="left" w:pos="%d"/></w:tabs><w:ind w:left="%d" w:hanging="360"/></w:pPr>`, left, left)
+				fmt.Fprintf(&b, `<w:tabs><w:tab w:val="left" w:pos="%d"/></w:tabs>%s<w:ind w:left="%d" w:hanging="360"/></w:pPr>`, left, bidiPr(bl.runs), left)
 				fmt.Fprintf(&b, `<w:r><w:t xml:space="preserve">%s</w:t></w:r><w:r><w:tab/></w:r>`, xmlEsc(bl.marker))
 			case left > 0:
-				fmt.Fprintf(&b, `<w:ind w:left="%d"/></w:pPr>`, left)
+				fmt.Fprintf(&b, `%s<w:ind w:left="%d"/></w:pPr>`, bidiPr(bl.runs), left)
 			default:
-				b.WriteString(`</w:pPr>`)
+				b.WriteString(bidiPr(bl.runs) + `</w:pPr>`)
 			}
 			b.WriteString(d.runs(bl.runs))
 			b.WriteString(`</w:p>`)
@@ -138,8 +138,8 @@ func (d *docx) table(bl block) string {
 				jc = map[string]string{"left": "left", "center": "center", "right": "right"}[bl.align[c]]
 				jc = `<w:jc w:val="` + jc + `"/>`
 			}
-			fmt.Fprintf(&b, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:spacing w:after="0"/>%s</w:pPr>%s</w:p></w:tc>`,
-				width/cols, jc, d.runs(runs))
+			fmt.Fprintf(&b, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr><w:p><w:pPr>%s<w:spacing w:after="0"/>%s</w:pPr>%s</w:p></w:tc>`,
+				width/cols, bidiPr(runs), jc, d.runs(runs))
 		}
 		b.WriteString(`</w:tr>`)
 	}
@@ -166,6 +166,9 @@ func (d *docx) runs(rs []run) string {
 		if r.strike {
 			props.WriteString(`<w:strike/>`)
 		}
+		if hasRTL(r.text) {
+			props.WriteString(`<w:rtl/>`)
+		}
 		var text strings.Builder
 		for i, line := range strings.Split(r.text, "\n") {
 			if i > 0 {
@@ -184,6 +187,25 @@ func (d *docx) runs(rs []run) string {
 		b.WriteString(wr)
 	}
 	return b.String()
+}
+
+// bidiPr marks a right-to-left paragraph (its first strong character is
+// right to left) for Word and LibreOffice.
+func bidiPr(runs []run) string {
+	if paragraphRTL(runs) {
+		return `<w:bidi/>`
+	}
+	return ""
+}
+
+// hasRTL reports whether s holds a right-to-left letter (a run to mark w:rtl).
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if r >= 0x590 && runeDir(r) == dirRTL {
+			return true
+		}
+	}
+	return false
 }
 
 // xmlEsc escapes text for XML and drops characters XML 1.0 cannot hold

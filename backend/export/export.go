@@ -12,8 +12,10 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/deepr-desktop/deepr/backend/job"
 	"github.com/deepr-desktop/deepr/backend/mirror"
@@ -73,28 +75,62 @@ func FileName(j job.Job, format string) string {
 	return filepath.Base(mirror.RelDir(j)) + "." + format
 }
 
+// Result says what an export could not carry over.
+type Result struct {
+	// Missing are the characters the PDF could not draw (no embedded font
+	// has them; each is drawn as a white square), in code point order, ""
+	// when none were or for the other formats.
+	Missing string `json:"missing,omitempty"`
+}
+
+// Warning is a sentence for the user about what the export could not
+// carry over, "" when nothing.
+func (r Result) Warning() string {
+	if r.Missing == "" {
+		return ""
+	}
+	shown, n := r.Missing, utf8.RuneCountInString(r.Missing)
+	if n > 40 {
+		shown = string([]rune(shown)[:40]) + "…"
+	}
+	return fmt.Sprintf("The PDF could not draw %d character(s) no embedded font has (shown as □): %s. Export as HTML or DOCX to keep them.", n, shown)
+}
+
 // Export writes r to w in format (md, html, pdf or docx; see ParseFormat).
 // The output is complete when Export returns nil; on error, w may hold a
 // partial file the caller should discard.
-func Export(w io.Writer, format string, r Report) error {
+func Export(w io.Writer, format string, r Report) (Result, error) {
 	f, err := ParseFormat(format)
 	if err != nil {
-		return err
+		return Result{}, err
 	}
+	var res Result
 	switch f {
 	case Markdown:
 		_, err = io.WriteString(w, markdownDoc(r))
 	case HTML:
 		_, err = io.WriteString(w, htmlDoc(r))
 	case PDF:
-		err = writePDF(w, r)
+		var missing []rune
+		missing, err = writePDF(w, r)
+		res.Missing = string(missing)
 	case DOCX:
 		err = writeDOCX(w, r)
 	}
 	if err != nil {
-		return fmt.Errorf("exporting job %s as %s: %w", r.Job.ID, f, err)
+		return Result{}, fmt.Errorf("exporting job %s as %s: %w", r.Job.ID, f, err)
 	}
-	return nil
+	return res, nil
+}
+
+// sortedRunes are the runes of a set, in code point order.
+func sortedRunes(set map[rune]bool) []rune {
+	out := make([]rune, 0, len(set))
+	for r := range set {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // title is the report's title on one line.

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func export(t *testing.T, format string, r Report) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Export(&b, format, r); err != nil {
+	if _, err := Export(&b, format, r); err != nil {
 		t.Fatalf("Export(%s): %v", format, err)
 	}
 	return b.Bytes()
@@ -188,9 +188,9 @@ func TestPDF(t *testing.T) {
 			t.Errorf("the PDF text lacks %q", want)
 		}
 	}
-	// Emoji have no glyph in the embedded fonts: each is a white square.
-	if !strings.Contains(flat, "Emoji:□□") {
-		t.Errorf("emoji in the PDF: want two squares, text is %q", text)
+	// Emoji are drawn with the monochrome emoji font.
+	if !strings.Contains(flat, "Emoji:🍵🔥") {
+		t.Errorf("emoji in the PDF: want 🍵🔥, text is %q", text)
 	}
 	for _, link := range []string{"/URI (https://www.example.jp/hp)", "/URI (https://b.example/compressors)"} {
 		if !bytes.Contains(out, []byte(link)) {
@@ -245,7 +245,7 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %v, want an error naming the formats", in, err)
 		}
 	}
-	if err := Export(io.Discard, "rtf", sampleReport()); err == nil {
+	if _, err := Export(io.Discard, "rtf", sampleReport()); err == nil {
 		t.Error("Export(rtf): no error")
 	}
 	if got := FileName(sampleReport().Job, PDF); got != "2025-05-01_heat-pumps-in-cold-climates_k3j9x0qa7z.pdf" {

@@ -3,8 +3,9 @@ package export
 import (
 	"fmt"
 	"io"
+	"slices"
 
-	"github.com/signintech/gopdf"
+	"github.com/go-text/typesetting/shaping"
 )
 
 // Page geometry, in points (A4).
@@ -20,90 +21,63 @@ const (
 	tableSize    = 9.2
 	lineFactor   = 1.42
 	indentStep   = 18.0
+	maxIndent    = 12 // deeper nesting is drawn at this depth
 	cellPad      = 4.0
 )
 
 var headingSizes = [7]float64{0, 20, 16, 13.5, 12, 11, 10.5}
 
-// pdfWriter lays the export document out with signintech/gopdf: its own
-// line breaking (words, CJK characters, over-long words cut), a font per
-// character (see fonts.go), tables with measured columns, shaded code.
+// pdfWriter lays the export document out on a pdfDoc: its own line
+// breaking (words, CJK characters, over-long words cut), a font per
+// character (see fonts.go), shaping and right-to-left lines (see
+// pdf_shape.go), tables with measured columns whose rows continue on the
+// next page under a repeated header, shaded code. Nothing is drawn
+// outside the page's margins: what does not fit is wrapped, split or
+// scaled down.
 type pdfWriter struct {
-	gp         *gopdf.GoPdf
-	fs         *fonts
-	y          float64
-	registered map[fontKey]bool
-	cur        fontKey
-	curSize    float64
+	doc     *pdfDoc
+	fs      *fonts
+	y       float64
+	shaper  shaping.HarfbuzzShaper
+	shapes  map[shapeKey]shapedText
+	missing map[rune]bool // characters no font has
+	gbuf    []glyph
 }
 
-// writePDF writes the export document as PDF.
-func writePDF(w io.Writer, r Report) error {
-	fs, err := loadFonts()
-	if err != nil {
-		return err
-	}
-	p := &pdfWriter{gp: &gopdf.GoPdf{}, fs: fs, registered: map[fontKey]bool{}}
-	p.gp.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
-	p.gp.SetInfo(gopdf.PdfInfo{Title: r.title(), Creator: "Deepr", Producer: "Deepr", CreationDate: r.Job.CreatedAt})
-	p.gp.AddPage()
-	p.y = marginTop
+// writePDF writes the export document as PDF and returns the characters
+// it could not draw.
+func writePDF(w io.Writer, r Report) ([]rune, error) {
+	p := &pdfWriter{doc: newPDFDoc(pageW, pageH, r.title(), r.Job.CreatedAt), fs: newFonts(),
+		shapes: map[shapeKey]shapedText{}, missing: map[rune]bool{}}
+	p.newPage()
 	for _, b := range blocks(markdownDoc(r)) {
-		if err := p.block(b); err != nil {
-			return err
-		}
+		p.block(b)
 	}
-	if err := p.pageNumbers(); err != nil {
-		return err
+	p.pageNumbers()
+	if p.fs.err != nil {
+		return nil, p.fs.err
 	}
-	_, err = p.gp.WriteTo(w)
-	return err
+	return sortedRunes(p.missing), p.doc.writeTo(w)
 }
 
-// setFont makes k at size the current font, registering it on first use.
-func (p *pdfWriter) setFont(k fontKey, size float64) error {
-	if !p.registered[k] {
-		style := gopdf.Regular
-		if k.bold {
-			style |= gopdf.Bold
-		}
-		if k.italic {
-			style |= gopdf.Italic
-		}
-		if err := p.gp.AddTTFFontDataWithOption(k.family, p.fs.faces[k].data, gopdf.TtfOption{Style: style}); err != nil {
-			return fmt.Errorf("embedding the %s font: %w", k.family, err)
-		}
-		p.registered[k] = true
-		p.curSize = 0
-	}
-	if k == p.cur && size == p.curSize {
-		return nil
-	}
-	style := gopdf.Regular
-	if k.bold {
-		style |= gopdf.Bold
-	}
-	if k.italic {
-		style |= gopdf.Italic
-	}
-	if err := p.gp.SetFontWithStyle(k.family, style, size); err != nil {
-		return fmt.Errorf("choosing the %s font: %w", k.family, err)
-	}
-	p.cur, p.curSize = k, size
-	return nil
+func (p *pdfWriter) newPage() {
+	p.doc.addPage()
+	p.y = marginTop
 }
+
+// room is the height left on the page.
+func (p *pdfWriter) room() float64 { return pageH - marginBottom - p.y }
 
 // need starts a new page unless h more points fit on this one.
 func (p *pdfWriter) need(h float64) {
-	if p.y+h > pageH-marginBottom && p.y > marginTop {
-		p.gp.AddPage()
-		p.y = marginTop
+	if h > p.room() && p.y > marginTop {
+		p.newPage()
 	}
 }
 
-func (p *pdfWriter) block(b block) error {
-	x := marginX + indentStep*float64(b.indent)
-	width := contentW - indentStep*float64(b.indent)
+func (p *pdfWriter) block(b block) {
+	ind := indentStep * float64(min(b.indent, maxIndent))
+	x, width := marginX+ind, contentW-ind
 	switch b.kind {
 	case headingBlock:
 		size := headingSizes[min(max(b.level, 1), 6)]
@@ -111,102 +85,110 @@ func (p *pdfWriter) block(b block) error {
 			p.y += size * 0.7
 		}
 		p.need(size * lineFactor * 3) // keep a heading with what follows
-		if err := p.paragraph(b.runs, x, width, textStyle{size: size, color: textColor, bold: true}, "", b.quote); err != nil {
-			return err
-		}
+		p.paragraph(b.runs, x, width, textStyle{size: size, color: textColor, bold: true}, "", b.quote)
 		p.y += size * 0.25
 	case paraBlock:
 		st := textStyle{size: bodySize, color: textColor}
 		if b.quote {
 			st.color = mutedColor
 		}
-		if err := p.paragraph(b.runs, x, width, st, b.marker, b.quote); err != nil {
-			return err
-		}
+		p.paragraph(b.runs, x, width, st, b.marker, b.quote)
 		p.y += bodySize * 0.55
 	case codeBlock:
-		if err := p.code(b.code, x, width); err != nil {
-			return err
-		}
+		p.code(b.code, x, width)
 		p.y += bodySize * 0.55
 	case ruleBlock:
 		p.need(14)
-		p.gp.SetStrokeColor(0xbb, 0xbb, 0xbb)
-		p.gp.SetLineWidth(0.6)
-		p.gp.Line(x, p.y+6, x+width, p.y+6)
+		p.doc.line(x, p.y+6, x+width, p.y+6, 0.6, rgb{0xbb, 0xbb, 0xbb})
 		p.y += 14
 	case tableBlock:
-		if err := p.table(b, x, width); err != nil {
-			return err
-		}
+		p.table(b, x, width)
 		p.y += bodySize * 0.55
 	}
-	return nil
 }
 
-// paragraph lays out runs at x within width; marker is drawn in the left
-// margin of the first line; bar draws a quote bar beside every line.
-func (p *pdfWriter) paragraph(runs []run, x, width float64, st textStyle, marker string, bar bool) error {
+// paragraph lays out runs at x within width, line by line as they are
+// broken; marker is drawn in the left margin of the first line; bar draws
+// a quote bar beside every line. A right-to-left paragraph is set flush
+// right.
+func (p *pdfWriter) paragraph(runs []run, x, width float64, st textStyle, marker string, bar bool) {
 	lh := st.size * lineFactor
-	for i, line := range p.wrap(p.atoms(runs, st), width) {
+	rtl := paragraphRTL(runs)
+	first := true
+	l := &liner{p: p, width: width, onLine: func(line []atom) {
 		p.need(lh)
 		if bar {
-			p.gp.SetStrokeColor(0xcc, 0xcc, 0xcc)
-			p.gp.SetLineWidth(1.5)
-			p.gp.Line(x-9, p.y, x-9, p.y+lh)
+			p.doc.line(x-9, p.y, x-9, p.y+lh, 1.5, rgb{0xcc, 0xcc, 0xcc})
 		}
-		if i == 0 && marker != "" {
-			m := p.atoms([]run{{text: marker}}, st)
-			if err := p.drawLine(m, x-indentStep+1, p.y, st.size, lh); err != nil {
-				return err
-			}
+		if first && marker != "" {
+			var m []atom
+			p.atoms([]run{{text: marker}}, st, func(a atom) { m = append(m, a) })
+			p.drawLine(m, x-indentStep+1, p.y, st.size, lh, false)
 		}
-		if err := p.drawLine(line, x, p.y, st.size, lh); err != nil {
-			return err
+		first = false
+		lx := x
+		if rtl {
+			lx += width - lineWidth(line)
 		}
+		p.drawLine(line, lx, p.y, st.size, lh, rtl)
 		p.y += lh
-	}
-	return nil
+	}}
+	p.atoms(runs, st, l.add)
+	l.close()
 }
 
 // drawLine draws one line with its top at y.
-func (p *pdfWriter) drawLine(line []atom, x, y, size, lh float64) error {
+func (p *pdfWriter) drawLine(line []atom, x, y, size, lh float64, rtl bool) {
 	baseline := y + (lh-size)/2 + size*0.82
-	for _, a := range line {
+	for _, a := range visualOrder(line, rtl) {
 		if a.space {
 			x += a.w
 			continue
 		}
-		for _, f := range a.frags {
-			if f.code {
-				p.gp.SetFillColor(0xf0, 0xf0, 0xf2)
-				p.gp.RectFromUpperLeftWithStyle(x, y+lh*0.1, f.w, lh*0.8, "F")
+		for i := range a.frags {
+			f := a.frags[i]
+			if a.dir == dirRTL {
+				f = a.frags[len(a.frags)-1-i]
 			}
-			if err := p.setFont(f.key, f.size); err != nil {
-				return err
-			}
-			p.gp.SetTextColor(f.color.r, f.color.g, f.color.b)
-			p.gp.SetXY(x, baseline)
-			if err := p.gp.Text(f.text); err != nil {
-				return err
-			}
-			if f.strike {
-				p.gp.SetStrokeColor(f.color.r, f.color.g, f.color.b)
-				p.gp.SetLineWidth(0.6)
-				p.gp.Line(x, baseline-size*0.3, x+f.w, baseline-size*0.3)
-			}
-			if f.link != "" {
-				p.gp.AddExternalLink(f.link, x, y, f.w, lh)
-			}
+			p.drawFrag(f, x, y, baseline, size, lh)
 			x += f.w
 		}
 	}
-	return nil
+}
+
+func (p *pdfWriter) drawFrag(f frag, x, y, baseline, size, lh float64) {
+	if f.code {
+		p.doc.fill(x, y+lh*0.1, f.w, lh*0.8, rgb{0xf0, 0xf0, 0xf2})
+	}
+	fc := p.fs.face(f.key)
+	if fc == nil {
+		return
+	}
+	fi := p.doc.font(fc)
+	if f.key.fam.complex() {
+		s := p.shaped(f.key, f.text)
+		actual := f.text
+		if f.key.fam.rtl() {
+			// Text extractors read a span's text in its drawn (visual)
+			// order and then put right-to-left text back in logical order.
+			actual = reverseRunes(actual)
+		}
+		p.doc.text(fi, f.size, f.color, x, baseline, s.glyphs, actual)
+	} else {
+		p.gbuf = p.simpleGlyphs(f.key, f.text, p.gbuf[:0])
+		p.doc.text(fi, f.size, f.color, x, baseline, p.gbuf, "")
+	}
+	if f.strike {
+		p.doc.line(x, baseline-size*0.3, x+f.w, baseline-size*0.3, 0.6, f.color)
+	}
+	if f.link != "" {
+		p.doc.link(x, y, f.w, lh, f.link)
+	}
 }
 
 // code draws a code block: monospace, every space kept, long lines
 // wrapped, on a shaded background.
-func (p *pdfWriter) code(text string, x, width float64) error {
+func (p *pdfWriter) code(text string, x, width float64) {
 	st := textStyle{size: codeSize, color: codeColor, mono: true, preserve: true}
 	lh := codeSize * 1.35
 	pad := 5.0
@@ -214,42 +196,42 @@ func (p *pdfWriter) code(text string, x, width float64) error {
 	p.shade(x, p.y, width, pad)
 	p.y += pad
 	for _, src := range splitLines(text) {
-		for _, line := range p.wrap(p.atoms([]run{{text: src}}, st), width-2*pad) {
+		l := &liner{p: p, width: width - 2*pad, onLine: func(line []atom) {
 			if p.y+lh > pageH-marginBottom {
-				p.gp.AddPage()
-				p.y = marginTop
+				p.newPage()
 			}
 			p.shade(x, p.y, width, lh)
-			if err := p.drawLine(line, x+pad, p.y, codeSize, lh); err != nil {
-				return err
-			}
+			p.drawLine(line, x+pad, p.y, codeSize, lh, false)
 			p.y += lh
-		}
+		}}
+		p.atoms([]run{{text: src}}, st, l.add)
+		l.close()
 	}
 	p.shade(x, p.y, width, pad)
 	p.y += pad
-	return nil
 }
 
 func (p *pdfWriter) shade(x, y, w, h float64) {
-	p.gp.SetFillColor(0xf4, 0xf4, 0xf5)
-	p.gp.RectFromUpperLeftWithStyle(x, y, w, h+0.5, "F")
+	p.doc.fill(x, y, w, h+0.5, rgb{0xf4, 0xf4, 0xf5})
 }
 
 // pageNumbers writes "n / total" at the foot of every page.
-func (p *pdfWriter) pageNumbers() error {
-	n := p.gp.GetNumberOfPages()
+func (p *pdfWriter) pageNumbers() {
+	n := len(p.doc.pages)
 	st := textStyle{size: 8, color: mutedColor}
-	for i := 1; i <= n; i++ {
-		if err := p.gp.SetPage(i); err != nil {
-			return err
-		}
-		line := p.atoms([]run{{text: fmt.Sprintf("%d / %d", i, n)}}, st)
-		if err := p.drawLine(line, pageW/2-lineWidth(line)/2, pageH-marginBottom/2-6, 8, 12); err != nil {
-			return err
-		}
+	for i := range n {
+		p.doc.reopen(i)
+		var line []atom
+		p.atoms([]run{{text: fmt.Sprintf("%d / %d", i+1, n)}}, st, func(a atom) { line = append(line, a) })
+		p.drawLine(line, pageW/2-lineWidth(line)/2, pageH-marginBottom/2-6, 8, 12, false)
 	}
-	return nil
+	p.doc.finish()
+}
+
+func reverseRunes(s string) string {
+	rs := []rune(s)
+	slices.Reverse(rs)
+	return string(rs)
 }
 
 func splitLines(s string) []string {

@@ -2,14 +2,16 @@ package export
 
 // table draws a table: columns as wide as their text needs, shrunk to the
 // width in proportion when too wide (never below their longest word unless
-// even those do not fit), a shaded header row, and a grid.
-func (p *pdfWriter) table(b block, x, width float64) error {
+// even those do not fit), a shaded header row, and a grid. A row taller
+// than the room left on a page is split between lines and continues on
+// the next page, under the header row drawn again.
+func (p *pdfWriter) table(b block, x, width float64) {
 	cols := 0
 	for _, row := range b.rows {
 		cols = max(cols, len(row))
 	}
 	if cols == 0 {
-		return nil
+		return
 	}
 	st := textStyle{size: tableSize, color: textColor}
 	lh := tableSize * lineFactor
@@ -20,11 +22,15 @@ func (p *pdfWriter) table(b block, x, width float64) error {
 		cells[i] = make([][]atom, cols)
 		for c := range cols {
 			if c < len(row) {
-				cells[i][c] = p.atoms(row[c], st)
+				p.atoms(row[c], st, func(a atom) { cells[i][c] = append(cells[i][c], a) })
 			}
-			w, word := 0.0, 0.0
+			w, word, line := 0.0, 0.0, 0.0
 			for _, a := range cells[i][c] {
-				w += a.w
+				line += a.w
+				if a.br {
+					line = 0
+				}
+				w = max(w, line)
 				if !a.space {
 					word = max(word, a.w)
 				}
@@ -33,46 +39,96 @@ func (p *pdfWriter) table(b block, x, width float64) error {
 			least[c] = max(least[c], min(word, width/3)+2*cellPad)
 		}
 	}
-	widths := columnWidths(natural, least, width)
+	t := &tableDraw{p: p, x: x, widths: columnWidths(natural, least, width), align: b.align, lh: lh}
 	for i := range cells {
-		lines := make([][][]atom, cols)
-		rows := 1
+		r := tableRow{lines: make([][][]atom, cols), shaded: i == 0}
 		for c := range cols {
-			lines[c] = p.wrap(cells[i][c], widths[c]-2*cellPad)
-			rows = max(rows, len(lines[c]))
+			r.lines[c] = p.wrapAll(cells[i][c], max(t.widths[c]-2*cellPad, 1))
+			r.rtl = append(r.rtl, c < len(b.rows[i]) && paragraphRTL(b.rows[i][c]))
+			r.n = max(r.n, len(r.lines[c]))
 		}
-		h := float64(rows)*lh + 2*cellPad
-		p.need(h)
-		cx := x
-		for c := range cols {
-			if i == 0 {
-				p.gp.SetFillColor(0xf0, 0xf0, 0xf2)
-				p.gp.RectFromUpperLeftWithStyle(cx, p.y, widths[c], h, "F")
-			}
-			p.gp.SetStrokeColor(0xbb, 0xbb, 0xbb)
-			p.gp.SetLineWidth(0.5)
-			p.gp.RectFromUpperLeftWithStyle(cx, p.y, widths[c], h, "D")
-			align := ""
-			if c < len(b.align) {
-				align = b.align[c]
-			}
-			for k, line := range lines[c] {
-				lx := cx + cellPad
-				switch free := widths[c] - 2*cellPad - lineWidth(line); align {
-				case "right":
-					lx += free
-				case "center":
-					lx += free / 2
-				}
-				if err := p.drawLine(line, lx, p.y+cellPad+float64(k)*lh, tableSize, lh); err != nil {
-					return err
-				}
-			}
-			cx += widths[c]
+		if i == 0 && float64(r.n)*lh+2*cellPad <= (pageH-marginTop-marginBottom)/3 {
+			t.header = &r // short enough to repeat on every page
 		}
-		p.y += h
+		t.row(r, i == 0)
+		cells[i] = nil
 	}
-	return nil
+}
+
+// tableDraw is a table being drawn.
+type tableDraw struct {
+	p      *pdfWriter
+	x      float64
+	widths []float64
+	align  []string
+	lh     float64
+	header *tableRow
+}
+
+// tableRow is a row's cells broken into lines.
+type tableRow struct {
+	lines  [][][]atom // column, line, atoms
+	rtl    []bool
+	n      int // lines in the tallest cell
+	shaded bool
+}
+
+// row draws r, split across pages when it does not fit.
+func (t *tableDraw) row(r tableRow, isHeader bool) {
+	p := t.p
+	for from := 0; from < r.n; {
+		fit := int((p.room() - 2*cellPad) / t.lh)
+		left := r.n - from
+		switch {
+		case fit >= left:
+			t.slice(r, from, r.n)
+			return
+		case fit >= 2 || fit >= 1 && p.y <= marginTop:
+			t.slice(r, from, from+fit)
+			from += fit
+		case p.y <= marginTop: // not one line fits on an empty page: draw one anyway
+			t.slice(r, from, from+1)
+			from++
+			continue
+		}
+		p.newPage()
+		if t.header != nil && !isHeader {
+			t.slice(*t.header, 0, t.header.n)
+		}
+	}
+}
+
+// slice draws lines from to to of row r, with cell borders around them.
+func (t *tableDraw) slice(r tableRow, from, to int) {
+	p := t.p
+	h := float64(to-from)*t.lh + 2*cellPad
+	cx := t.x
+	for c, w := range t.widths {
+		if r.shaded {
+			p.doc.fill(cx, p.y, w, h, rgb{0xf0, 0xf0, 0xf2})
+		}
+		p.doc.stroke(cx, p.y, w, h, 0.5, rgb{0xbb, 0xbb, 0xbb})
+		align := ""
+		if c < len(t.align) {
+			align = t.align[c]
+		}
+		if align == "" && r.rtl[c] {
+			align = "right"
+		}
+		for k := from; k < to && k < len(r.lines[c]); k++ {
+			line := r.lines[c][k]
+			lx := cx + cellPad
+			switch free := w - 2*cellPad - lineWidth(line); align {
+			case "right":
+				lx += free
+			case "center":
+				lx += free / 2
+			}
+			p.drawLine(line, lx, p.y+cellPad+float64(k-from)*t.lh, tableSize, t.lh, r.rtl[c])
+		}
+		cx += w
+	}
+	p.y += h
 }
 
 // columnWidths fits columns of natural widths into width: as they are when

@@ -34,6 +34,7 @@ type atom struct {
 	w     float64
 	space bool
 	br    bool
+	dir   bidiDir // the word's direction, for right-to-left lines
 }
 
 // textStyle is how a paragraph's text is set.
@@ -59,20 +60,33 @@ func isCJKRune(r rune) bool {
 const closingPunct = "。、，．！？：；）」』】〉》〕］｝〜ー…・"
 
 // invisible reports whether r is dropped from PDF text: format characters
-// (zero-width joiners, variation selectors, tags) and emoji modifiers,
-// which only change how a neighbouring emoji looks.
+// other than the joiners shaping needs (zero-width joiners, variation
+// selectors, tags) and emoji modifiers, which only change how a
+// neighbouring emoji looks.
 func invisible(r rune) bool {
+	if r == 0x200C || r == 0x200D {
+		return false
+	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
 		(r >= 0x1F3FB && r <= 0x1F3FF) || r == 0x20E3 || (r < 0x20 && r != '\n' && r != '\t') || r == 0x7F
 }
 
-// atoms splits runs into atoms, choosing a font for every character.
-func (p *pdfWriter) atoms(runs []run, st textStyle) []atom {
-	var out []atom
+// atoms splits runs into atoms, choosing a font for every character, and
+// hands each to emit in order. Characters no font has are drawn as a
+// white square and remembered in p.missing.
+func (p *pdfWriter) atoms(runs []run, st textStyle, emit func(atom)) {
 	var cur atom
+	var held *atom // the last atom, held back in case closing punctuation joins it
+	push := func(a atom) {
+		if held != nil {
+			emit(*held)
+		}
+		held = &a
+	}
 	flush := func() {
 		if len(cur.frags) > 0 {
-			out = append(out, cur)
+			p.measure(&cur)
+			push(cur)
 		}
 		cur = atom{}
 	}
@@ -93,151 +107,73 @@ func (p *pdfWriter) atoms(runs []run, st textStyle) []atom {
 			switch {
 			case r == '\n':
 				flush()
-				out = append(out, atom{br: true})
+				push(atom{br: true})
 				continue
 			case r == ' ' && !st.preserve:
 				flush()
 				k, _ := p.fs.pick(' ', mono, bold, rn.italic)
-				out = append(out, atom{space: true, w: p.fs.width(k, " ", st.size)})
+				push(atom{space: true, w: p.fs.width(k, " ", st.size)})
 				continue
-			case invisible(r):
+			case (r == 0x200C || r == 0x200D) && len(cur.frags) > 0:
+				n := len(cur.frags) - 1
+				if cur.frags[n].key.fam.complex() || cur.frags[n].key.fam == famEmoji {
+					cur.frags[n].text += string(r)
+				}
+				continue
+			case invisible(r) || r == 0x200C || r == 0x200D:
 				continue
 			}
 			k, ok := p.fs.pick(r, mono, bold, rn.italic)
 			if !ok {
+				p.missing[r] = true
 				r = missingGlyph
-				k, ok = p.fs.pick(r, false, false, false)
-				if !ok {
-					r, k = '?', fontKey{sansFamily, false, false}
-				}
+				k, _ = p.fs.pick(r, false, false, false)
+			}
+			if cur.dir == dirNeutral {
+				cur.dir = runeDir(r)
 			}
 			wide := breaksAround(r)
 			if wide {
 				flush()
 				// No line starts with closing punctuation: it stays with
 				// the character before it.
-				if n := len(out) - 1; n >= 0 && !out[n].space && !out[n].br && strings.ContainsRune(closingPunct, r) {
-					cur, out = out[n], out[:n]
+				if held != nil && !held.space && !held.br && strings.ContainsRune(closingPunct, r) {
+					cur, held = *held, nil
 				}
 			}
 			f := frag{text: string(r), key: k, size: st.size, link: rn.link, code: rn.code, strike: rn.strike, color: color}
-			f.w = p.fs.width(k, f.text, st.size)
 			if n := len(cur.frags) - 1; n >= 0 && sameFrag(cur.frags[n], f) {
 				cur.frags[n].text += f.text
-				cur.frags[n].w += f.w
 			} else {
 				cur.frags = append(cur.frags, f)
 			}
-			cur.w += f.w
 			if wide {
 				flush()
 			}
 		}
 	}
 	flush()
-	return out
+	if held != nil {
+		emit(*held)
+	}
+}
+
+// measure sets the widths of a's frags and of a.
+func (p *pdfWriter) measure(a *atom) {
+	a.w = 0
+	for i := range a.frags {
+		f := &a.frags[i]
+		if f.key.fam.complex() {
+			f.w = p.shaped(f.key, f.text).w * f.size / 1000
+		} else {
+			f.w = p.fs.width(f.key, f.text, f.size)
+		}
+		a.w += f.w
+	}
 }
 
 func sameFrag(a, b frag) bool {
 	return a.key == b.key && a.size == b.size && a.link == b.link && a.code == b.code && a.strike == b.strike && a.color == b.color
-}
-
-// wrap breaks atoms into lines of at most width. Spaces at the start or
-// end of a line are dropped; a word wider than the line is cut between
-// characters.
-func (p *pdfWriter) wrap(atoms []atom, width float64) [][]atom {
-	var lines [][]atom
-	var line []atom
-	x := 0.0
-	end := func() {
-		for len(line) > 0 && line[len(line)-1].space {
-			line = line[:len(line)-1]
-		}
-		lines = append(lines, line)
-		line, x = nil, 0
-	}
-	for _, a := range atoms {
-		switch {
-		case a.br:
-			end()
-			continue
-		case a.space:
-			if len(line) > 0 {
-				line = append(line, a)
-				x += a.w
-			}
-			continue
-		}
-		if x+a.w > width && len(line) > 0 {
-			end()
-		}
-		for a.w > width && len(a.frags) > 0 {
-			head, rest := p.cut(a, width-x)
-			if len(head.frags) == 0 {
-				if len(line) == 0 { // not even one character fits: take one anyway
-					head, rest = p.cut(a, -1)
-				} else {
-					end()
-					continue
-				}
-			}
-			line = append(line, head)
-			end()
-			a = rest
-		}
-		if len(a.frags) > 0 {
-			line = append(line, a)
-			x += a.w
-		}
-	}
-	if len(line) > 0 || len(lines) == 0 {
-		end()
-	}
-	return lines
-}
-
-// cut splits an atom after as many characters as fit in width (at least
-// one when width < 0).
-func (p *pdfWriter) cut(a atom, width float64) (head, rest atom) {
-	used := 0.0
-	for i, f := range a.frags {
-		rs := []rune(f.text)
-		n, w := 0, 0.0
-		for n < len(rs) {
-			cw := p.fs.width(f.key, string(rs[n]), f.size)
-			if width >= 0 && used+w+cw > width || width < 0 && n > 0 {
-				break
-			}
-			w += cw
-			n++
-		}
-		if n < len(rs) {
-			if n > 0 {
-				h := f
-				h.text, h.w = string(rs[:n]), w
-				head.frags = append(head.frags, h)
-				head.w += w
-			}
-			t := f
-			t.text, t.w = string(rs[n:]), f.w-w
-			rest.frags = append([]frag{t}, a.frags[i+1:]...)
-			for _, r := range rest.frags {
-				rest.w += r.w
-			}
-			return head, rest
-		}
-		head.frags = append(head.frags, f)
-		head.w += f.w
-		used += f.w
-		if width < 0 {
-			rest.frags = a.frags[i+1:]
-			for _, r := range rest.frags {
-				rest.w += r.w
-			}
-			return head, rest
-		}
-	}
-	return head, rest
 }
 
 // lineWidth is the width of a line's atoms.

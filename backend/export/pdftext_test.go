@@ -1,117 +1,134 @@
 package export
 
 import (
-	"bytes"
-	"compress/zlib"
-	"encoding/hex"
-	"io"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf16"
 )
 
-// pdfText extracts the text of a PDF written by gopdf: Type0 fonts with
-// Identity-H encoding and a ToUnicode CMap each. Every text-showing
-// operation becomes one chunk; chunks are joined by spaces. It is a test
-// helper, not a general PDF reader.
-func pdfText(t *testing.T, pdf []byte) string {
+// The PDF tests read the PDF with the programs people use: poppler's
+// pdftotext (text, and each word's box with -bbox) and pdffonts. `make
+// test` installs them (tools/install-deps.sh test, poppler-utils).
+
+// needTool skips the test when a program is missing, saying how to get it.
+func needTool(t *testing.T, name, pkg string) string {
 	t.Helper()
-	objRe := regexp.MustCompile(`(?s)(\d+) 0 obj(.*?)endobj`)
-	objs := map[string][]byte{}
-	for _, m := range objRe.FindAllSubmatch(pdf, -1) {
-		objs[string(m[1])] = m[2]
+	path, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s is not installed: apt-get install %s (make test installs it)", name, pkg)
 	}
-	stream := func(body []byte) []byte {
-		i := bytes.Index(body, []byte("stream"))
-		j := bytes.LastIndex(body, []byte("endstream"))
-		if i < 0 || j < i {
-			return nil
-		}
-		raw := bytes.Trim(body[i+len("stream"):j], "\r\n")
-		if bytes.Contains(body[:i], []byte("FlateDecode")) {
-			r, err := zlib.NewReader(bytes.NewReader(raw))
-			if err != nil {
-				t.Fatalf("inflating a stream: %v", err)
-			}
-			out, err := io.ReadAll(r)
-			if err != nil {
-				t.Fatalf("inflating a stream: %v", err)
-			}
-			return out
-		}
-		return raw
-	}
-	// Font resource name -> glyph code -> text.
-	cmaps := map[string]map[string]string{}
-	resRe := regexp.MustCompile(`/(F\d+) (\d+) 0 R`)
-	uniRe := regexp.MustCompile(`/ToUnicode (\d+) 0 R`)
-	rangeRe := regexp.MustCompile(`<([0-9A-Fa-f]+)><([0-9A-Fa-f]+)><([0-9A-Fa-f]+)>`)
-	for _, body := range objs {
-		for _, m := range resRe.FindAllSubmatch(body, -1) {
-			u := uniRe.FindSubmatch(objs[string(m[2])])
-			if u == nil {
-				continue
-			}
-			cm := map[string]string{}
-			for _, r := range rangeRe.FindAllSubmatch(stream(objs[string(u[1])]), -1) {
-				if !bytes.Equal(r[1], r[2]) {
-					t.Fatalf("bfrange %s-%s: only single-code ranges are expected", r[1], r[2])
-				}
-				cm[strings.ToUpper(string(r[1]))] = utf16Hex(t, string(r[3]))
-			}
-			cmaps[string(m[1])] = cm
-		}
-	}
-	// Content streams: pages' /Contents.
-	contRe := regexp.MustCompile(`/Contents\s+(\d+) 0 R`)
-	opRe := regexp.MustCompile(`/(F\d+) [0-9.]+ Tf|<([0-9A-Fa-f]*)>`)
-	var pages []int
-	for id, body := range objs {
-		if bytes.Contains(body, []byte("/Type /Page\n")) {
-			n, _ := strconv.Atoi(id)
-			pages = append(pages, n)
-		}
-	}
-	sort.Ints(pages)
-	var chunks []string
-	for _, id := range pages {
-		body := objs[strconv.Itoa(id)]
-		c := contRe.FindSubmatch(body)
-		if c == nil {
-			continue
-		}
-		font := ""
-		for _, m := range opRe.FindAllSubmatch(stream(objs[string(c[1])]), -1) {
-			if m[1] != nil {
-				font = string(m[1])
-				continue
-			}
-			var b strings.Builder
-			code := strings.ToUpper(string(m[2]))
-			for i := 0; i+4 <= len(code); i += 4 {
-				s, ok := cmaps[font][code[i:i+4]]
-				if !ok {
-					t.Fatalf("glyph %s of font %s has no ToUnicode entry", code[i:i+4], font)
-				}
-				b.WriteString(s)
-			}
-			chunks = append(chunks, b.String())
-		}
-	}
-	return strings.Join(chunks, " ")
+	return path
 }
 
-func utf16Hex(t *testing.T, h string) string {
-	b, err := hex.DecodeString(h)
-	if err != nil || len(b)%2 != 0 {
-		t.Fatalf("bad ToUnicode value %q", h)
+// writeTemp writes a PDF to a temporary file.
+func writeTemp(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+	return path
+}
+
+// pdfText is the text pdftotext reads from a PDF, in reading order.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	needTool(t, "pdftotext", "poppler-utils")
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", writeTemp(t, "t.pdf", pdf), "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
-	return string(utf16.Decode(u))
+	return string(out)
+}
+
+// bboxPage is one page of pdftotext -bbox: its size and its words' boxes.
+type bboxPage struct {
+	W, H  float64
+	Words []bboxWord
+}
+
+type bboxWord struct {
+	XMin, YMin, XMax, YMax float64
+	Text                   string
+}
+
+var (
+	pageLine = regexp.MustCompile(`<page width="([0-9.]+)" height="([0-9.]+)">`)
+	wordLine = regexp.MustCompile(`<word xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" yMax="([-0-9.]+)">(.*)</word>`)
+)
+
+// pdfWords is every page of a PDF with its words' boxes, as pdftotext
+// -bbox gives them (one element a line, which is read line by line: a
+// 5 MB report has half a million words).
+func pdfWords(t *testing.T, pdf []byte) []bboxPage {
+	t.Helper()
+	needTool(t, "pdftotext", "poppler-utils")
+	out, err := exec.Command("pdftotext", "-bbox", writeTemp(t, "b.pdf", pdf), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	f := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("pdftotext -bbox: %q is not a number", s)
+		}
+		return v
+	}
+	var pages []bboxPage
+	for _, l := range strings.Split(string(out), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "<page "):
+			m := pageLine.FindStringSubmatch(l)
+			if m == nil {
+				t.Fatalf("pdftotext -bbox: unexpected page line %q", l)
+			}
+			pages = append(pages, bboxPage{W: f(m[1]), H: f(m[2])})
+		case strings.HasPrefix(l, "<word "):
+			m := wordLine.FindStringSubmatch(l)
+			if m == nil || len(pages) == 0 {
+				t.Fatalf("pdftotext -bbox: unexpected word line %q", l)
+			}
+			p := &pages[len(pages)-1]
+			p.Words = append(p.Words, bboxWord{f(m[1]), f(m[2]), f(m[3]), f(m[4]), html.UnescapeString(m[5])})
+		}
+	}
+	return pages
+}
+
+// inPageBoxes fails the test for every word drawn outside its page.
+func inPageBoxes(t *testing.T, pages []bboxPage) {
+	t.Helper()
+	bad := 0
+	for i, p := range pages {
+		for _, w := range p.Words {
+			if w.XMin < 0 || w.YMin < 0 || w.XMax > p.W+0.5 || w.YMax > p.H+0.5 {
+				if bad++; bad <= 5 {
+					t.Errorf("page %d: %q at (%.0f,%.0f)-(%.0f,%.0f) is outside the %.0f×%.0f page", i+1, w.Text, w.XMin, w.YMin, w.XMax, w.YMax, p.W, p.H)
+				}
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("... %d words outside their page in all", bad)
+	}
+}
+
+// inOrder reports the first of words that is not found in text after the
+// ones before it ("" when all are).
+func inOrder(text string, words []string) string {
+	at := 0
+	for _, w := range words {
+		i := strings.Index(text[at:], w)
+		if i < 0 {
+			return w
+		}
+		at += i + len(w)
+	}
+	return ""
 }

@@ -74,7 +74,7 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return ExportResult{}, fmt.Errorf("exporting the library: %s is a file, not a folder; choose a folder", abs)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
+	if err := os.MkdirAll(abs, 0o777); err != nil { // an export is for sharing: the umask decides
 		return ExportResult{}, fmt.Errorf("exporting the library: creating %s: %w (check its permissions)", abs, err)
 	}
 	jobs, err := st.ListJobs(ctx, store.ListFilter{})
@@ -103,7 +103,7 @@ func ExportAll(ctx context.Context, st *store.Store, dir string) (ExportResult, 
 		folders[strings.ToLower(folder)] = j.ID
 		out := j
 		out.ReportPath = "" // an export lays out folders afresh (RelDir), whatever the data folder's names
-		if _, err := mirror.Write(abs, out, rep); err != nil {
+		if _, err := mirror.WriteShared(abs, out, rep); err != nil {
 			return res, fmt.Errorf("exporting the library: %w", err)
 		}
 		title := rep.Title
@@ -132,7 +132,7 @@ func writeIndex(dir string, ix Index) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, IndexJSON), append(b, '\n'), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, IndexJSON), append(b, '\n'), 0o666); err != nil {
 		return err
 	}
 	var md strings.Builder
@@ -141,7 +141,7 @@ func writeIndex(dir string, ix Index) error {
 		fmt.Fprintf(&md, "- [%s](<%s/%s>) — %s, %s, %s\n", escapeLinkText(e.Title), e.Folder, mirror.ReportFile,
 			e.CreatedAt.UTC().Format("2006-01-02"), e.Model, e.Status)
 	}
-	return os.WriteFile(filepath.Join(dir, IndexMarkdown), []byte(md.String()), 0o600)
+	return os.WriteFile(filepath.Join(dir, IndexMarkdown), []byte(md.String()), 0o666)
 }
 
 // escapeLinkText keeps a title from closing or opening markdown syntax.

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -137,20 +138,25 @@ func Write(dataDir string, j job.Job, rep store.Report) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return writeIn(Dir(abs, j), j, rep)
+	return writeIn(Dir(abs, j), j, rep, false)
 }
 
-// writeIn writes j's report copy into dir (see Write).
-func writeIn(dir string, j job.Job, rep store.Report) (string, error) {
+// writeIn writes j's report copy into dir (see Write), private or, for
+// exports, shared (see WriteShared).
+func writeIn(dir string, j job.Job, rep store.Report, shared bool) (string, error) {
 	j.ReportPath = dir
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dirMode := fs.FileMode(0o700)
+	if shared {
+		dirMode = sharedDir
+	}
+	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return "", fmt.Errorf("writing the report copy of job %s: %w (check that %s is writable)", j.ID, err, filepath.Dir(dir))
 	}
 	for _, f := range []struct {
 		name  string
 		write func(io.Writer, job.Job, store.Report) error
 	}{{ReportFile, writeMarkdown}, {MetadataFile, writeMetadata}} {
-		if err := writeAtomic(dir, f.name, func(w io.Writer) error { return f.write(w, j, rep) }); err != nil {
+		if err := writeAtomic(dir, f.name, shared, func(w io.Writer) error { return f.write(w, j, rep) }); err != nil {
 			return "", fmt.Errorf("writing the report copy of job %s: %w (check free space and permissions of %s)", j.ID, err, dir)
 		}
 	}
@@ -160,12 +166,31 @@ func writeIn(dir string, j job.Job, rep store.Report) (string, error) {
 
 // writeAtomic replaces dir/name with what write writes: a temporary file
 // in dir is written (through a buffer, so a big report is never held
-// whole), synced and renamed over the target.
-func writeAtomic(dir, name string, write func(io.Writer) error) (err error) {
+// whole), synced and renamed over the target. The file is private (0600)
+// unless shared (0666 less the umask).
+func writeAtomic(dir, name string, shared bool, write func(io.Writer) error) (err error) {
+	if shared {
+		f, err := CreateTemp(dir, "."+name+".tmp-*", sharedFile)
+		if err != nil {
+			return err
+		}
+		return finishAtomic(f, filepath.Join(dir, name), write)
+	}
 	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
 	if err != nil {
 		return err
 	}
+	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	return finishAtomic(f, filepath.Join(dir, name), write)
+}
+
+// finishAtomic writes f, syncs it and renames it to target; on error f is
+// removed.
+func finishAtomic(f *os.File, target string, write func(io.Writer) error) (err error) {
 	tmp := f.Name()
 	defer func() {
 		if err != nil {
@@ -173,9 +198,6 @@ func writeAtomic(dir, name string, write func(io.Writer) error) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if err = f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		return err
-	}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	if err = write(bw); err != nil {
 		return err
@@ -189,7 +211,7 @@ func writeAtomic(dir, name string, write func(io.Writer) error) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, filepath.Join(dir, name))
+	return os.Rename(tmp, target)
 }
 
 // syncDir makes the renames durable where the OS supports syncing a

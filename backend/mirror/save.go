@@ -53,7 +53,7 @@ func Save(ctx context.Context, st *store.Store, dataDir string, j job.Job, rep s
 			dir = own
 		}
 	}
-	if _, err := writeIn(dir, j, rep); err != nil {
+	if _, err := writeIn(dir, j, rep, false); err != nil {
 		return j, err
 	}
 	if j.ReportPath != dir {

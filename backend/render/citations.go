@@ -123,8 +123,8 @@ func numbered(cs []job.Citation) []job.Citation {
 		if c.Index < 1 {
 			continue
 		}
-		if n, ok := byURL[c.URL]; !ok || c.Index < n {
-			byURL[c.URL] = c.Index
+		if n, ok := byURL[normURL(c.URL)]; !ok || c.Index < n {
+			byURL[normURL(c.URL)] = c.Index
 		}
 		highest = max(highest, c.Index)
 	}
@@ -132,9 +132,9 @@ func numbered(cs []job.Citation) []job.Citation {
 	copy(order, cs)
 	sort.SliceStable(order, func(i, j int) bool { return order[i].Start < order[j].Start })
 	for _, c := range order {
-		if _, ok := byURL[c.URL]; !ok {
+		if _, ok := byURL[normURL(c.URL)]; !ok {
 			highest++
-			byURL[c.URL] = highest
+			byURL[normURL(c.URL)] = highest
 		}
 	}
 	// Dense numbers from 1, in the order of the lowest Index: [1] [2] [3],
@@ -152,7 +152,7 @@ func numbered(cs []job.Citation) []job.Citation {
 	}
 	out := make([]job.Citation, len(cs))
 	for i, c := range cs {
-		c.Index = rank[byURL[c.URL]]
+		c.Index = rank[byURL[normURL(c.URL)]]
 		out[i] = c
 	}
 	return out
@@ -172,7 +172,8 @@ func isLinkTo(s, u string) bool {
 }
 
 // sameURL compares two URLs ignoring case in scheme and host, a trailing
-// slash, and utm_* tracking parameters (which the provider adds to links).
+// slash, a fragment, and utm_* tracking parameters (which the provider
+// adds to links): one source, however it is spelled.
 func sameURL(a, b string) bool {
 	return normURL(a) == normURL(b)
 }
@@ -194,5 +195,6 @@ func normURL(s string) string {
 	u.RawQuery = q.Encode()
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""
+	u.Fragment, u.RawFragment = "", ""
 	return u.String()
 }

@@ -124,9 +124,12 @@ func (safeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(extast.KindTaskCheckBox, renderTaskCheckBox)
 }
 
-// renderRawHTML writes inline HTML as escaped text.
+// renderRawHTML writes inline HTML as escaped text, except a <br> in a
+// table cell (CellBreak), which is a line break.
 func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
+	if entering && CellBreak(node, source) {
+		_, _ = w.WriteString("<br>")
+	} else if entering {
 		segs := node.(*ast.RawHTML).Segments
 		for i := range segs.Len() {
 			seg := segs.At(i)
@@ -134,6 +137,29 @@ func renderRawHTML(w util.BufWriter, source []byte, node ast.Node, entering bool
 		}
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// cellBreak is a bare <br> tag, as models write them inside table cells.
+var cellBreak = regexp.MustCompile(`^(?i)<br\s*/?>$`)
+
+// CellBreak reports whether n is inline raw HTML that is a bare <br> tag
+// inside a GFM table cell: the one piece of raw HTML every format takes as
+// markup (a line break), since tables cannot hold one otherwise.
+func CellBreak(n ast.Node, source []byte) bool {
+	raw, ok := n.(*ast.RawHTML)
+	if !ok || raw.Segments.Len() != 1 {
+		return false
+	}
+	seg := raw.Segments.At(0)
+	if !cellBreak.Match(seg.Value(source)) {
+		return false
+	}
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() == extast.KindTableCell {
+			return true
+		}
+	}
+	return false
 }
 
 // renderHTMLBlock writes an HTML block as an escaped paragraph.

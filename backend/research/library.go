@@ -28,6 +28,11 @@ type ExportResult struct {
 	Path   string `json:"path"`
 	Format string `json:"format"`
 	Bytes  int64  `json:"bytes"`
+	// Missing are the characters a PDF could not draw (no embedded font
+	// has them), "" when none; Warning says so to the user and names the
+	// formats that keep them.
+	Missing string `json:"missing,omitempty"`
+	Warning string `json:"warning,omitempty"`
 }
 
 // ExportFileName is a default file name for a job's report in format.
@@ -55,24 +60,21 @@ func (s *Service) ExportReport(ctx context.Context, r ExportRequest) (ExportResu
 	if out == "" {
 		return ExportResult{}, invalid("output", "no output file given")
 	}
-	j, rep, err := s.report(ctx, r.ID)
+	doc, err := s.exportDoc(ctx, r.ID)
 	if err != nil {
 		return ExportResult{}, err
 	}
+	j := doc.Job
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return ExportResult{}, invalid("output", "%q is not a usable file name: %v", out, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".*")
+	tmp, err := mirror.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".*", 0o666) // to share: the umask decides
 	if err != nil {
 		return ExportResult{}, invalid("output", "cannot write in %s: %v", filepath.Dir(abs), err)
 	}
 	defer func() { _ = os.Remove(tmp.Name()) }()
-	qas := make([]export.QA, len(rep.Questions))
-	for i, q := range rep.Questions {
-		qas[i] = export.QA{Question: q.Question, Answer: q.Answer, Model: q.Model, AskedAt: q.CreatedAt}
-	}
-	err = export.Export(tmp, f, export.Report{Job: j, Title: rep.Title, Markdown: rep.Markdown, Citations: rep.Citations, Questions: qas})
+	exres, err := export.Export(tmp, f, doc)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -86,7 +88,34 @@ func (s *Service) ExportReport(ctx context.Context, r ExportRequest) (ExportResu
 	if err != nil {
 		return ExportResult{}, err
 	}
-	return ExportResult{Path: abs, Format: f, Bytes: fi.Size()}, nil
+	return ExportResult{Path: abs, Format: f, Bytes: fi.Size(), Missing: exres.Missing, Warning: exres.Warning()}, nil
+}
+
+// exportDoc is what an export of job id holds.
+func (s *Service) exportDoc(ctx context.Context, id string) (export.Report, error) {
+	j, rep, err := s.report(ctx, id)
+	if err != nil {
+		return export.Report{}, err
+	}
+	qas := make([]export.QA, len(rep.Questions))
+	for i, q := range rep.Questions {
+		qas[i] = export.QA{Question: q.Question, Answer: q.Answer, Model: q.Model, AskedAt: q.CreatedAt}
+	}
+	return export.Report{Job: j, Title: rep.Title, Markdown: rep.Markdown, Citations: rep.Citations, Questions: qas}, nil
+}
+
+// ExportMarkdown is a job's Markdown export as text, byte for byte what
+// ExportReport writes in format md (the reader's "Copy as Markdown").
+func (s *Service) ExportMarkdown(ctx context.Context, id string) (string, error) {
+	doc, err := s.exportDoc(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if _, err := export.Export(&b, export.Markdown, doc); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // LibraryExport is what ExportLibrary wrote.

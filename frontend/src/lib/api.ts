@@ -90,6 +90,7 @@ export interface Backend {
   Costs(month: string): Promise<Spend>;
   SpendMonths(): Promise<MonthTotal[]>;
   ExportReport(id: string, format: string): Promise<ExportResult>;
+  ReportMarkdown(id: string): Promise<string>;
   ExportLibrary(): Promise<LibraryExport>;
   ImportLibrary(): Promise<ImportResult>;
   Similar(prompt: string): Promise<SimilarReport[]>;
@@ -155,6 +156,8 @@ export const Costs = (month: string) => go.Costs(month);
 export const SpendMonths = () => go.SpendMonths();
 /** ExportReport opens a save dialog, then writes the report; a cancelled dialog gives an empty path. */
 export const ExportReport = (id: string, format: string) => go.ExportReport(id, format);
+/** ReportMarkdown is the report exactly as Export → Markdown writes it (Copy as Markdown). */
+export const ReportMarkdown = (id: string) => go.ReportMarkdown(id);
 /** ExportLibrary opens a folder dialog, then writes every report into it. */
 export const ExportLibrary = () => go.ExportLibrary();
 /** ImportLibrary opens a folder dialog, then imports the report folders in it. */

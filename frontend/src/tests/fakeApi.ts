@@ -89,6 +89,7 @@ export function fakeApi() {
     Costs: async () => ({ month: '2026-12', spent_usd: 0, reserved_usd: 0, budget_usd: null, jobs: [], by_model: {}, top: [], assistant_usd: 0 }),
     SpendMonths: async () => [],
     ExportReport: async () => ({ path: '', format: 'md', bytes: 0 }),
+    ReportMarkdown: async () => '',
     ExportLibrary: async () => ({ dir: '', reports: [] }),
     ImportLibrary: async () => ({ imported: [], skipped: [], damaged: [] }),
     Similar: async () => [],

@@ -662,6 +662,8 @@ export namespace research {
 	    path: string;
 	    format: string;
 	    bytes: number;
+	    missing?: string;
+	    warning?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ExportResult(source);
@@ -672,6 +674,8 @@ export namespace research {
 	        this.path = source["path"];
 	        this.format = source["format"];
 	        this.bytes = source["bytes"];
+	        this.missing = source["missing"];
+	        this.warning = source["warning"];
 	    }
 	}
 	export class FieldSpec {

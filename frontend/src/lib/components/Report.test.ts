@@ -84,12 +84,14 @@ describe('Report', () => {
     expect(screen.getByText(/max_output_tokens reached/)).toBeInTheDocument();
   });
 
-  it('copies the markdown', async () => {
+  it("copies what Export → Markdown writes (Go's Markdown export), not the raw report", async () => {
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    api.ReportMarkdown.mockResolvedValue('# Heat pumps\n\n- **Model:** o3\n\nField data…\n\n## Sources\n');
     await setup();
     await fireEvent.click(screen.getByRole('button', { name: 'Copy as Markdown' }));
-    expect(writeText).toHaveBeenCalledWith('# Heat pumps\n\nField data…');
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith('# Heat pumps\n\n- **Model:** o3\n\nField data…\n\n## Sources\n'));
+    expect(api.ReportMarkdown).toHaveBeenCalledWith('r1');
   });
 
   it('deletes only after confirmation', async () => {
@@ -387,6 +389,16 @@ describe('Report: export', () => {
     expect(notice.textContent).toBe('Exported as PDF (.pdf) to /home/u/Heat pumps.pdf (20 KB).');
     expect(button.textContent).toMatch(/^Export/);
     expect(button.hasAttribute('aria-busy')).toBe(false);
+  });
+
+  it("shows Go's warning when the PDF could not draw some characters", async () => {
+    const warning = 'The PDF could not draw 1 character(s) no embedded font has (shown as □): 𓀀. Export as HTML or DOCX to keep them.';
+    api.ExportReport.mockResolvedValue({ path: '/tmp/r.pdf', format: 'pdf', bytes: 2048, missing: '𓀀', warning });
+    await setup();
+    await choose('pdf');
+    const notice = await screen.findByTestId('notice');
+    expect(notice.dataset.tone).toBe('warn');
+    expect(notice.textContent).toBe(`Exported as PDF (.pdf) to /tmp/r.pdf (2 KB). ${warning}`);
   });
 
   it('says nothing when the save dialog is cancelled, and shows an error', async () => {

@@ -58,6 +58,8 @@ export function Providers():Promise<Array<research.ProviderInfo>>;
 
 export function Ready():Promise<void>;
 
+export function ReportMarkdown(arg1:string):Promise<string>;
+
 export function Resubmit(arg1:string):Promise<job.Job>;
 
 export function RevealReport(arg1:string):Promise<void>;

@@ -106,6 +106,10 @@ export function Ready() {
   return window['go']['main']['App']['Ready']();
 }
 
+export function ReportMarkdown(arg1) {
+  return window['go']['main']['App']['ReportMarkdown'](arg1);
+}
+
 export function Resubmit(arg1) {
   return window['go']['main']['App']['Resubmit'](arg1);
 }
