@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The layout tests: whatever the report, every word of it is in the PDF,
@@ -116,4 +117,31 @@ func TestPDFHugeLine(t *testing.T) {
 	}
 	ws, line := words(size/9, " ")
 	keepsEveryWord(t, line, ws)
+}
+
+// A word of a million characters with no space (a pasted blob) wraps,
+// whole, in linear time.
+func TestPDFHugeWord(t *testing.T) {
+	n := 1 << 20
+	if raceEnabled {
+		n = 1 << 18
+	}
+	r := sampleReport()
+	r.Markdown, r.Citations = "start "+strings.Repeat("Z", n)+" end", nil
+	start := time.Now()
+	pdf := export(t, PDF, r)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("a %d-character word took %v", n, d)
+	}
+	pages := pdfWords(t, pdf)
+	inPageBoxes(t, pages)
+	z := 0
+	for _, p := range pages {
+		for _, w := range p.Words {
+			z += strings.Count(w.Text, "Z")
+		}
+	}
+	if z != n {
+		t.Errorf("%d of %d Z's drawn", z, n)
+	}
 }

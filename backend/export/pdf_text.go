@@ -3,6 +3,7 @@ package export
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // frag is text drawn in one font and style.
@@ -103,7 +104,9 @@ func (p *pdfWriter) atoms(runs []run, st textStyle, emit func(atom)) {
 		if st.preserve || strings.ContainsRune(text, '\t') {
 			text = strings.ReplaceAll(text, "\t", "    ")
 		}
-		for _, r := range text {
+		lastEnd := -1 // where the last frag ends in text, when it is a slice of it
+		for i, r := range text {
+			end := i + utf8.RuneLen(r)
 			switch {
 			case r == '\n':
 				flush()
@@ -118,6 +121,7 @@ func (p *pdfWriter) atoms(runs []run, st textStyle, emit func(atom)) {
 				n := len(cur.frags) - 1
 				if cur.frags[n].key.fam.complex() || cur.frags[n].key.fam == famEmoji {
 					cur.frags[n].text += string(r)
+					lastEnd = -1
 				}
 				continue
 			case invisible(r) || r == 0x200C || r == 0x200D:
@@ -141,11 +145,27 @@ func (p *pdfWriter) atoms(runs []run, st textStyle, emit func(atom)) {
 					cur, held = *held, nil
 				}
 			}
+			// A frag's text is a slice of the run's text while it can be:
+			// adding to a long word by concatenation would copy it again
+			// for every character.
 			f := frag{text: string(r), key: k, size: st.size, link: rn.link, code: rn.code, strike: rn.strike, color: color}
-			if n := len(cur.frags) - 1; n >= 0 && sameFrag(cur.frags[n], f) {
+			sliced := r != missingGlyph || strings.HasPrefix(text[i:], string(missingGlyph))
+			if sliced {
+				f.text = text[i:end]
+			}
+			n := len(cur.frags) - 1
+			switch {
+			case n >= 0 && sameFrag(cur.frags[n], f) && sliced && lastEnd == i:
+				cur.frags[n].text = text[i-len(cur.frags[n].text) : end]
+			case n >= 0 && sameFrag(cur.frags[n], f):
 				cur.frags[n].text += f.text
-			} else {
+				sliced = false
+			default:
 				cur.frags = append(cur.frags, f)
+			}
+			lastEnd = -1
+			if sliced {
+				lastEnd = end
 			}
 			if wide {
 				flush()
