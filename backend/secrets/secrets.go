@@ -9,14 +9,10 @@
 package secrets
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +20,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/sirupsen/logrus"
-	gokeyring "github.com/zalando/go-keyring"
 )
 
 // Names of the secrets Deepr stores.
@@ -47,51 +42,6 @@ const DefaultService = "deepr"
 
 // DefaultTimeout bounds every keychain call.
 const DefaultTimeout = 3 * time.Second
-
-// probeUser is the account name Storage looks up to see whether the
-// keychain answers at all. It is never written.
-const probeUser = "deepr-keychain-probe"
-
-// Keyring is the keychain backend. Get returns an error wrapping
-// go-keyring's ErrNotFound when nothing is stored.
-type Keyring interface {
-	Get(service, user string) (string, error)
-	Set(service, user, password string) error
-	Delete(service, user string) error
-}
-
-// osKeyring is the real OS keychain through go-keyring (or its mock after
-// keyring.MockInit()). When reachable is set and fails, the call is not
-// made.
-type osKeyring struct{ reachable func() error }
-
-func (k osKeyring) Get(service, user string) (string, error) {
-	if err := k.check(); err != nil {
-		return "", err
-	}
-	return gokeyring.Get(service, user)
-}
-
-func (k osKeyring) Set(service, user, pw string) error {
-	if err := k.check(); err != nil {
-		return err
-	}
-	return gokeyring.Set(service, user, pw)
-}
-
-func (k osKeyring) Delete(service, user string) error {
-	if err := k.check(); err != nil {
-		return err
-	}
-	return gokeyring.Delete(service, user)
-}
-
-func (k osKeyring) check() error {
-	if k.reachable == nil {
-		return nil
-	}
-	return k.reachable()
-}
 
 // Options tune a Store. Zero values mean the defaults.
 type Options struct {
@@ -243,154 +193,11 @@ func (s *Store) Storage() string {
 	return StorageFile
 }
 
-// keychain runs one keychain call with the timeout and records whether the
-// keychain works. It returns nil on success, and an error when the call
-// failed, timed out, found nothing, or the keychain is known to be broken.
-// "Not found" proves the keychain answers, so it does not mark it broken.
-// s.mu must be held.
-func (s *Store) keychain(op, name string, call func() error) error {
-	if s.state == kcBroken {
-		return errKeychainBroken
-	}
-	done := make(chan error, 1) // buffered: a late answer never blocks the goroutine
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- fmt.Errorf("keychain %s panicked: %v", op, r)
-			}
-		}()
-		done <- call()
-	}()
-	t := time.NewTimer(s.timeout)
-	defer t.Stop()
-	var err error
-	select {
-	case err = <-done:
-	case <-t.C:
-		err = fmt.Errorf("keychain did not answer within %s", s.timeout)
-	}
-	if err == nil || errors.Is(err, gokeyring.ErrNotFound) {
-		s.state = kcWorks
-		return err
-	}
-	s.state = kcBroken
-	// Only the error: go-keyring errors never carry the value, and the
-	// value is not passed here at all.
-	s.log.WithFields(logrus.Fields{"op": op, "name": name}).WithError(err).
-		Debug("OS keychain unavailable; using the secrets file for the rest of this run")
-	return err
-}
-
-var errKeychainBroken = errors.New("keychain unavailable earlier in this run")
-
 func checkName(name string) error {
 	if name == "" || strings.ContainsAny(name, "\x00/\\") {
 		return fmt.Errorf("invalid secret name %q", name)
 	}
 	return nil
-}
-
-// readFile returns the fallback file's contents; a missing file is empty.
-// A file readable by others is narrowed to 0600 (and logged) where the OS
-// has permission bits.
-func (s *Store) readFile() (map[string]string, error) {
-	p := s.Path()
-	fi, err := os.Stat(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]string{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the secrets file %s: %w", p, err)
-	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("the secrets file %s is a folder: remove it and save the key again", p)
-	}
-	// Windows has ACLs, not permission bits (Go reports 0666): there the
-	// file is as private as the profile folder it lives in.
-	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && perm&^0o600 != 0 {
-		if err := os.Chmod(p, 0o600); err != nil {
-			return nil, fmt.Errorf("the secrets file %s is readable by other users (mode %04o) and could not be fixed: %w; run chmod 600 on it", p, perm, err)
-		}
-		s.log.WithFields(logrus.Fields{"path": p, "was": fmt.Sprintf("%04o", perm)}).
-			Warn("secrets file was readable by other users; its mode is now 0600")
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the secrets file %s: %w", p, err)
-	}
-	m := map[string]string{}
-	if len(strings.TrimSpace(string(b))) == 0 {
-		return m, nil
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		// Never wrap the JSON error: its text can quote the file's bytes.
-		return nil, fmt.Errorf("the secrets file %s is not valid JSON: delete it and save the key again", p)
-	}
-	return m, nil
-}
-
-// removeFromFile deletes name from the file, removing the file when it
-// becomes empty. A missing file or name is not an error.
-func (s *Store) removeFromFile(name string) error {
-	m, err := s.readFile()
-	if err != nil {
-		return err
-	}
-	if _, ok := m[name]; !ok {
-		return nil
-	}
-	delete(m, name)
-	if len(m) == 0 {
-		if err := os.Remove(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("cannot remove the secrets file %s: %w", s.Path(), err)
-		}
-		return nil
-	}
-	return s.writeFile(m)
-}
-
-// writeFile replaces the fallback file atomically (temp file + rename),
-// creating the config dir with mode 0700 if needed.
-func (s *Store) writeFile(m map[string]string) (err error) {
-	p := s.Path()
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("cannot write the secrets file %s: %w (check that the folder is writable)", p, err)
-		}
-	}()
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(s.dir, ".secrets-*.tmp") // created 0600
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
 }
 
 // ValidateAPIKey checks an OpenAI API key lightly, after trimming spaces
